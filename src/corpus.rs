@@ -1,0 +1,699 @@
+//! Reading a corpus: folders, JSONL files, gzip-compressed versions of both, and stdin.
+//!
+//! Reading is split in two so the expensive half runs in parallel: [`Corpus::for_each_batch`]
+//! does the serial I/O and hands out [`RawRecord`]s (bytes plus where they came from), and
+//! [`parse_record`] turns one raw record into a [`Document`] or a [`Rejection`], with no I/O.
+//! The same enumeration order is used on every pass, so a second pass (the deduplicated feed)
+//! can pair raw records with the results of the first by position.
+
+use std::fmt;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+
+/// Where a record came from: a file as the user would name it, and a 1-based line number
+/// (always 1 for a whole-file document).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// The file, as a path the user recognises (the input argument joined with the path
+    /// inside a folder, or `<stdin>`).
+    pub file: Arc<str>,
+    /// 1-based line number of the record in that file.
+    pub line: u64,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+/// The bytes of one input record before parsing.
+#[derive(Debug, Clone)]
+pub enum Payload {
+    /// One line of a JSONL file (without its line terminator).
+    JsonLine(Vec<u8>),
+    /// A whole `.txt` or `.md` file, whose id is its path relative to the folder.
+    TextFile {
+        /// The document id derived from the path.
+        id: String,
+        /// The file's bytes.
+        bytes: Vec<u8>,
+    },
+}
+
+/// One record as read from disk, not yet parsed.
+#[derive(Debug, Clone)]
+pub struct RawRecord {
+    /// Where the record came from.
+    pub origin: Origin,
+    /// Its bytes.
+    pub payload: Payload,
+}
+
+/// How records are read. Field names default to `id` and `text`.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// JSONL field holding the document id. By default, `id`.
+    pub id_field: String,
+    /// JSONL field holding the document text. By default, `text`.
+    pub text_field: String,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            id_field: "id".to_string(),
+            text_field: "text".to_string(),
+        }
+    }
+}
+
+/// A parsed input document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// The document's id, unique in the corpus.
+    pub id: String,
+    /// The article text.
+    pub text: String,
+    /// The headline, if the record has one (for `.txt`/`.md` files, the first non-empty line).
+    pub title: Option<String>,
+    /// Publication time in seconds since the Unix epoch (UTC), from the `date` field.
+    pub date: Option<i64>,
+    /// The outlet that published it, from the `source` field.
+    pub source: Option<String>,
+    /// The article's address, from the `url` field.
+    pub url: Option<String>,
+    /// Problems with optional fields that did not stop the record from being used.
+    pub warnings: Vec<String>,
+}
+
+/// Why a record could not be used. The reason already names the file and line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    /// The record's id when it could be read.
+    pub id: Option<String>,
+    /// A one-line explanation that starts with `file:line:`.
+    pub reason: String,
+}
+
+/// A file to read and how to read it.
+#[derive(Debug, Clone)]
+struct Source {
+    path: PathBuf,
+    display: Arc<str>,
+    kind: SourceKind,
+}
+
+#[derive(Debug, Clone)]
+enum SourceKind {
+    Jsonl,
+    TextFile { id: String },
+}
+
+/// What the user asked to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputSpec {
+    /// A file or a folder.
+    Path(PathBuf),
+    /// JSONL on standard input (`-`).
+    Stdin,
+}
+
+impl InputSpec {
+    /// Parses a command-line argument: `-` is stdin, anything else a path.
+    pub fn from_arg(arg: &str) -> InputSpec {
+        if arg == "-" {
+            InputSpec::Stdin
+        } else {
+            InputSpec::Path(PathBuf::from(arg))
+        }
+    }
+}
+
+/// The files of a corpus, enumerated once in a fixed order.
+#[derive(Debug)]
+pub struct Corpus {
+    sources: Vec<Source>,
+    ignored: Vec<PathBuf>,
+    total_bytes: u64,
+    // Keeps stdin's spooled copy alive so it can be read twice.
+    _spool: Option<tempfile::TempPath>,
+}
+
+impl Corpus {
+    /// Enumerates the inputs: folders are walked recursively in path order, keeping
+    /// `.txt`, `.md` and `.jsonl` files and their `.gz` versions; stdin is copied to a
+    /// temporary file so that later passes can read it again.
+    pub fn open(inputs: &[InputSpec]) -> Result<Corpus> {
+        let mut corpus = Corpus {
+            sources: Vec::new(),
+            ignored: Vec::new(),
+            total_bytes: 0,
+            _spool: None,
+        };
+        for input in inputs {
+            match input {
+                InputSpec::Stdin => corpus.add_stdin()?,
+                InputSpec::Path(path) => corpus.add_path(path)?,
+            }
+        }
+        for source in &corpus.sources {
+            let meta = std::fs::metadata(&source.path).map_err(|e| Error::io(&source.path, e))?;
+            corpus.total_bytes += meta.len();
+        }
+        Ok(corpus)
+    }
+
+    fn add_stdin(&mut self) -> Result<()> {
+        if self._spool.is_some() {
+            return Err(Error::param("INPUT", "stdin (-) can be given only once"));
+        }
+        let mut spool =
+            tempfile::NamedTempFile::new().map_err(|e| Error::io("<stdin spool>", e))?;
+        let stdin = std::io::stdin();
+        std::io::copy(&mut stdin.lock(), &mut spool).map_err(|e| Error::io("<stdin>", e))?;
+        spool.flush().map_err(|e| Error::io("<stdin spool>", e))?;
+        let path = spool.into_temp_path();
+        self.sources.push(Source {
+            path: path.to_path_buf(),
+            display: Arc::from("<stdin>"),
+            kind: SourceKind::Jsonl,
+        });
+        self._spool = Some(path);
+        Ok(())
+    }
+
+    fn add_path(&mut self, path: &Path) -> Result<()> {
+        let meta = match std::fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::NotFound {
+                    path: path.to_path_buf(),
+                });
+            }
+            Err(e) => return Err(Error::io(path, e)),
+        };
+        if meta.is_dir() {
+            return self.add_folder(path);
+        }
+        // A file named explicitly is read by its extension; anything that is not a text
+        // document is taken as JSONL, the interchange format.
+        let display: Arc<str> = Arc::from(path.display().to_string());
+        let kind = match document_kind(path) {
+            Some(FileKind::Text) => SourceKind::TextFile {
+                id: display.to_string(),
+            },
+            _ => SourceKind::Jsonl,
+        };
+        self.sources.push(Source {
+            path: path.to_path_buf(),
+            display,
+            kind,
+        });
+        Ok(())
+    }
+
+    fn add_folder(&mut self, root: &Path) -> Result<()> {
+        let walker = walkdir::WalkDir::new(root)
+            .follow_links(true)
+            .sort_by_file_name();
+        for entry in walker {
+            let entry = entry.map_err(|e| {
+                let path = e.path().unwrap_or(root).to_path_buf();
+                Error::io(path, std::io::Error::other(e.to_string()))
+            })?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let path = entry.path();
+            let relative = path.strip_prefix(root).unwrap_or(path);
+            let id = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let kind = match document_kind(path) {
+                Some(FileKind::Text) => SourceKind::TextFile { id },
+                Some(FileKind::Jsonl) => SourceKind::Jsonl,
+                None => {
+                    self.ignored.push(path.to_path_buf());
+                    continue;
+                }
+            };
+            self.sources.push(Source {
+                path: path.to_path_buf(),
+                display: Arc::from(path.display().to_string()),
+                kind,
+            });
+        }
+        Ok(())
+    }
+
+    /// Files inside input folders that were skipped because they are not documents.
+    pub fn ignored_files(&self) -> &[PathBuf] {
+        &self.ignored
+    }
+
+    /// Number of files to be read.
+    pub fn file_count(&self) -> usize {
+        self.sources.len()
+    }
+
+    /// Total size of the files on disk (compressed size for `.gz`).
+    pub fn total_bytes(&self) -> u64 {
+        self.total_bytes
+    }
+
+    /// Reads every record in corpus order and hands them to `consume` in batches of about
+    /// `batch_bytes` bytes. Blank JSONL lines are not records and are skipped.
+    pub fn for_each_batch(
+        &self,
+        batch_bytes: usize,
+        mut consume: impl FnMut(Vec<RawRecord>) -> Result<()>,
+    ) -> Result<()> {
+        let mut batch = Vec::new();
+        let mut size = 0usize;
+        for source in &self.sources {
+            let reader = open_maybe_gzip(&source.path)?;
+            let mut push = |record: RawRecord| -> Result<()> {
+                size += record.payload.len();
+                batch.push(record);
+                if size >= batch_bytes {
+                    size = 0;
+                    consume(std::mem::take(&mut batch))?;
+                }
+                Ok(())
+            };
+            match &source.kind {
+                SourceKind::TextFile { id } => {
+                    let mut bytes = Vec::new();
+                    let mut reader = reader;
+                    reader
+                        .read_to_end(&mut bytes)
+                        .map_err(|e| Error::io(&source.path, e))?;
+                    push(RawRecord {
+                        origin: Origin {
+                            file: source.display.clone(),
+                            line: 1,
+                        },
+                        payload: Payload::TextFile {
+                            id: id.clone(),
+                            bytes,
+                        },
+                    })?;
+                }
+                SourceKind::Jsonl => {
+                    read_jsonl_lines(reader, source, &mut push)?;
+                }
+            }
+        }
+        if !batch.is_empty() {
+            consume(batch)?;
+        }
+        Ok(())
+    }
+}
+
+impl Payload {
+    /// Size of the raw bytes.
+    pub fn len(&self) -> usize {
+        match self {
+            Payload::JsonLine(bytes) => bytes.len(),
+            Payload::TextFile { bytes, .. } => bytes.len(),
+        }
+    }
+
+    /// True when there are no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+fn read_jsonl_lines(
+    reader: Box<dyn BufRead>,
+    source: &Source,
+    push: &mut dyn FnMut(RawRecord) -> Result<()>,
+) -> Result<()> {
+    let mut reader = reader;
+    let mut line_number = 0u64;
+    loop {
+        let mut line = Vec::new();
+        let read = reader
+            .read_until(b'\n', &mut line)
+            .map_err(|e| Error::io(&source.path, e))?;
+        if read == 0 {
+            return Ok(());
+        }
+        line_number += 1;
+        while matches!(line.last(), Some(b'\n' | b'\r')) {
+            line.pop();
+        }
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        push(RawRecord {
+            origin: Origin {
+                file: source.display.clone(),
+                line: line_number,
+            },
+            payload: Payload::JsonLine(line),
+        })?;
+    }
+}
+
+enum FileKind {
+    Text,
+    Jsonl,
+}
+
+/// Classifies a file by its extension, looking through a trailing `.gz`.
+fn document_kind(path: &Path) -> Option<FileKind> {
+    let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    let extension = name.rsplit_once('.')?.1;
+    match extension {
+        "txt" | "md" => Some(FileKind::Text),
+        "jsonl" | "ndjson" => Some(FileKind::Jsonl),
+        _ => None,
+    }
+}
+
+/// Opens a file, decompressing it when it starts with the gzip magic bytes (whatever its
+/// name: stdin may be compressed too).
+fn open_maybe_gzip(path: &Path) -> Result<Box<dyn BufRead>> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let head = reader.fill_buf().map_err(|e| Error::io(path, e))?;
+    if head.starts_with(&[0x1f, 0x8b]) {
+        let decoder = flate2::bufread::MultiGzDecoder::new(reader);
+        Ok(Box::new(BufReader::with_capacity(1 << 20, decoder)))
+    } else {
+        Ok(Box::new(reader))
+    }
+}
+
+/// Turns a raw record into a document, or says why it cannot be used.
+pub fn parse_record(
+    raw: &RawRecord,
+    options: &ReadOptions,
+) -> std::result::Result<Document, Rejection> {
+    match &raw.payload {
+        Payload::TextFile { id, bytes } => parse_text_file(&raw.origin, id, bytes),
+        Payload::JsonLine(bytes) => parse_json_line(&raw.origin, bytes, options),
+    }
+}
+
+fn reject(origin: &Origin, id: Option<String>, reason: impl fmt::Display) -> Rejection {
+    Rejection {
+        id,
+        reason: format!("{origin}: {reason}"),
+    }
+}
+
+fn check_utf8<'a>(
+    origin: &Origin,
+    id: Option<&str>,
+    bytes: &'a [u8],
+) -> std::result::Result<&'a str, Rejection> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        reject(
+            origin,
+            id.map(str::to_string),
+            format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+        )
+    })
+}
+
+fn parse_text_file(
+    origin: &Origin,
+    id: &str,
+    bytes: &[u8],
+) -> std::result::Result<Document, Rejection> {
+    let text = check_utf8(origin, Some(id), bytes)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    Ok(Document {
+        id: id.to_string(),
+        text: text.to_string(),
+        title: first_line_title(text),
+        date: None,
+        source: None,
+        url: None,
+        warnings: Vec::new(),
+    })
+}
+
+/// The first non-empty line, without Markdown heading marks, as a title.
+fn first_line_title(text: &str) -> Option<String> {
+    let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
+    let line = line.trim_start_matches('#').trim();
+    if line.is_empty() {
+        return None;
+    }
+    Some(line.chars().take(120).collect())
+}
+
+fn parse_json_line(
+    origin: &Origin,
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> std::result::Result<Document, Rejection> {
+    let line = check_utf8(origin, None, bytes)?;
+    let mut record: Map<String, Value> = match serde_json::from_str(line) {
+        Ok(Value::Object(map)) => map,
+        Ok(_) => return Err(reject(origin, None, "not a JSON object")),
+        Err(e) => return Err(reject(origin, None, format!("invalid JSON: {e}"))),
+    };
+    let id = match record.remove(&options.id_field) {
+        Some(Value::String(s)) if !s.trim().is_empty() => s,
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::String(_)) => {
+            return Err(reject(
+                origin,
+                None,
+                format!("field {:?} is empty", options.id_field),
+            ));
+        }
+        Some(other) => {
+            return Err(reject(
+                origin,
+                None,
+                format!(
+                    "field {:?} must be a string or number, found {}",
+                    options.id_field,
+                    json_kind(&other)
+                ),
+            ));
+        }
+        None => {
+            return Err(reject(
+                origin,
+                None,
+                format!("missing field {:?}", options.id_field),
+            ));
+        }
+    };
+    let text = match record.remove(&options.text_field) {
+        Some(Value::String(s)) => s,
+        Some(other) => {
+            return Err(reject(
+                origin,
+                Some(id),
+                format!(
+                    "field {:?} must be a string, found {}",
+                    options.text_field,
+                    json_kind(&other)
+                ),
+            ));
+        }
+        None => {
+            return Err(reject(
+                origin,
+                Some(id),
+                format!("missing field {:?}", options.text_field),
+            ));
+        }
+    };
+    let mut warnings = Vec::new();
+    let mut optional_string = |name: &str| match record.remove(name) {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s),
+        Some(other) => {
+            warnings.push(format!(
+                "{origin}: field {name:?} is {}, not a string; ignored",
+                json_kind(&other)
+            ));
+            None
+        }
+    };
+    let title = optional_string("title");
+    let source = optional_string("source");
+    let url = optional_string("url");
+    let date_text = optional_string("date");
+    let date = date_text.as_deref().and_then(|d| match parse_date(d) {
+        Some(seconds) => Some(seconds),
+        None => {
+            warnings.push(format!("{origin}: date {d:?} is not ISO 8601; ignored"));
+            None
+        }
+    });
+    Ok(Document {
+        id,
+        text,
+        title,
+        date,
+        source,
+        url,
+        warnings,
+    })
+}
+
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Parses an ISO 8601 date or date-time into seconds since the epoch. Times without an
+/// offset are taken as UTC; a bare date is midnight UTC.
+pub fn parse_date(text: &str) -> Option<i64> {
+    use chrono::{DateTime, NaiveDate, NaiveDateTime};
+    let text = text.trim();
+    if let Ok(time) = DateTime::parse_from_rfc3339(text) {
+        return Some(time.timestamp());
+    }
+    for format in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f%z"] {
+        if let Ok(time) = DateTime::parse_from_str(text, format) {
+            return Some(time.timestamp());
+        }
+    }
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+    ] {
+        if let Ok(time) = NaiveDateTime::parse_from_str(text, format) {
+            return Some(time.and_utc().timestamp());
+        }
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc().timestamp())
+}
+
+/// Formats seconds since the epoch as an RFC 3339 UTC time, for reports.
+pub fn format_date(seconds: i64) -> String {
+    chrono::DateTime::from_timestamp(seconds, 0)
+        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_else(|| seconds.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn origin() -> Origin {
+        Origin {
+            file: Arc::from("feed.jsonl"),
+            line: 7,
+        }
+    }
+
+    fn parse(line: &str) -> std::result::Result<Document, Rejection> {
+        let raw = RawRecord {
+            origin: origin(),
+            payload: Payload::JsonLine(line.as_bytes().to_vec()),
+        };
+        parse_record(&raw, &ReadOptions::default())
+    }
+
+    fn check_rejected(line: &str, expected_reason: &str) {
+        let rejection = parse(line).unwrap_err();
+        assert_eq!(rejection.reason, format!("feed.jsonl:7: {expected_reason}"));
+    }
+
+    #[test]
+    fn full_record_is_parsed() {
+        let doc = parse(r#"{"id":"a1","text":"Body","title":"T","date":"2024-03-01T10:00:00+02:00","source":"Wire","url":"http://x","extra":3}"#).unwrap();
+        assert_eq!(doc.id, "a1");
+        assert_eq!(doc.text, "Body");
+        assert_eq!(doc.title.as_deref(), Some("T"));
+        assert_eq!(doc.source.as_deref(), Some("Wire"));
+        assert_eq!(doc.date, Some(1709280000));
+        assert!(doc.warnings.is_empty());
+    }
+
+    #[test]
+    fn numeric_ids_are_accepted() {
+        assert_eq!(parse(r#"{"id":42,"text":"x"}"#).unwrap().id, "42");
+    }
+
+    #[test]
+    fn bad_records_are_rejected_with_location() {
+        check_rejected(
+            "{not json",
+            "invalid JSON: key must be a string at line 1 column 2",
+        );
+        check_rejected("[1,2]", "not a JSON object");
+        check_rejected(r#"{"text":"x"}"#, r#"missing field "id""#);
+        check_rejected(r#"{"id":"a"}"#, r#"missing field "text""#);
+        check_rejected(
+            r#"{"id":"a","text":5}"#,
+            r#"field "text" must be a string, found a number"#,
+        );
+        check_rejected(r#"{"id":"","text":"x"}"#, r#"field "id" is empty"#);
+    }
+
+    #[test]
+    fn invalid_utf8_is_rejected() {
+        let raw = RawRecord {
+            origin: origin(),
+            payload: Payload::JsonLine(b"{\"id\":\"a\",\"text\":\"\xff\"}".to_vec()),
+        };
+        let rejection = parse_record(&raw, &ReadOptions::default()).unwrap_err();
+        assert_eq!(rejection.reason, "feed.jsonl:7: invalid UTF-8 at byte 18");
+    }
+
+    #[test]
+    fn bad_date_is_a_warning_not_a_rejection() {
+        let doc = parse(r#"{"id":"a","text":"x","date":"yesterday"}"#).unwrap();
+        assert_eq!(doc.date, None);
+        assert_eq!(
+            doc.warnings,
+            vec![r#"feed.jsonl:7: date "yesterday" is not ISO 8601; ignored"#]
+        );
+    }
+
+    #[test]
+    fn dates_in_several_iso_forms() {
+        assert_eq!(parse_date("2024-03-01"), Some(1709251200));
+        assert_eq!(parse_date("2024-03-01T00:00:00Z"), Some(1709251200));
+        assert_eq!(parse_date("2024-03-01 02:00:00"), Some(1709258400));
+        assert_eq!(
+            parse_date("2024-03-01T00:00:00.250-01:00"),
+            Some(1709254800)
+        );
+        assert_eq!(parse_date("March 1"), None);
+        assert_eq!(format_date(1709251200), "2024-03-01T00:00:00Z");
+    }
+
+    #[test]
+    fn text_file_title_is_first_line() {
+        assert_eq!(
+            first_line_title("\n# Big news \nbody"),
+            Some("Big news".to_string())
+        );
+        assert_eq!(first_line_title("  \n"), None);
+    }
+}

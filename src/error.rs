@@ -1,0 +1,55 @@
+//! The library's one error type. Every I/O variant names the file it concerns.
+
+use std::path::PathBuf;
+
+/// Errors that stop a run. Problems with single records never stop a run: they become
+/// rejected records with a reason (see [`crate::corpus::Rejection`]).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An input path does not exist.
+    #[error("{path}: no such file or directory")]
+    NotFound {
+        /// The path as the user gave it.
+        path: PathBuf,
+    },
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file that could not be read or written.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A parameter is out of its valid range.
+    #[error("invalid parameter {name}: {message}")]
+    InvalidParameter {
+        /// The parameter's name as the CLI spells it.
+        name: &'static str,
+        /// What is wrong and what is allowed.
+        message: String,
+    },
+    /// A document id asked for does not exist in the corpus.
+    #[error("no document with id {0:?}")]
+    UnknownId(String),
+}
+
+/// The library's result type.
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    /// Wraps an I/O error with the path it concerns.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// Builds an [`Error::InvalidParameter`].
+    pub fn param(name: &'static str, message: impl Into<String>) -> Self {
+        Error::InvalidParameter {
+            name,
+            message: message.into(),
+        }
+    }
+}

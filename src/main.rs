@@ -1,0 +1,319 @@
+//! The `reprint` command: parses arguments, calls the library, prints, maps errors to exit codes.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use reprint::corpus::{Corpus, InputSpec, ReadOptions};
+use reprint::lsh::LshParams;
+use reprint::minhash::{DEFAULT_MINHASH_SEED, MinHashParams, SketchScheme};
+use reprint::pipeline::{self, Progress, ScanParams, ScanResult};
+use reprint::report;
+use reprint::shingle::{DEFAULT_SHINGLE_SEED, ShingleKind, ShingleParams};
+use reprint::synth::{Generator, SynthParams};
+
+/// Find articles that reuse each other's wording.
+#[derive(Parser)]
+#[command(name = "reprint", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Find near-duplicate clusters; print a summary and, with --out, write the reports.
+    Scan {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Folder for docs.jsonl, pairs.jsonl and clusters.jsonl. By default, none is written.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// How many of the largest clusters the summary lists. By default, 10.
+        #[arg(long, default_value_t = 10)]
+        show: usize,
+    },
+    /// Write the input records minus duplicates (cluster representatives are kept).
+    Dedup {
+        #[command(flatten)]
+        input: InputArgs,
+        /// The deduplicated JSONL feed.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Print verified near-duplicate pairs as JSONL on stdout.
+    Pairs {
+        #[command(flatten)]
+        input: InputArgs,
+    },
+    /// Generate a news-like corpus with planted near-duplicates.
+    Gen {
+        /// Number of articles. By default, 1000.
+        #[arg(long, default_value_t = 1000)]
+        docs: usize,
+        /// Seed; the same seed gives the same corpus. By default, 1.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Share of articles that are planted copies. By default, 0.2.
+        #[arg(long, default_value_t = 0.2)]
+        copy_rate: f64,
+        /// Largest share of words edited in a copy. By default, 0.3.
+        #[arg(long, default_value_t = 0.3)]
+        max_edit_rate: f64,
+        /// Output JSONL corpus.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Output JSONL of planted copies: {"id", "original", "edit_rate"}.
+        #[arg(long)]
+        truth: Option<PathBuf>,
+        /// Worker threads; 0 means one per core. By default, 0.
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Scheme {
+    /// One-permutation hashing with densification.
+    Oph,
+    /// Classic MinHash, one hash function per slot.
+    Classic,
+}
+
+#[derive(Args)]
+struct InputArgs {
+    /// Folders, JSONL files (optionally .gz), or - for JSONL on stdin.
+    #[arg(required = true)]
+    inputs: Vec<String>,
+    /// Least exact Jaccard similarity for near-duplicates. By default, 0.5.
+    #[arg(long, default_value_t = 0.5)]
+    threshold: f64,
+    /// Words per shingle. By default, 5.
+    #[arg(long, default_value_t = 5)]
+    shingle: usize,
+    /// Use character n-grams of this length instead of word shingles. By default, off.
+    #[arg(long, conflicts_with = "shingle")]
+    char_ngrams: Option<usize>,
+    /// MinHash signature size. By default, 128.
+    #[arg(long, default_value_t = 128)]
+    hashes: usize,
+    /// MinHash scheme. By default, oph.
+    #[arg(long, value_enum, default_value_t = Scheme::Oph)]
+    scheme: Scheme,
+    /// MinHash seed. By default, 42.
+    #[arg(long, default_value_t = DEFAULT_MINHASH_SEED)]
+    seed: u64,
+    /// LSH bands; with --rows, overrides the shape derived from --threshold.
+    #[arg(long, requires = "rows")]
+    bands: Option<usize>,
+    /// LSH rows per band; with --bands.
+    #[arg(long, requires = "bands")]
+    rows: Option<usize>,
+    /// JSONL field with the document id. By default, id.
+    #[arg(long, default_value = "id")]
+    id_field: String,
+    /// JSONL field with the document text. By default, text.
+    #[arg(long, default_value = "text")]
+    text_field: String,
+    /// Worker threads; 0 means one per core. By default, 0.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+}
+
+impl InputArgs {
+    fn params(&self) -> reprint::Result<ScanParams> {
+        let kind = match self.char_ngrams {
+            Some(n) => ShingleKind::Chars(n),
+            None => ShingleKind::Words(self.shingle),
+        };
+        let scheme = match self.scheme {
+            Scheme::Oph => SketchScheme::OnePermutation,
+            Scheme::Classic => SketchScheme::KPermutation,
+        };
+        let minhash = MinHashParams::new(self.hashes, self.seed, scheme)?;
+        let lsh = match (self.bands, self.rows) {
+            (Some(bands), Some(rows)) => Some(LshParams::new(bands, rows, self.hashes)?),
+            _ => None,
+        };
+        ScanParams::new(
+            ReadOptions {
+                id_field: self.id_field.clone(),
+                text_field: self.text_field.clone(),
+            },
+            ShingleParams::new(kind, DEFAULT_SHINGLE_SEED)?,
+            minhash,
+            self.threshold,
+            lsh,
+            self.threads,
+        )
+    }
+
+    fn corpus(&self) -> reprint::Result<Corpus> {
+        let specs: Vec<InputSpec> = self.inputs.iter().map(|a| InputSpec::from_arg(a)).collect();
+        Corpus::open(&specs)
+    }
+
+    fn scan(&self) -> anyhow::Result<(Corpus, ScanResult)> {
+        let params = self.params()?;
+        let corpus = self.corpus()?;
+        let progress = Bar::new();
+        let result = pipeline::scan(&corpus, &params, &progress)?;
+        for warning in &result.warnings {
+            eprintln!("warning: {warning}");
+        }
+        Ok((corpus, result))
+    }
+}
+
+/// A progress bar on stderr, drawn only when stderr is a terminal.
+struct Bar(Option<ProgressBar>);
+
+impl Bar {
+    fn new() -> Self {
+        Bar(std::io::stderr().is_terminal().then(ProgressBar::hidden))
+    }
+}
+
+impl Progress for Bar {
+    fn stage(&self, name: &str, total: u64) {
+        if let Some(bar) = &self.0 {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template("{msg:>10} [{bar:30}] {percent:>3}% {elapsed}")
+                    .expect("the template is valid")
+                    .progress_chars("=> "),
+            );
+            bar.set_message(name.to_string());
+            bar.set_length(total);
+            bar.set_position(0);
+        }
+    }
+    fn advance(&self, amount: u64) {
+        if let Some(bar) = &self.0 {
+            bar.inc(amount);
+        }
+    }
+    fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn create(path: &Path) -> anyhow::Result<std::io::BufWriter<std::fs::File>> {
+    let file = std::fs::File::create(path)
+        .with_context(|| format!("{}: cannot create", path.display()))?;
+    Ok(std::io::BufWriter::new(file))
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Scan { input, out, show } => {
+            let (_, result) = input.scan()?;
+            if let Some(dir) = &out {
+                report::write_report_dir(&result, dir)?;
+            }
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(report::summary(&result, show).as_bytes())?;
+            if let Some(dir) = &out {
+                writeln!(
+                    stdout,
+                    "\nwrote {}/{{docs,pairs,clusters}}.jsonl",
+                    dir.display()
+                )?;
+            }
+        }
+        Command::Dedup { input, output } => {
+            let (corpus, result) = input.scan()?;
+            let mut out = create(&output)?;
+            let stats = report::write_feed(&corpus, &result, &mut out, &output)?;
+            out.flush()
+                .with_context(|| format!("{}: cannot write", output.display()))?;
+            eprintln!(
+                "kept {} of {} records; dropped {} duplicates and {} rejected records",
+                stats.kept, result.stats.records, stats.dropped_duplicates, stats.dropped_rejected
+            );
+            for reason in result
+                .docs
+                .iter()
+                .filter_map(|d| d.reason.as_deref())
+                .take(10)
+            {
+                eprintln!("  rejected {reason}");
+            }
+        }
+        Command::Pairs { input } => {
+            let (_, result) = input.scan()?;
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            report::write_pairs(&result, &mut stdout, Path::new("<stdout>"))?;
+            stdout.flush()?;
+        }
+        Command::Gen {
+            docs,
+            seed,
+            copy_rate,
+            max_edit_rate,
+            output,
+            truth,
+            threads,
+        } => {
+            let generator = Generator::new(SynthParams {
+                docs,
+                seed,
+                copy_rate,
+                max_edit_rate,
+            })?;
+            let mut corpus_out = create(&output)?;
+            let mut truth_out = truth.as_deref().map(create).transpose()?;
+            let planted = pipeline::generate(
+                &generator,
+                &mut corpus_out,
+                truth_out.as_mut().map(|w| w as &mut dyn Write),
+                threads,
+            )?;
+            corpus_out.flush()?;
+            if let Some(out) = truth_out.as_mut() {
+                out.flush()?;
+            }
+            eprintln!(
+                "wrote {docs} articles ({planted} planted copies) to {}",
+                output.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            || matches!(cause.downcast_ref::<reprint::Error>(), Some(reprint::Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) => {
+            let mut message = format!("error: {error}");
+            for cause in error.chain().skip(1) {
+                message.push_str(&format!(": {cause}"));
+            }
+            eprintln!("{message}");
+            // Input problems (missing or unreadable files, bad parameters) exit with 2, like
+            // usage errors; anything else with 1.
+            let input_error = error
+                .chain()
+                .any(|c| c.downcast_ref::<reprint::Error>().is_some());
+            ExitCode::from(if input_error { 2 } else { 1 })
+        }
+    }
+}

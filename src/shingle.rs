@@ -1,0 +1,183 @@
+//! Shingling: a normalized text becomes the sorted, deduplicated set of 64-bit hashes of its
+//! word k-grams (default) or character n-grams.
+//!
+//! Words are hashed once with xxh3; a k-gram's hash folds its k word hashes together with a
+//! multiply-rotate step and a final avalanche. Folding ready-made word hashes is cheaper than
+//! hashing the k-gram's bytes again, and because each input is already a well-mixed xxh3
+//! value, the result is as good a 64-bit hash for set similarity.
+
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+use crate::error::{Error, Result};
+use crate::normalize::NormalizedText;
+
+/// What a shingle is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShingleKind {
+    /// k consecutive normalized words. The default, with k = 5.
+    Words(usize),
+    /// n consecutive characters of the normalized text (words joined by single spaces).
+    Chars(usize),
+}
+
+/// Validated shingling parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShingleParams {
+    kind: ShingleKind,
+    seed: u64,
+}
+
+/// The seed for word hashing. Part of a shingle's identity: changing it changes every set.
+pub const DEFAULT_SHINGLE_SEED: u64 = 0x7265_7072_696e_7431;
+
+impl Default for ShingleParams {
+    fn default() -> Self {
+        ShingleParams {
+            kind: ShingleKind::Words(5),
+            seed: DEFAULT_SHINGLE_SEED,
+        }
+    }
+}
+
+impl ShingleParams {
+    /// Checks the size: 1 to 64 words, or 1 to 64 characters.
+    pub fn new(kind: ShingleKind, seed: u64) -> Result<Self> {
+        let size = match kind {
+            ShingleKind::Words(k) | ShingleKind::Chars(k) => k,
+        };
+        if !(1..=64).contains(&size) {
+            return Err(Error::param(
+                "--shingle",
+                format!("size must be 1 to 64, got {size}"),
+            ));
+        }
+        Ok(ShingleParams { kind, seed })
+    }
+
+    /// The shingle kind and size.
+    pub fn kind(&self) -> ShingleKind {
+        self.kind
+    }
+
+    /// The fewest units (words or characters) a document needs for one shingle.
+    pub fn size(&self) -> usize {
+        match self.kind {
+            ShingleKind::Words(k) | ShingleKind::Chars(k) => k,
+        }
+    }
+
+    /// How many units (words or characters) `text` has, to compare with [`Self::size`].
+    pub fn units(&self, text: &NormalizedText) -> usize {
+        match self.kind {
+            ShingleKind::Words(_) => text.words.len(),
+            ShingleKind::Chars(_) => text.text.chars().count(),
+        }
+    }
+}
+
+const FOLD_PRIME: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// The final avalanche of a folded k-gram hash (the MurmurHash3 64-bit finalizer constants).
+#[inline]
+pub(crate) fn avalanche(mut h: u64) -> u64 {
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
+}
+
+#[inline]
+fn fold(window: &[u64]) -> u64 {
+    let mut acc = window.len() as u64;
+    for &h in window {
+        acc = (acc ^ h).wrapping_mul(FOLD_PRIME).rotate_left(29);
+    }
+    avalanche(acc)
+}
+
+/// The xxh3 hash of every normalized word, in order.
+pub fn word_hashes(text: &NormalizedText, params: &ShingleParams) -> Vec<u64> {
+    text.iter_words()
+        .map(|w| xxh3_64_with_seed(w.as_bytes(), params.seed))
+        .collect()
+}
+
+/// The hash of every shingle in document order, duplicates included (one per position).
+/// Empty when the text is shorter than one shingle.
+pub fn shingle_sequence(text: &NormalizedText, params: &ShingleParams) -> Vec<u64> {
+    match params.kind {
+        ShingleKind::Words(k) => {
+            let hashes = word_hashes(text, params);
+            hashes.windows(k).map(fold).collect()
+        }
+        ShingleKind::Chars(n) => {
+            let boundaries: Vec<usize> = text
+                .text
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain(std::iter::once(text.text.len()))
+                .collect();
+            boundaries
+                .windows(n + 1)
+                .map(|w| xxh3_64_with_seed(&text.text.as_bytes()[w[0]..w[n]], params.seed))
+                .collect()
+        }
+    }
+}
+
+/// The document's shingle set: sorted, deduplicated hashes.
+pub fn shingle_set(text: &NormalizedText, params: &ShingleParams) -> Vec<u64> {
+    let mut set = shingle_sequence(text, params);
+    set.sort_unstable();
+    set.dedup();
+    set
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::normalize;
+
+    fn set(text: &str, kind: ShingleKind) -> Vec<u64> {
+        shingle_set(&normalize(text), &ShingleParams::new(kind, 1).unwrap())
+    }
+
+    #[test]
+    fn word_shingle_counts() {
+        assert_eq!(set("a b c d e", ShingleKind::Words(5)).len(), 1);
+        assert_eq!(set("a b c d e f g", ShingleKind::Words(5)).len(), 3);
+        assert_eq!(set("a b c d", ShingleKind::Words(5)).len(), 0);
+        // Repeated shingles count once.
+        assert_eq!(set("a b a b a b", ShingleKind::Words(2)).len(), 2);
+    }
+
+    #[test]
+    fn normalization_variants_give_the_same_set() {
+        assert_eq!(
+            set("The colour’s “bright” — isn't it?", ShingleKind::Words(3)),
+            set("the colour's \"BRIGHT\" - isnt it", ShingleKind::Words(3))
+        );
+    }
+
+    #[test]
+    fn word_order_matters() {
+        assert_ne!(
+            set("a b c", ShingleKind::Words(3)),
+            set("c b a", ShingleKind::Words(3))
+        );
+    }
+
+    #[test]
+    fn char_shingles_count_characters_not_bytes() {
+        // "zürich" has 6 characters: 4 trigrams.
+        assert_eq!(set("Zürich", ShingleKind::Chars(3)).len(), 4);
+        assert_eq!(set("ab", ShingleKind::Chars(3)).len(), 0);
+    }
+
+    #[test]
+    fn size_is_validated() {
+        assert!(ShingleParams::new(ShingleKind::Words(0), 0).is_err());
+        assert!(ShingleParams::new(ShingleKind::Chars(65), 0).is_err());
+    }
+}

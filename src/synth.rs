@@ -1,0 +1,363 @@
+//! A deterministic generator of news-like articles with planted near-duplicates, so anyone
+//! can build a benchmark corpus of any size with known truth.
+//!
+//! Article `i` depends only on `(seed, i)`, so articles can be generated in any order or in
+//! parallel and the corpus is the same. Vocabulary: pseudo-words made of syllables with a
+//! Zipf-like rank distribution (rank ≈ N^u for uniform u, i.e. P(rank k) ∝ ln((k+1)/k) ≈ 1/k).
+//! Lengths are log-normal (median about 560 words). A share of articles are planted copies
+//! of an earlier original with a known word-edit rate.
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// Generator settings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SynthParams {
+    /// Number of articles.
+    pub docs: usize,
+    /// Seed; the same seed gives the same corpus. By default, 1.
+    pub seed: u64,
+    /// Share of articles that are planted copies of an earlier one. By default, 0.2.
+    pub copy_rate: f64,
+    /// Largest share of words edited in a copy; each copy draws its rate uniformly from
+    /// `[0, max_edit_rate]`. By default, 0.3.
+    pub max_edit_rate: f64,
+}
+
+impl Default for SynthParams {
+    fn default() -> Self {
+        SynthParams {
+            docs: 1000,
+            seed: 1,
+            copy_rate: 0.2,
+            max_edit_rate: 0.3,
+        }
+    }
+}
+
+impl SynthParams {
+    /// Checks ranges: rates in [0, 1].
+    pub fn validate(&self) -> Result<()> {
+        if !(0.0..=1.0).contains(&self.copy_rate) {
+            return Err(Error::param("--copy-rate", "must be in [0, 1]"));
+        }
+        if !(0.0..=1.0).contains(&self.max_edit_rate) {
+            return Err(Error::param("--max-edit-rate", "must be in [0, 1]"));
+        }
+        Ok(())
+    }
+}
+
+/// One generated article, serialized as a JSONL record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SynthArticle {
+    /// `doc-NNNNNNN`.
+    pub id: String,
+    /// A short headline.
+    pub title: String,
+    /// Publication time; later articles are later.
+    pub date: String,
+    /// One of 40 outlets.
+    pub source: String,
+    /// Paragraphs separated by blank lines.
+    pub text: String,
+}
+
+/// The truth about one planted copy.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlantedCopy {
+    /// The copy's id.
+    pub id: String,
+    /// The id of the article it was made from.
+    pub original: String,
+    /// Share of the original's words that were substituted, deleted or followed by an insert.
+    pub edit_rate: f64,
+}
+
+const VOCABULARY: usize = 40_000;
+const OUTLETS: usize = 40;
+const COPY_WINDOW: usize = 2_000;
+const SYLLABLES: [&str; 48] = [
+    "ka", "to", "ri", "ne", "sa", "lo", "mi", "du", "ve", "po", "an", "el", "in", "or", "us", "ta",
+    "be", "co", "de", "fa", "ga", "hi", "jo", "ku", "la", "me", "no", "pe", "qua", "ro", "si",
+    "tu", "va", "wi", "xo", "ya", "ze", "bra", "cle", "dro", "fri", "gra", "pla", "ste", "tri",
+    "ver", "mon", "lin",
+];
+
+/// The generator: holds the vocabulary, built once.
+#[derive(Debug, Clone)]
+pub struct Generator {
+    params: SynthParams,
+    words: Vec<String>,
+}
+
+/// A small, fixed pseudo-random stream (SplitMix64). Owned here rather than taken from a crate
+/// because a corpus must stay byte-identical across releases for a given seed.
+struct Stream(u64);
+
+impl Stream {
+    fn new(seed: u64, index: u64, purpose: u64) -> Self {
+        let mut stream = Stream(
+            seed ^ index.wrapping_mul(0xa24b_aed4_963e_e407)
+                ^ purpose.wrapping_mul(0x9fb2_1c65_1e98_df25),
+        );
+        stream.next();
+        stream
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        crate::shingle::avalanche(self.0)
+    }
+
+    /// Uniform in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// Uniform in [0, n).
+    fn below(&mut self, n: usize) -> usize {
+        ((self.next() as u128 * n as u128) >> 64) as usize
+    }
+
+    /// Standard normal (Box–Muller).
+    fn normal(&mut self) -> f64 {
+        let u = self.unit().max(1e-12);
+        let v = self.unit();
+        (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
+    }
+}
+
+const TEXT: u64 = 1;
+const ROLE: u64 = 2;
+const EDIT: u64 = 3;
+
+impl Generator {
+    /// Builds the vocabulary for `params`.
+    pub fn new(params: SynthParams) -> Result<Self> {
+        params.validate()?;
+        let mut stream = Stream::new(params.seed, 0, 99);
+        let words = (0..VOCABULARY)
+            .map(|rank| {
+                // Frequent words are short, as in real text.
+                let syllables = 1
+                    + usize::from(rank >= 60)
+                    + usize::from(rank >= 3_000)
+                    + stream.below(2) * usize::from(rank >= 600);
+                (0..syllables)
+                    .map(|_| SYLLABLES[stream.below(SYLLABLES.len())])
+                    .collect()
+            })
+            .collect();
+        Ok(Generator { params, words })
+    }
+
+    /// The settings.
+    pub fn params(&self) -> &SynthParams {
+        &self.params
+    }
+
+    fn word(&self, stream: &mut Stream) -> &str {
+        let rank = (VOCABULARY as f64).powf(stream.unit()) as usize - 1;
+        &self.words[rank.min(VOCABULARY - 1)]
+    }
+
+    /// If article `index` is a planted copy: the original's index and the edit rate.
+    fn copy_of(&self, index: usize) -> Option<(usize, f64)> {
+        if index == 0 {
+            return None;
+        }
+        let mut role = Stream::new(self.params.seed, index as u64, ROLE);
+        if role.unit() >= self.params.copy_rate {
+            return None;
+        }
+        // Copy a recent article that is itself an original: walk back from a random point.
+        let start = index - 1 - role.below(index.min(COPY_WINDOW));
+        let original = (0..=start).rev().find(|&j| self.copy_of_is_none(j))?;
+        Some((original, role.unit() * self.params.max_edit_rate))
+    }
+
+    fn copy_of_is_none(&self, index: usize) -> bool {
+        index == 0
+            || Stream::new(self.params.seed, index as u64, ROLE).unit() >= self.params.copy_rate
+    }
+
+    /// Article `index`, and the truth about it when it is a planted copy.
+    pub fn article(&self, index: usize) -> (SynthArticle, Option<PlantedCopy>) {
+        let (body, planted) = match self.copy_of(index) {
+            None => (self.original_paragraphs(index), None),
+            Some((original, rate)) => {
+                let base = self.original_paragraphs(original);
+                let mut stream = Stream::new(self.params.seed, index as u64, EDIT);
+                let edited = base
+                    .iter()
+                    .map(|p| self.edit(p, rate, &mut stream))
+                    .collect();
+                let truth = PlantedCopy {
+                    id: article_id(index),
+                    original: article_id(original),
+                    edit_rate: (rate * 1e4).round() / 1e4,
+                };
+                (edited, Some(truth))
+            }
+        };
+        let mut stream = Stream::new(self.params.seed, index as u64, ROLE + 10);
+        let title_words: Vec<&str> = (0..5 + stream.below(6))
+            .map(|_| self.word(&mut stream))
+            .collect();
+        let article = SynthArticle {
+            id: article_id(index),
+            title: capitalize(&title_words.join(" ")),
+            date: synthetic_date(index),
+            source: format!("outlet-{:02}", stream.below(OUTLETS)),
+            text: body
+                .iter()
+                .map(|p| render_paragraph(p))
+                .collect::<Vec<_>>()
+                .join("\n\n"),
+        };
+        (article, planted)
+    }
+
+    /// An original's paragraphs as lists of sentences of words.
+    fn original_paragraphs(&self, index: usize) -> Vec<Vec<Vec<&str>>> {
+        let mut stream = Stream::new(self.params.seed, index as u64, TEXT);
+        let length = (560.0 * (0.55 * stream.normal()).exp()).clamp(60.0, 4_000.0) as usize;
+        let mut paragraphs = Vec::new();
+        let mut written = 0;
+        while written < length {
+            let sentences = 2 + stream.below(4);
+            let paragraph: Vec<Vec<&str>> = (0..sentences)
+                .map(|_| {
+                    let words = 8 + stream.below(20);
+                    written += words;
+                    (0..words).map(|_| self.word(&mut stream)).collect()
+                })
+                .collect();
+            paragraphs.push(paragraph);
+        }
+        paragraphs
+    }
+
+    /// Substitutes, deletes or inserts after a word with probability `rate` each position.
+    fn edit<'a>(
+        &'a self,
+        paragraph: &[Vec<&'a str>],
+        rate: f64,
+        stream: &mut Stream,
+    ) -> Vec<Vec<&'a str>> {
+        paragraph
+            .iter()
+            .map(|sentence| {
+                let mut out = Vec::with_capacity(sentence.len() + 2);
+                for &word in sentence {
+                    if stream.unit() >= rate {
+                        out.push(word);
+                        continue;
+                    }
+                    match stream.below(3) {
+                        0 => out.push(self.word(stream)),
+                        1 => {}
+                        _ => {
+                            out.push(word);
+                            out.push(self.word(stream));
+                        }
+                    }
+                }
+                if out.is_empty() {
+                    out.push(self.word(stream));
+                }
+                out
+            })
+            .collect()
+    }
+}
+
+fn article_id(index: usize) -> String {
+    format!("doc-{index:07}")
+}
+
+/// One article a minute from 2024-01-01, so an original is always dated before its copies.
+fn synthetic_date(index: usize) -> String {
+    crate::corpus::format_date(1_704_067_200 + 60 * index as i64)
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn render_paragraph(sentences: &[Vec<&str>]) -> String {
+    sentences
+        .iter()
+        .map(|s| {
+            let mut sentence = capitalize(&s.join(" "));
+            sentence.push('.');
+            sentence
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_same_articles() {
+        let params = SynthParams {
+            docs: 50,
+            ..SynthParams::default()
+        };
+        let a = Generator::new(params).unwrap();
+        let b = Generator::new(params).unwrap();
+        for i in 0..50 {
+            assert_eq!(a.article(i), b.article(i));
+        }
+        let other = Generator::new(SynthParams { seed: 2, ..params }).unwrap();
+        assert_ne!(a.article(3).0.text, other.article(3).0.text);
+    }
+
+    #[test]
+    fn copies_point_at_earlier_originals_and_unedited_copies_are_identical() {
+        let params = SynthParams {
+            docs: 400,
+            copy_rate: 0.5,
+            max_edit_rate: 0.0,
+            ..SynthParams::default()
+        };
+        let generator = Generator::new(params).unwrap();
+        let mut copies = 0;
+        for i in 0..400 {
+            let (article, planted) = generator.article(i);
+            if let Some(planted) = planted {
+                copies += 1;
+                let original: usize = planted.original[4..].parse().unwrap();
+                assert!(original < i);
+                assert!(
+                    generator.article(original).1.is_none(),
+                    "originals are not copies"
+                );
+                assert_eq!(generator.article(original).0.text, article.text);
+            }
+        }
+        assert!(
+            (150..250).contains(&copies),
+            "{copies} copies of 400 at rate 0.5"
+        );
+    }
+
+    #[test]
+    fn articles_look_like_news_text() {
+        let generator = Generator::new(SynthParams::default()).unwrap();
+        let (article, _) = generator.article(5);
+        assert!(article.text.contains(". "));
+        assert!(article.text.contains("\n\n") || article.text.split_whitespace().count() < 200);
+        let words = article.text.split_whitespace().count();
+        assert!((30..5_000).contains(&words));
+    }
+}
