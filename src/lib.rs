@@ -9,9 +9,13 @@
 //! use reprint::{normalize::normalize, shingle::{shingle_set, ShingleParams}, verify::jaccard};
 //!
 //! let params = ShingleParams::default();
-//! let a = shingle_set(&normalize("The council approved the new harbour budget on Monday night."), &params);
-//! let b = shingle_set(&normalize("The council approved the new harbor budget on Monday night."), &params);
-//! assert!(jaccard(&a, &b) > 0.2 && jaccard(&a, &b) < 1.0);
+//! let wire = shingle_set(&normalize("The council’s “new” budget was approved on Monday night after a long debate."), &params);
+//! // Case, curly quotes and punctuation do not matter...
+//! let copy = shingle_set(&normalize("THE COUNCIL'S NEW BUDGET WAS APPROVED ON MONDAY NIGHT AFTER A LONG DEBATE"), &params);
+//! assert_eq!(jaccard(&wire, &copy), 1.0);
+//! // ...but words do: one changed word breaks the five 5-word shingles that contain it.
+//! let edit = shingle_set(&normalize("The council's new budget was approved on Tuesday night after a long debate."), &params);
+//! assert_eq!(jaccard(&wire, &edit), 4.0 / 14.0);
 //! ```
 
 pub mod cluster;

@@ -232,9 +232,9 @@ pub fn summary(result: &ScanResult, largest: usize) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "read {} records ({:.1} MiB); {} rejected{}",
+        "read {} records ({}); {} rejected{}",
         stats.records,
-        stats.input_bytes as f64 / (1024.0 * 1024.0),
+        human_bytes(stats.input_bytes),
         stats.rejected,
         if stats.ignored_files > 0 {
             format!("; {} non-document files ignored", stats.ignored_files)
@@ -307,6 +307,14 @@ pub fn summary(result: &ScanResult, largest: usize) -> String {
         }
     }
     s
+}
+
+fn human_bytes(bytes: u64) -> String {
+    match bytes {
+        b if b < 1 << 20 => format!("{:.1} KiB", b as f64 / 1024.0),
+        b if b < 1 << 30 => format!("{:.1} MiB", b as f64 / (1024.0 * 1024.0)),
+        b => format!("{:.2} GiB", b as f64 / (1024.0 * 1024.0 * 1024.0)),
+    }
 }
 
 fn truncate(text: &str, max: usize) -> String {

@@ -1,0 +1,67 @@
+//! Recall and precision of `reprint pairs` against an exact all-pairs join.
+
+use std::collections::BTreeSet;
+
+use reprint::corpus::{Corpus, InputSpec, parse_record};
+use reprint::exact::exact_pairs;
+use reprint::normalize::normalize;
+use reprint::pipeline::ScanParams;
+use reprint::shingle::shingle_set;
+
+use crate::support::{generated_corpus, scan};
+
+/// Exact pairs by id, computed without MinHash or LSH.
+fn exact_pairs_by_id(path: &std::path::Path, params: &ScanParams) -> BTreeSet<(String, String)> {
+    let corpus = Corpus::open(&[InputSpec::Path(path.to_path_buf())]).unwrap();
+    let mut ids = Vec::new();
+    let mut sets = Vec::new();
+    corpus
+        .for_each_batch(1 << 20, |batch| {
+            for raw in batch {
+                let doc = parse_record(&raw, &params.read).unwrap();
+                sets.push(shingle_set(&normalize(&doc.text), &params.shingle));
+                ids.push(doc.id);
+            }
+            Ok(())
+        })
+        .unwrap();
+    exact_pairs(&sets, params.threshold)
+        .into_iter()
+        .map(|p| (ids[p.a as usize].clone(), ids[p.b as usize].clone()))
+        .collect()
+}
+
+#[test]
+fn recall_and_precision_against_exact_join_on_20k_generated_articles() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = generated_corpus(dir.path(), 20_000, 11);
+    let params = ScanParams::default();
+    let truth = exact_pairs_by_id(&path, &params);
+    let result = scan(&[path], &params);
+    let found: BTreeSet<(String, String)> = result
+        .pairs
+        .iter()
+        .map(|p| {
+            (
+                result.id(p.a).unwrap().to_string(),
+                result.id(p.b).unwrap().to_string(),
+            )
+        })
+        .collect();
+    let hits = found.intersection(&truth).count();
+    let recall = hits as f64 / truth.len() as f64;
+    let precision = hits as f64 / found.len() as f64;
+    println!(
+        "20,000 articles, threshold 0.5: {} exact pairs, {} reported, recall {recall:.4}, precision {precision:.4}, {} candidates",
+        truth.len(),
+        found.len(),
+        result.stats.candidates
+    );
+    assert!(
+        truth.len() > 500,
+        "the generated corpus plants enough pairs: {}",
+        truth.len()
+    );
+    assert!(recall >= 0.99, "recall {recall}");
+    assert_eq!(precision, 1.0);
+}

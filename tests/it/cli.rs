@@ -1,0 +1,292 @@
+//! The command-line contract: outputs, errors and exit codes.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::support::reprint;
+
+const STORY: &str = "The river authority said on Monday that the old weir at Hollin Bridge would be removed next summer so that salmon can reach their spawning grounds upstream for the first time in a century.";
+const OTHER: &str = "A bakery on the high street has won a national award for its sourdough loaf, which is made with flour milled from wheat grown on a farm less than ten miles away from the shop.";
+
+fn write(dir: &Path, name: &str, contents: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+fn record(id: &str, text: &str) -> String {
+    serde_json::json!({"id": id, "text": text}).to_string()
+}
+
+fn docs_of(dir: &Path, inputs: &[&Path]) -> Vec<Value> {
+    let out = dir.join("report");
+    reprint()
+        .arg("scan")
+        .args(inputs)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    std::fs::read_to_string(out.join("docs.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn missing_input_is_a_one_line_error_with_exit_code_2() {
+    let output = reprint().args(["scan", "no/such/folder"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr, "error: no/such/folder: no such file or directory\n");
+}
+
+#[test]
+fn bad_parameters_exit_with_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let feed = write(dir.path(), "feed.jsonl", record("a", STORY).as_bytes());
+    let output = reprint()
+        .args(["scan", "--threshold", "1.5"])
+        .arg(&feed)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        "error: invalid parameter --threshold: must be in (0, 1], got 1.5\n"
+    );
+}
+
+#[test]
+fn bad_records_are_rejected_with_file_and_line_and_nothing_is_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut feed = Vec::new();
+    for line in [
+        record("a", STORY),
+        "{broken".to_string(),
+        r#"{"text":"no id here at all in this record"}"#.to_string(),
+        record("short", "Too short."),
+        record("empty", ""),
+        record("a", OTHER),
+        String::new(),
+        record("b", STORY),
+    ] {
+        feed.extend_from_slice(line.as_bytes());
+        feed.push(b'\n');
+    }
+    feed.extend_from_slice(b"{\"id\":\"bin\",\"text\":\"caf\xe9\"}\n");
+    let path = write(dir.path(), "feed.jsonl", &feed);
+    let docs = docs_of(dir.path(), &[&path]);
+    let file = path.display().to_string();
+    let summary: Vec<(Value, Value, Value)> = docs
+        .iter()
+        .map(|d| (d["id"].clone(), d["status"].clone(), d["reason"].clone()))
+        .collect();
+    let reason = |line: usize, text: &str| Value::String(format!("{file}:{line}: {text}"));
+    assert_eq!(
+        summary,
+        vec![
+            ("a".into(), "original".into(), Value::Null),
+            (
+                Value::Null,
+                "rejected".into(),
+                reason(2, "invalid JSON: key must be a string at line 1 column 2")
+            ),
+            (
+                Value::Null,
+                "rejected".into(),
+                reason(3, r#"missing field "id""#)
+            ),
+            (
+                "short".into(),
+                "rejected".into(),
+                reason(4, "too short: 2 words, fewer than the shingle size 5")
+            ),
+            ("empty".into(), "rejected".into(), reason(5, "empty text")),
+            (
+                "a".into(),
+                "rejected".into(),
+                reason(6, &format!(r#"duplicate id "a" (first used at {file}:1)"#))
+            ),
+            ("b".into(), "duplicate".into(), Value::Null),
+            (
+                Value::Null,
+                "rejected".into(),
+                reason(9, "invalid UTF-8 at byte 23")
+            ),
+        ]
+    );
+    assert_eq!(docs[6]["duplicate_of"], "a");
+    assert_eq!(docs[6]["similarity"], 1.0);
+}
+
+#[test]
+fn docs_and_pairs_have_the_documented_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let feed = format!(
+        "{}\n{}\n{}\n",
+        record("x", STORY),
+        record("y", OTHER),
+        record("z", &format!("{STORY} Officials said work starts in May."))
+    );
+    let path = write(dir.path(), "feed.jsonl", feed.as_bytes());
+    let out = dir.path().join("report");
+    reprint()
+        .arg("scan")
+        .arg(&path)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let docs = std::fs::read_to_string(out.join("docs.jsonl")).unwrap();
+    let file = path.display();
+    // z is x plus one sentence: it contains all of x, so it is the likely original.
+    assert_eq!(
+        docs,
+        format!(
+            concat!(
+                r#"{{"id":"x","cluster":0,"duplicate_of":"z","similarity":0.833333,"status":"duplicate","reason":null,"origin":"{f}:1"}}"#,
+                "\n",
+                r#"{{"id":"y","cluster":null,"duplicate_of":null,"similarity":null,"status":"unique","reason":null,"origin":"{f}:2"}}"#,
+                "\n",
+                r#"{{"id":"z","cluster":0,"duplicate_of":null,"similarity":null,"status":"original","reason":null,"origin":"{f}:3"}}"#,
+                "\n"
+            ),
+            f = file
+        )
+    );
+    let pairs = std::fs::read_to_string(out.join("pairs.jsonl")).unwrap();
+    assert_eq!(
+        pairs,
+        "{\"a\":\"x\",\"b\":\"z\",\"jaccard\":0.833333,\"containment_ab\":1.0,\"containment_ba\":0.833333}\n"
+    );
+    // `reprint pairs` prints the same lines.
+    reprint()
+        .arg("pairs")
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(pairs);
+}
+
+#[test]
+fn dedup_writes_records_untouched_minus_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = format!(
+        r#"{{"id":"x","text":{},"extra":{{"n":1.50,"tags":["a"]}},"date":"2024-01-02"}}"#,
+        serde_json::to_string(STORY).unwrap()
+    );
+    let copy = format!(
+        r#"{{"id":"y","text":{},"date":"2024-01-01","source":"Wire"}}"#,
+        serde_json::to_string(STORY).unwrap()
+    );
+    let other = format!(
+        r#"{{"text":{}, "id":"z"}}"#,
+        serde_json::to_string(OTHER).unwrap()
+    );
+    let feed = format!("{first}\n{copy}\n{other}\n");
+    let path = write(dir.path(), "feed.jsonl", feed.as_bytes());
+    let output_path = dir.path().join("deduped.jsonl");
+    let output = reprint()
+        .arg("dedup")
+        .arg(&path)
+        .arg("-o")
+        .arg(&output_path)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    // y is dated earlier, so it is the original and x is the duplicate dropped.
+    assert_eq!(
+        std::fs::read_to_string(&output_path).unwrap(),
+        format!("{copy}\n{other}\n")
+    );
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        "kept 2 of 3 records; dropped 1 duplicates and 0 rejected records\n"
+    );
+}
+
+#[test]
+fn folders_gzip_and_stdin_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("in");
+    write(
+        &root,
+        "b/story.txt",
+        format!("Weir to go\n\n{STORY}").as_bytes(),
+    );
+    write(
+        &root,
+        "a/notes.md",
+        format!("# Bakery\n\n{OTHER}").as_bytes(),
+    );
+    write(&root, "ignored.csv", b"x,y");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(format!("{}\n", record("wire-1", STORY)).as_bytes())
+        .unwrap();
+    write(&root, "c/feed.jsonl.gz", &gz.finish().unwrap());
+    let docs = docs_of(dir.path(), &[&root]);
+    let ids: Vec<&str> = docs.iter().map(|d| d["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, vec!["a/notes.md", "b/story.txt", "wire-1"]);
+    assert_eq!(docs[2]["duplicate_of"], "b/story.txt");
+
+    let stdin = format!("{}\n{}\n", record("s1", STORY), record("s2", STORY));
+    let output = reprint()
+        .args(["pairs", "-"])
+        .write_stdin(stdin)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let line: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        (line["a"].as_str(), line["b"].as_str()),
+        (Some("s1"), Some("s2"))
+    );
+}
+
+#[test]
+fn renamed_fields_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let feed = format!(
+        "{}\n{}\n",
+        serde_json::json!({"guid": "p", "body": STORY}),
+        serde_json::json!({"guid": "q", "body": STORY})
+    );
+    let path = write(dir.path(), "feed.jsonl", feed.as_bytes());
+    let output = reprint()
+        .args(["pairs", "--id-field", "guid", "--text-field", "body"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert!(
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .starts_with(r#"{"a":"p","b":"q","jaccard":1.0"#)
+    );
+}
+
+#[test]
+fn gen_is_deterministic() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |name: &str| {
+        let out = dir.path().join(name);
+        let truth = dir.path().join(format!("{name}.truth"));
+        reprint()
+            .args(["gen", "--docs", "300", "--seed", "9", "-o"])
+            .arg(&out)
+            .arg("--truth")
+            .arg(&truth)
+            .assert()
+            .success();
+        (std::fs::read(out).unwrap(), std::fs::read(truth).unwrap())
+    };
+    let (corpus, truth) = run("a");
+    assert_eq!(run("b"), (corpus.clone(), truth.clone()));
+    assert_eq!(corpus.iter().filter(|&&b| b == b'\n').count(), 300);
+    assert!(!truth.is_empty());
+}

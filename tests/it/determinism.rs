@@ -1,0 +1,71 @@
+//! Output does not depend on thread count, and cluster membership not on input order.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+
+use reprint::pipeline::{ScanParams, ScanResult};
+
+use crate::support::{generated_corpus, reprint, scan};
+
+fn report_bytes(corpus: &std::path::Path, threads: &str, dir: &std::path::Path) -> Vec<Vec<u8>> {
+    let out = dir.join(format!("out-{threads}"));
+    reprint()
+        .args(["scan", "--threads", threads, "--out"])
+        .arg(&out)
+        .arg(corpus)
+        .assert()
+        .success();
+    ["docs.jsonl", "pairs.jsonl", "clusters.jsonl"]
+        .iter()
+        .map(|name| std::fs::read(out.join(name)).unwrap())
+        .collect()
+}
+
+#[test]
+fn reports_are_byte_identical_for_1_and_8_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = generated_corpus(dir.path(), 3000, 5);
+    let one = report_bytes(&corpus, "1", dir.path());
+    let eight = report_bytes(&corpus, "8", dir.path());
+    assert!(one[1].len() > 1000, "the corpus has pairs to compare");
+    assert_eq!(one, eight);
+}
+
+/// Clusters as sets of member ids, each with its representative.
+fn clusters_by_id(result: &ScanResult) -> BTreeSet<(String, BTreeSet<String>)> {
+    result
+        .clusters
+        .iter()
+        .map(|c| {
+            let members = c
+                .members
+                .iter()
+                .map(|&m| result.id(m).unwrap().to_string())
+                .collect();
+            (result.id(c.representative).unwrap().to_string(), members)
+        })
+        .collect()
+}
+
+#[test]
+fn clusters_do_not_depend_on_input_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = generated_corpus(dir.path(), 3000, 6);
+    let text = std::fs::read_to_string(&corpus).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    // A fixed shuffle: reverse, then interleave halves.
+    lines.reverse();
+    let (front, back) = lines.split_at(lines.len() / 2);
+    let shuffled: Vec<&str> = back.iter().zip(front).flat_map(|(a, b)| [*a, *b]).collect();
+    assert_eq!(shuffled.len(), lines.len());
+    let shuffled_path = dir.path().join("shuffled.jsonl");
+    let mut out = std::fs::File::create(&shuffled_path).unwrap();
+    for line in &shuffled {
+        writeln!(out, "{line}").unwrap();
+    }
+    let params = ScanParams::default();
+    let original = scan(&[corpus], &params);
+    let reordered = scan(&[shuffled_path], &params);
+    assert!(original.clusters.len() > 50);
+    assert_eq!(clusters_by_id(&original), clusters_by_id(&reordered));
+}

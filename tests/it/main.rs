@@ -1,0 +1,8 @@
+//! One test binary with a module per area.
+
+mod accuracy;
+mod cli;
+mod determinism;
+mod properties;
+mod sample_corpus;
+mod support;

@@ -1,0 +1,77 @@
+//! Property tests of the invariants the pipeline relies on.
+
+use proptest::prelude::*;
+
+use reprint::lsh::LshParams;
+use reprint::minhash::{MinHashParams, MinHasher, SketchScheme};
+use reprint::normalize::normalize;
+use reprint::verify::{jaccard, verify_pair};
+
+fn sorted_set() -> impl Strategy<Value = Vec<u64>> {
+    proptest::collection::btree_set(0u64..400, 0..120).prop_map(|s| s.into_iter().collect())
+}
+
+proptest! {
+    #[test]
+    fn jaccard_is_symmetric_and_in_unit_interval(a in sorted_set(), b in sorted_set()) {
+        let ab = verify_pair(0, 1, &a, &b);
+        let ba = verify_pair(0, 1, &b, &a);
+        prop_assert_eq!(ab.jaccard, ba.jaccard);
+        prop_assert_eq!(ab.containment_ab, ba.containment_ba);
+        prop_assert!((0.0..=1.0).contains(&ab.jaccard));
+        prop_assert!(ab.jaccard <= ab.containment_ab.min(ab.containment_ba) + 1e-12);
+    }
+
+    #[test]
+    fn normalize_is_idempotent(text in "\\PC{0,200}") {
+        let once = normalize(&text).text;
+        prop_assert_eq!(normalize(&once).text, once);
+    }
+
+    #[test]
+    fn normalized_offsets_are_char_boundaries_in_order(text in "\\PC{0,200}") {
+        let normalized = normalize(&text);
+        let mut previous_end = 0;
+        for word in &normalized.words {
+            prop_assert!(word.orig_start < word.orig_end);
+            prop_assert!(word.orig_start >= previous_end);
+            prop_assert!(text.is_char_boundary(word.orig_start as usize));
+            prop_assert!(text.is_char_boundary(word.orig_end as usize));
+            previous_end = word.orig_end;
+        }
+    }
+
+    #[test]
+    fn identical_documents_always_become_candidates(set in proptest::collection::btree_set(any::<u64>(), 1..300), threshold in 0.05f64..1.0) {
+        let set: Vec<u64> = set.into_iter().collect();
+        let hasher = MinHasher::new(MinHashParams::default());
+        let lsh = LshParams::for_threshold(threshold, 128).unwrap();
+        let a = lsh.band_keys(&hasher.sketch(&set).unwrap());
+        let b = lsh.band_keys(&hasher.sketch(&set.clone()).unwrap());
+        prop_assert!(a.iter().zip(&b).any(|(x, y)| x == y));
+    }
+
+    #[test]
+    fn minhash_estimate_is_within_bound_of_exact_jaccard(
+        shared in 0usize..400,
+        only_a in 0usize..400,
+        only_b in 0usize..400,
+        offset in any::<u32>(),
+        classic in any::<bool>(),
+    ) {
+        prop_assume!(shared + only_a > 0 && shared + only_b > 0);
+        // Distinct well-spread values: the universe is split into three disjoint ranges.
+        let value = |i: usize| (offset as u64).wrapping_add(i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let mut a: Vec<u64> = (0..shared).chain(1000..1000 + only_a).map(value).collect();
+        let mut b: Vec<u64> = (0..shared).chain(2000..2000 + only_b).map(value).collect();
+        a.sort_unstable();
+        b.sort_unstable();
+        let exact = jaccard(&a, &b);
+        let scheme = if classic { SketchScheme::KPermutation } else { SketchScheme::OnePermutation };
+        let hasher = MinHasher::new(MinHashParams::new(256, 42, scheme).unwrap());
+        let estimate = hasher.sketch(&a).unwrap().estimate_jaccard(&hasher.sketch(&b).unwrap());
+        // Standard error is at most sqrt(1/4/256) = 1/32; five of them is a bound a correct
+        // sketch exceeds about once in three million cases.
+        prop_assert!((estimate - exact).abs() <= 5.0 / 32.0, "estimate {} exact {}", estimate, exact);
+    }
+}

@@ -1,0 +1,182 @@
+//! End to end over the bundled `corpus/` against `corpus/truth.json`, plus golden reports.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::support::{reprint, sample_corpus};
+
+fn read_jsonl(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+struct Scanned {
+    _dir: tempfile::TempDir,
+    docs: Vec<Value>,
+    stdout: String,
+    out: std::path::PathBuf,
+}
+
+fn scan_sample() -> Scanned {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report");
+    let output = reprint()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["scan", "corpus", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Scanned {
+        docs: read_jsonl(&out.join("docs.jsonl")),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        out,
+        _dir: dir,
+    }
+}
+
+fn truth() -> Value {
+    serde_json::from_str(&std::fs::read_to_string(sample_corpus().join("truth.json")).unwrap())
+        .unwrap()
+}
+
+fn by_id(docs: &[Value]) -> BTreeMap<String, &Value> {
+    docs.iter()
+        .filter_map(|d| d["id"].as_str().map(|id| (id.to_string(), d)))
+        .collect()
+}
+
+fn strings(value: &Value) -> Vec<String> {
+    value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn every_expected_group_is_found_with_its_original() {
+    let scanned = scan_sample();
+    let docs = by_id(&scanned.docs);
+    let truth = truth();
+    for group in truth["groups"].as_array().unwrap() {
+        let members: BTreeSet<String> = strings(&group["members"]).into_iter().collect();
+        let original = group["original"].as_str().unwrap();
+        let cluster = &docs[original]["cluster"];
+        assert!(cluster.is_number(), "{original} is in no cluster");
+        assert_eq!(
+            docs[original]["status"], "original",
+            "{original} should be the original"
+        );
+        let found: BTreeSet<String> = docs
+            .iter()
+            .filter(|(_, d)| &d["cluster"] == cluster)
+            .map(|(id, _)| id.clone())
+            .collect();
+        assert_eq!(found, members, "cluster of {original}");
+        for member in members.iter().filter(|m| m.as_str() != original) {
+            assert_eq!(docs[member]["status"], "duplicate", "{member}");
+            assert_eq!(docs[member]["duplicate_of"], original, "{member}");
+            let similarity = docs[member]["similarity"].as_f64().unwrap();
+            assert!((0.5..=1.0).contains(&similarity), "{member}: {similarity}");
+        }
+    }
+}
+
+#[test]
+fn same_event_in_different_words_is_kept_apart() {
+    let scanned = scan_sample();
+    let docs = by_id(&scanned.docs);
+    for pair in truth()["distinct"].as_array().unwrap() {
+        let pair = strings(pair);
+        let (a, b) = (&docs[&pair[0]], &docs[&pair[1]]);
+        assert!(
+            a["cluster"].is_null() || a["cluster"] != b["cluster"],
+            "{} and {} were grouped",
+            pair[0],
+            pair[1]
+        );
+    }
+    // Articles written in their own words are unique, not duplicates of anything.
+    for id in [
+        "marrow-standard-bridge",
+        "marrow-standard-meeting",
+        "dunmore-weekly-library",
+        "rail-news-timetable",
+    ] {
+        assert_eq!(docs[id]["status"], "unique", "{id}");
+    }
+}
+
+#[test]
+fn paragraph_lifts_are_not_merged_into_clusters() {
+    let scanned = scan_sample();
+    let docs = by_id(&scanned.docs);
+    for lift in truth()["partial"].as_array().unwrap() {
+        let id = lift["id"].as_str().unwrap();
+        assert_eq!(docs[id]["status"], "unique", "{id}");
+    }
+}
+
+#[test]
+fn every_record_is_accounted_for() {
+    let scanned = scan_sample();
+    // 36 JSONL records and 5 text files.
+    assert_eq!(scanned.docs.len(), 41);
+    for id in strings(&truth()["rejected"]) {
+        let doc = by_id(&scanned.docs)[&id];
+        assert_eq!(doc["status"], "rejected");
+        assert!(
+            doc["reason"].as_str().unwrap().contains("too short"),
+            "{doc}"
+        );
+    }
+    for doc in &scanned.docs {
+        let status = doc["status"].as_str().unwrap();
+        assert_eq!(doc["reason"].is_null(), status != "rejected", "{doc}");
+    }
+}
+
+/// Compares `actual` with the golden file, or rewrites it when UPDATE_GOLDEN is set.
+fn check_golden(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("missing golden file {}", path.display()));
+    assert_eq!(
+        actual, expected,
+        "{name} differs from its golden file; rerun with UPDATE_GOLDEN=1 if intended"
+    );
+}
+
+#[test]
+fn reports_match_golden_files() {
+    let scanned = scan_sample();
+    for name in ["docs.jsonl", "pairs.jsonl", "clusters.jsonl"] {
+        let text = std::fs::read_to_string(scanned.out.join(name)).unwrap();
+        check_golden(&format!("sample-{name}"), &text);
+    }
+    let summary: String = scanned
+        .stdout
+        .lines()
+        .filter(|l| !l.starts_with("wrote "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    check_golden("sample-summary.txt", &summary);
+}

@@ -1,0 +1,39 @@
+//! Helpers shared by the test modules.
+
+use std::path::{Path, PathBuf};
+
+use reprint::corpus::{Corpus, InputSpec};
+use reprint::pipeline::{self, ScanParams, ScanResult, Silent};
+use reprint::synth::{Generator, SynthParams};
+
+/// The repository's sample corpus folder.
+pub fn sample_corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
+}
+
+/// Writes a generated corpus of `docs` articles into `dir` and returns its path.
+pub fn generated_corpus(dir: &Path, docs: usize, seed: u64) -> PathBuf {
+    let generator = Generator::new(SynthParams {
+        docs,
+        seed,
+        ..SynthParams::default()
+    })
+    .unwrap();
+    let path = dir.join(format!("gen-{docs}-{seed}.jsonl"));
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    pipeline::generate(&generator, &mut out, None, 0).unwrap();
+    std::io::Write::flush(&mut out).unwrap();
+    path
+}
+
+/// Scans `inputs` with `params`.
+pub fn scan(inputs: &[PathBuf], params: &ScanParams) -> ScanResult {
+    let specs: Vec<InputSpec> = inputs.iter().map(|p| InputSpec::Path(p.clone())).collect();
+    let corpus = Corpus::open(&specs).unwrap();
+    pipeline::scan(&corpus, params, &Silent).unwrap()
+}
+
+/// The `reprint` binary, built by cargo for the tests.
+pub fn reprint() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("reprint").unwrap()
+}
