@@ -31,7 +31,10 @@ pub fn exact_pairs(sets: &[Vec<u64>], threshold: f64) -> Vec<VerifiedPair> {
         }
     }
     let mut candidates: Vec<(u32, u32)> = Vec::new();
-    #[expect(clippy::iter_over_hash_type, reason = "candidates are sorted right after")]
+    #[expect(
+        clippy::iter_over_hash_type,
+        reason = "candidates are sorted right after"
+    )]
     for docs in postings.values() {
         for (i, &a) in docs.iter().enumerate() {
             for &b in &docs[i + 1..] {

@@ -33,7 +33,7 @@ enum Command {
         /// Folder for docs.jsonl, pairs.jsonl and clusters.jsonl. By default, none is written.
         #[arg(long)]
         out: Option<PathBuf>,
-        /// How many of the largest clusters the summary lists. By default, 10.
+        /// How many of the largest clusters the summary lists.
         #[arg(long, default_value_t = 10)]
         show: usize,
     },
@@ -52,16 +52,16 @@ enum Command {
     },
     /// Generate a news-like corpus with planted near-duplicates.
     Gen {
-        /// Number of articles. By default, 1000.
+        /// Number of articles.
         #[arg(long, default_value_t = 1000)]
         docs: usize,
-        /// Seed; the same seed gives the same corpus. By default, 1.
+        /// Seed; the same seed gives the same corpus.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Share of articles that are planted copies. By default, 0.2.
+        /// Share of articles that are planted copies.
         #[arg(long, default_value_t = 0.2)]
         copy_rate: f64,
-        /// Largest share of words edited in a copy. By default, 0.3.
+        /// Largest share of words edited in a copy.
         #[arg(long, default_value_t = 0.3)]
         max_edit_rate: f64,
         /// Output JSONL corpus.
@@ -70,7 +70,7 @@ enum Command {
         /// Output JSONL of planted copies: {"id", "original", "edit_rate"}.
         #[arg(long)]
         truth: Option<PathBuf>,
-        /// Worker threads; 0 means one per core. By default, 0.
+        /// Worker threads; 0 means one per core.
         #[arg(long, default_value_t = 0)]
         threads: usize,
     },
@@ -89,22 +89,22 @@ struct InputArgs {
     /// Folders, JSONL files (optionally .gz), or - for JSONL on stdin.
     #[arg(required = true)]
     inputs: Vec<String>,
-    /// Least exact Jaccard similarity for near-duplicates. By default, 0.5.
+    /// Least exact Jaccard similarity for near-duplicates.
     #[arg(long, default_value_t = 0.5)]
     threshold: f64,
-    /// Words per shingle. By default, 5.
+    /// Words per shingle.
     #[arg(long, default_value_t = 5)]
     shingle: usize,
     /// Use character n-grams of this length instead of word shingles. By default, off.
     #[arg(long, conflicts_with = "shingle")]
     char_ngrams: Option<usize>,
-    /// MinHash signature size. By default, 128.
+    /// MinHash signature size.
     #[arg(long, default_value_t = 128)]
     hashes: usize,
-    /// MinHash scheme. By default, oph.
+    /// MinHash scheme.
     #[arg(long, value_enum, default_value_t = Scheme::Oph)]
     scheme: Scheme,
-    /// MinHash seed. By default, 42.
+    /// MinHash seed.
     #[arg(long, default_value_t = DEFAULT_MINHASH_SEED)]
     seed: u64,
     /// LSH bands; with --rows, overrides the shape derived from --threshold.
@@ -113,13 +113,13 @@ struct InputArgs {
     /// LSH rows per band; with --bands.
     #[arg(long, requires = "bands")]
     rows: Option<usize>,
-    /// JSONL field with the document id. By default, id.
+    /// JSONL field with the document id.
     #[arg(long, default_value = "id")]
     id_field: String,
-    /// JSONL field with the document text. By default, text.
+    /// JSONL field with the document text.
     #[arg(long, default_value = "text")]
     text_field: String,
-    /// Worker threads; 0 means one per core. By default, 0.
+    /// Worker threads; 0 means one per core.
     #[arg(long, default_value_t = 0)]
     threads: usize,
 }
