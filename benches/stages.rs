@@ -121,6 +121,23 @@ fn per_document(c: &mut Criterion) {
     group.finish();
 }
 
+/// Candidate pairs of every band, one list per band.
+fn candidates_per_band(
+    keys: &[Vec<BandKey>],
+    bands: usize,
+) -> Vec<Vec<reprint::lsh::CandidatePair>> {
+    (0..bands)
+        .map(|band| {
+            let mut entries: Vec<(BandKey, u32)> = keys
+                .iter()
+                .enumerate()
+                .map(|(i, k)| (k[band], i as u32))
+                .collect();
+            band_candidates(&mut entries)
+        })
+        .collect()
+}
+
 fn corpus_stages(c: &mut Criterion) {
     let texts = texts(5_000);
     let shingle = ShingleParams::default();
@@ -134,19 +151,7 @@ fn corpus_stages(c: &mut Criterion) {
         .iter()
         .map(|s| lsh.band_keys(&hasher.sketch(s).unwrap()))
         .collect();
-    let candidates = {
-        let lists: Vec<_> = (0..lsh.bands())
-            .map(|band| {
-                let mut entries: Vec<(BandKey, u32)> = keys
-                    .iter()
-                    .enumerate()
-                    .map(|(i, k)| (k[band], i as u32))
-                    .collect();
-                band_candidates(&mut entries)
-            })
-            .collect();
-        reprint::lsh::merge_candidates(lists)
-    };
+    let candidates = reprint::lsh::merge_candidates(candidates_per_band(&keys, lsh.bands()));
     let pairs: Vec<_> = candidates
         .iter()
         .map(|c| verify_pair(c.a, c.b, &sets[c.a as usize], &sets[c.b as usize]))
@@ -167,15 +172,9 @@ fn corpus_stages(c: &mut Criterion) {
     group.throughput(Throughput::Elements(texts.len() as u64));
     group.bench_function("lsh_banding_5k_docs", |b| {
         b.iter(|| {
-            let found: usize = (0..lsh.bands())
-                .map(|band| {
-                    let mut entries: Vec<(BandKey, u32)> = keys
-                        .iter()
-                        .enumerate()
-                        .map(|(i, k)| (k[band], i as u32))
-                        .collect();
-                    band_candidates(&mut entries).len()
-                })
+            let found: usize = candidates_per_band(&keys, lsh.bands())
+                .iter()
+                .map(Vec::len)
                 .sum();
             assert!(found >= candidates.len());
         })

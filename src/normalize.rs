@@ -218,6 +218,15 @@ mod tests {
         assert_eq!(normalize(input).text, expected, "input: {input:?}");
     }
 
+    /// The original text of every normalized word.
+    fn original_pieces(original: &str) -> Vec<&str> {
+        normalize(original)
+            .words
+            .iter()
+            .map(|w| &original[w.orig_start as usize..w.orig_end as usize])
+            .collect()
+    }
+
     #[test]
     fn ascii_words_are_lowercased_and_punctuation_dropped() {
         check("Hello, World! It's 2,500 km.", "hello world its 2500 km");
@@ -250,12 +259,7 @@ mod tests {
     fn offsets_point_into_the_original() {
         let original = "“Don’t” — Zürich, 2,500!";
         let normalized = normalize(original);
-        let pieces: Vec<&str> = normalized
-            .words
-            .iter()
-            .map(|w| &original[w.orig_start as usize..w.orig_end as usize])
-            .collect();
-        assert_eq!(pieces, vec!["Don’t", "Zürich", "2,500"]);
+        assert_eq!(original_pieces(original), vec!["Don’t", "Zürich", "2,500"]);
         assert_eq!(
             normalized.iter_words().collect::<Vec<_>>(),
             vec!["dont", "zürich", "2500"]
@@ -264,13 +268,9 @@ mod tests {
 
     #[test]
     fn trailing_joiners_are_not_part_of_the_word() {
-        let original = "players' end. 3, 4";
-        let normalized = normalize(original);
-        let pieces: Vec<&str> = normalized
-            .words
-            .iter()
-            .map(|w| &original[w.orig_start as usize..w.orig_end as usize])
-            .collect();
-        assert_eq!(pieces, vec!["players", "end", "3", "4"]);
+        assert_eq!(
+            original_pieces("players' end. 3, 4"),
+            vec!["players", "end", "3", "4"]
+        );
     }
 }
