@@ -12,7 +12,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::error::{Error, Result};
 
@@ -458,18 +458,80 @@ fn first_line_title(text: &str) -> Option<String> {
     Some(line.chars().take(120).collect())
 }
 
+/// The fields of a JSONL record that reprint reads; every other field is skipped by the
+/// parser without being built, which keeps parsing fast on records with large extra fields.
+#[derive(Default)]
+struct RecordFields {
+    id: Option<Value>,
+    text: Option<Value>,
+    title: Option<Value>,
+    date: Option<Value>,
+    source: Option<Value>,
+    url: Option<Value>,
+}
+
+struct RecordSeed<'a>(&'a ReadOptions);
+
+impl<'de> serde::de::DeserializeSeed<'de> for RecordSeed<'_> {
+    type Value = RecordFields;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> std::result::Result<RecordFields, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for RecordSeed<'_> {
+    type Value = RecordFields;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<RecordFields, A::Error> {
+        let mut fields = RecordFields::default();
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            let slot = if key == self.0.id_field {
+                &mut fields.id
+            } else if key == self.0.text_field {
+                &mut fields.text
+            } else {
+                match key.as_ref() {
+                    "title" => &mut fields.title,
+                    "date" => &mut fields.date,
+                    "source" => &mut fields.source,
+                    "url" => &mut fields.url,
+                    _ => {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                        continue;
+                    }
+                }
+            };
+            *slot = Some(map.next_value()?);
+        }
+        Ok(fields)
+    }
+}
+
 fn parse_json_line(
     origin: &Origin,
     bytes: &[u8],
     options: &ReadOptions,
 ) -> std::result::Result<Document, Rejection> {
     let line = check_utf8(origin, None, bytes)?;
-    let mut record: Map<String, Value> = match serde_json::from_str(line) {
-        Ok(Value::Object(map)) => map,
-        Ok(_) => return Err(reject(origin, None, "not a JSON object")),
-        Err(e) => return Err(reject(origin, None, format!("invalid JSON: {e}"))),
-    };
-    let id = match record.remove(&options.id_field) {
+    if !line.trim_start().starts_with('{') {
+        return Err(reject(origin, None, "not a JSON object"));
+    }
+    let mut deserializer = serde_json::Deserializer::from_str(line);
+    let fields = serde::de::DeserializeSeed::deserialize(RecordSeed(options), &mut deserializer)
+        .and_then(|fields| deserializer.end().map(|()| fields))
+        .map_err(|e| reject(origin, None, format!("invalid JSON: {e}")))?;
+    let id = match fields.id {
         Some(Value::String(s)) if !s.trim().is_empty() => s,
         Some(Value::Number(n)) => n.to_string(),
         Some(Value::String(_)) => {
@@ -498,7 +560,7 @@ fn parse_json_line(
             ));
         }
     };
-    let text = match record.remove(&options.text_field) {
+    let text = match fields.text {
         Some(Value::String(s)) => s,
         Some(other) => {
             return Err(reject(
@@ -520,7 +582,7 @@ fn parse_json_line(
         }
     };
     let mut warnings = Vec::new();
-    let mut optional_string = |name: &str| match record.remove(name) {
+    let mut optional_string = |name: &str, value: Option<Value>| match value {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => Some(s),
         Some(other) => {
@@ -531,10 +593,10 @@ fn parse_json_line(
             None
         }
     };
-    let title = optional_string("title");
-    let source = optional_string("source");
-    let url = optional_string("url");
-    let date_text = optional_string("date");
+    let title = optional_string("title", fields.title);
+    let source = optional_string("source", fields.source);
+    let url = optional_string("url", fields.url);
+    let date_text = optional_string("date", fields.date);
     let date = date_text.as_deref().and_then(|d| match parse_date(d) {
         Some(seconds) => Some(seconds),
         None => {

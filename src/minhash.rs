@@ -135,32 +135,63 @@ impl MinHasher {
     /// The signature of a shingle set, or `None` for an empty set: an empty document has no
     /// meaningful signature, and giving all of them the same one would make them collide.
     pub fn sketch(&self, shingles: &[u64]) -> Option<Signature> {
-        if shingles.is_empty() {
-            return None;
-        }
-        Some(match self.params.scheme {
-            SketchScheme::OnePermutation => self.one_permutation(shingles),
-            SketchScheme::KPermutation => self.k_permutation(shingles),
-        })
+        self.sketch_stream(|visit| shingles.iter().copied().for_each(visit))
     }
 
-    fn one_permutation(&self, shingles: &[u64]) -> Signature {
-        let bins = self.params.num_hashes;
-        let mut slots = vec![u64::MAX; bins];
-        let mut filled = vec![false; bins];
-        for &shingle in shingles {
-            let value = avalanche(shingle ^ self.params.seed);
-            // Multiply-shift maps the hash onto 0..bins without a division.
-            let bin = ((value as u128 * bins as u128) >> 64) as usize;
-            if value <= slots[bin] {
-                slots[bin] = value;
-                filled[bin] = true;
+    /// Like [`Self::sketch`], for shingles produced on the fly: `produce` is called once and
+    /// hands every shingle hash to the visitor it is given. Repeats do not change the result,
+    /// so shingles need not be deduplicated.
+    pub fn sketch_stream(&self, produce: impl FnOnce(&mut dyn FnMut(u64))) -> Option<Signature> {
+        let mut slots = vec![u64::MAX; self.params.num_hashes];
+        let mut any = false;
+        match self.params.scheme {
+            SketchScheme::OnePermutation => {
+                let bins = self.params.num_hashes as u128;
+                let seed = self.params.seed;
+                produce(&mut |shingle| {
+                    any = true;
+                    let value = avalanche(shingle ^ seed);
+                    // Multiply-shift maps the hash onto 0..bins without a division.
+                    let bin = ((value as u128 * bins) >> 64) as usize;
+                    if value < slots[bin] {
+                        slots[bin] = value;
+                    }
+                });
+            }
+            SketchScheme::KPermutation => {
+                let seed = self.params.seed;
+                let permutations = &self.permutations;
+                produce(&mut |shingle| {
+                    any = true;
+                    let x = avalanche(shingle ^ seed);
+                    for (slot, &(a, b)) in slots.iter_mut().zip(permutations) {
+                        let value = a.wrapping_mul(x).wrapping_add(b);
+                        if value < *slot {
+                            *slot = value;
+                        }
+                    }
+                });
             }
         }
-        if filled.iter().all(|&f| f) {
-            return Signature(slots);
+        if !any {
+            return None;
         }
-        let source = slots.clone();
+        if self.params.scheme == SketchScheme::OnePermutation {
+            self.densify(&mut slots);
+        }
+        Some(Signature(slots))
+    }
+
+    /// Fills the empty bins of a one-permutation sketch. A bin is empty when it still holds
+    /// `u64::MAX`; a real minimum equal to `u64::MAX` would need a shingle hashing to it and
+    /// landing in that bin, which is as good as impossible and harmless if it happens.
+    fn densify(&self, slots: &mut [u64]) {
+        let bins = slots.len();
+        let filled: Vec<bool> = slots.iter().map(|&v| v != u64::MAX).collect();
+        if filled.iter().all(|&f| f) {
+            return;
+        }
+        let source = slots.to_vec();
         for bin in 0..bins {
             if filled[bin] {
                 continue;
@@ -179,21 +210,6 @@ impl MinHasher {
                 }
             }
         }
-        Signature(slots)
-    }
-
-    fn k_permutation(&self, shingles: &[u64]) -> Signature {
-        let mut slots = vec![u64::MAX; self.params.num_hashes];
-        for &shingle in shingles {
-            let x = avalanche(shingle ^ self.params.seed);
-            for (slot, &(a, b)) in slots.iter_mut().zip(&self.permutations) {
-                let value = a.wrapping_mul(x).wrapping_add(b);
-                if value < *slot {
-                    *slot = value;
-                }
-            }
-        }
-        Signature(slots)
     }
 }
 

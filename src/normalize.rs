@@ -55,20 +55,106 @@ pub fn normalize(original: &str) -> NormalizedText {
         text: String::with_capacity(original.len()),
         words: Vec::with_capacity(original.len() / 6 + 1),
     };
-    let mut scratch = String::new();
+    let mut scratch = WordBuffer::default();
+    for_each_word(original, &mut scratch, |word, orig_start, orig_end| {
+        if !out.text.is_empty() {
+            out.text.push(' ');
+        }
+        let norm_start = out.text.len() as u32;
+        out.text.push_str(word);
+        out.words.push(WordSpan {
+            norm_start,
+            norm_end: out.text.len() as u32,
+            orig_start,
+            orig_end,
+        });
+    });
+    out
+}
+
+/// Reusable buffers for [`for_each_word`], so the hot loop does not allocate per word.
+#[derive(Debug, Default)]
+pub struct WordBuffer {
+    word: String,
+    unicode: String,
+}
+
+/// Calls `visit(word, orig_start, orig_end)` for every normalized word of `original`, in
+/// order, without building the normalized text: the streaming form of [`normalize`], which
+/// yields exactly the same words.
+pub fn for_each_word(
+    original: &str,
+    buffer: &mut WordBuffer,
+    mut visit: impl FnMut(&str, u32, u32),
+) {
     let bytes = original.as_bytes();
     let mut position = 0;
     while position < bytes.len() {
-        let (c, width) = char_at(original, position);
-        if !is_word_char(c) {
-            position += width;
+        let byte = bytes[position];
+        // Fast skip over ASCII separators.
+        if byte < 0x80 && !byte.is_ascii_alphanumeric() {
+            position += 1;
             continue;
         }
-        let (end, ascii) = word_end(original, position);
-        emit_word(original, position, end, ascii, &mut scratch, &mut out);
+        if byte >= 0x80 {
+            let (c, width) = char_at(original, position);
+            if !is_word_char(c) {
+                position += width;
+                continue;
+            }
+        }
+        let start = position;
+        let end = match ascii_word(bytes, start, &mut buffer.word) {
+            Some(end) => end,
+            None => {
+                let (end, _) = word_end(original, start);
+                fold_unicode_word(&original[start..end], &mut buffer.word, &mut buffer.unicode);
+                end
+            }
+        };
         position = end;
+        if !buffer.word.is_empty() {
+            visit(&buffer.word, start as u32, end as u32);
+        }
     }
-    out
+}
+
+/// Reads an all-ASCII word starting at `start` into `out` (lower-cased, joiners dropped) and
+/// returns its end, or `None` when the word contains a non-ASCII character (the caller then
+/// takes the Unicode path for the whole word).
+#[inline]
+fn ascii_word(bytes: &[u8], start: usize, out: &mut String) -> Option<usize> {
+    out.clear();
+    let mut position = start;
+    let mut previous = 0u8;
+    while position < bytes.len() {
+        let byte = bytes[position];
+        if byte.is_ascii_alphanumeric() {
+            out.push(byte.to_ascii_lowercase() as char);
+            previous = byte;
+            position += 1;
+            continue;
+        }
+        if byte >= 0x80 {
+            return None;
+        }
+        // A joiner continues the word only when a word character follows it.
+        let next = bytes.get(position + 1).copied().unwrap_or(b' ');
+        let joins = match byte {
+            b'\'' => next.is_ascii_alphanumeric() || next >= 0x80,
+            b'.' => next.is_ascii_alphanumeric() || next >= 0x80,
+            b',' => previous.is_ascii_digit() && next.is_ascii_digit(),
+            _ => false,
+        };
+        if !joins {
+            break;
+        }
+        if next >= 0x80 {
+            return None;
+        }
+        position += 1;
+    }
+    Some(position)
 }
 
 /// Decodes the character at byte `position` (which is on a char boundary).
@@ -124,7 +210,6 @@ fn word_end(text: &str, start: usize) -> (usize, bool) {
             position += width;
             continue;
         }
-        // A joiner continues the word only when a word character follows it.
         let joins = is_silent_in_word(c)
             || (c == '.' && previous.is_alphanumeric())
             || (c == ',' && previous.is_ascii_digit());
@@ -145,54 +230,17 @@ fn word_end(text: &str, start: usize) -> (usize, bool) {
     (position, ascii)
 }
 
-fn emit_word(
-    original: &str,
-    start: usize,
-    end: usize,
-    ascii: bool,
-    scratch: &mut String,
-    out: &mut NormalizedText,
-) {
-    if !out.text.is_empty() {
-        out.text.push(' ');
-    }
-    let norm_start = out.text.len();
-    let word = &original[start..end];
-    if ascii {
-        out.text.extend(
-            word.bytes()
-                .filter(u8::is_ascii_alphanumeric)
-                .map(|b| b.to_ascii_lowercase() as char),
-        );
-    } else {
-        fold_unicode_word(word, scratch);
-        out.text.push_str(scratch);
-    }
-    if out.text.len() == norm_start {
-        // Nothing survived folding (cannot happen for a word that starts with a word
-        // character, but keep the text free of double spaces regardless).
-        out.text.pop();
-        return;
-    }
-    out.words.push(WordSpan {
-        norm_start: norm_start as u32,
-        norm_end: out.text.len() as u32,
-        orig_start: start as u32,
-        orig_end: end as u32,
-    });
-}
-
 /// NFKC, then case folding, then dropping what is not a letter, digit or mark; repeated until
 /// stable, because case folding can undo NFKC and NFKC can produce upper case.
-fn fold_unicode_word(word: &str, out: &mut String) {
+fn fold_unicode_word(word: &str, out: &mut String, next: &mut String) {
     out.clear();
-    let mut current: String = word
-        .chars()
-        .filter(|&c| !is_silent_in_word(c) && c != '.' && c != ',')
-        .collect();
+    out.extend(
+        word.chars()
+            .filter(|&c| !is_silent_in_word(c) && c != '.' && c != ','),
+    );
     for _ in 0..4 {
-        let mut next = String::with_capacity(current.len());
-        for c in current.nfkc() {
+        next.clear();
+        for c in out.nfkc() {
             for lower in c.to_lowercase() {
                 match lower {
                     'ß' => next.push_str("ss"),
@@ -202,12 +250,11 @@ fn fold_unicode_word(word: &str, out: &mut String) {
                 }
             }
         }
-        if next == current {
+        if next == out {
             break;
         }
-        current = next;
+        std::mem::swap(out, next);
     }
-    out.push_str(&current);
 }
 
 #[cfg(test)]

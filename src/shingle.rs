@@ -9,7 +9,7 @@
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use crate::error::{Error, Result};
-use crate::normalize::NormalizedText;
+use crate::normalize::{NormalizedText, WordBuffer, for_each_word};
 
 /// What a shingle is made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,6 +96,67 @@ fn fold(window: &[u64]) -> u64 {
     avalanche(acc)
 }
 
+/// Computes shingles straight from original text, reusing its buffers across documents so
+/// the per-document hot loop does not allocate. Yields the same shingles as
+/// [`shingle_sequence`] over [`crate::normalize::normalize`]d text.
+#[derive(Debug)]
+pub struct Shingler {
+    params: ShingleParams,
+    words: WordBuffer,
+    hashes: Vec<u64>,
+}
+
+impl Shingler {
+    /// A shingler for `params`.
+    pub fn new(params: ShingleParams) -> Self {
+        Shingler {
+            params,
+            words: WordBuffer::default(),
+            hashes: Vec::new(),
+        }
+    }
+
+    /// The parameters in use.
+    pub fn params(&self) -> &ShingleParams {
+        &self.params
+    }
+
+    /// Calls `visit` with every shingle hash of `original` in document order (repeats
+    /// included) and returns the number of units (words or characters) in the text.
+    pub fn for_each(&mut self, original: &str, mut visit: impl FnMut(u64)) -> usize {
+        match self.params.kind {
+            ShingleKind::Words(k) => {
+                let seed = self.params.seed;
+                let hashes = &mut self.hashes;
+                hashes.clear();
+                for_each_word(original, &mut self.words, |word, _, _| {
+                    hashes.push(xxh3_64_with_seed(word.as_bytes(), seed));
+                });
+                for window in hashes.windows(k) {
+                    visit(fold(window));
+                }
+                hashes.len()
+            }
+            ShingleKind::Chars(_) => {
+                let normalized = crate::normalize::normalize(original);
+                shingle_sequence(&normalized, &self.params)
+                    .into_iter()
+                    .for_each(visit);
+                normalized.text.chars().count()
+            }
+        }
+    }
+
+    /// The sorted, deduplicated shingle set of `original`, and its number of units.
+    pub fn set(&mut self, original: &str) -> (Vec<u64>, usize) {
+        let mut set = Vec::new();
+        let units = self.for_each(original, |h| set.push(h));
+        set.sort_unstable();
+        set.dedup();
+        (set, units)
+    }
+}
+
 /// The xxh3 hash of every normalized word, in order.
 pub fn word_hashes(text: &NormalizedText, params: &ShingleParams) -> Vec<u64> {
     text.iter_words()
@@ -173,6 +234,21 @@ mod tests {
         // "zürich" has 6 characters: 4 trigrams.
         assert_eq!(set("Zürich", ShingleKind::Chars(3)).len(), 4);
         assert_eq!(set("ab", ShingleKind::Chars(3)).len(), 0);
+    }
+
+    #[test]
+    fn streaming_shingler_matches_normalized_sets() {
+        let text = "Zürich’s “U.S.” office — 2,500 staff, don't panic! Ｆｕｌｌ ﬁnance ß";
+        for kind in [
+            ShingleKind::Words(1),
+            ShingleKind::Words(3),
+            ShingleKind::Chars(4),
+        ] {
+            let params = ShingleParams::new(kind, 9).unwrap();
+            let (streamed, units) = Shingler::new(params).set(text);
+            assert_eq!(streamed, shingle_set(&normalize(text), &params), "{kind:?}");
+            assert_eq!(units, params.units(&normalize(text)));
+        }
     }
 
     #[test]
