@@ -6,9 +6,9 @@ use crate::verify::VerifiedPair;
 
 /// What the cluster stage needs to know about each document.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MemberInfo {
+pub struct MemberInfo<'a> {
     /// The document id (the last tie-breaker, so the choice never depends on input order).
-    pub id: String,
+    pub id: &'a str,
     /// Publication time, seconds since the epoch.
     pub date: Option<i64>,
     /// Size of the document's shingle set.
@@ -70,7 +70,7 @@ impl UnionFind {
 
 /// Groups documents connected by `pairs` (sorted by `(a, b)`) and picks representatives.
 /// Documents in no pair belong to no cluster.
-pub fn build_clusters(members: &[MemberInfo], pairs: &[VerifiedPair]) -> Vec<Cluster> {
+pub fn build_clusters(members: &[MemberInfo<'_>], pairs: &[VerifiedPair]) -> Vec<Cluster> {
     let mut sets = UnionFind::new(members.len());
     for pair in pairs {
         sets.union(pair.a, pair.b);
@@ -187,12 +187,8 @@ fn choose_representative(
 mod tests {
     use super::*;
 
-    fn member(id: &str, date: Option<i64>, shingles: u32) -> MemberInfo {
-        MemberInfo {
-            id: id.to_string(),
-            date,
-            shingles,
-        }
+    fn member(id: &str, date: Option<i64>, shingles: u32) -> MemberInfo<'_> {
+        MemberInfo { id, date, shingles }
     }
 
     fn pair(a: u32, b: u32, containment_ab: f64, containment_ba: f64) -> VerifiedPair {
@@ -208,7 +204,8 @@ mod tests {
 
     #[test]
     fn transitive_pairs_form_one_cluster_in_input_order() {
-        let members: Vec<MemberInfo> = (0..6).map(|i| member(&format!("d{i}"), None, 10)).collect();
+        let ids: Vec<String> = (0..6).map(|i| format!("d{i}")).collect();
+        let members: Vec<MemberInfo> = ids.iter().map(|id| member(id, None, 10)).collect();
         let clusters = build_clusters(
             &members,
             &[
@@ -267,7 +264,7 @@ mod tests {
         let pairs = [pair(0, 1, 1.0, 1.0)];
         let pick = |members: &[MemberInfo]| {
             let cluster = &build_clusters(members, &pairs)[0];
-            members[cluster.representative as usize].id.clone()
+            members[cluster.representative as usize].id.to_string()
         };
         assert_eq!(pick(&forward), "x");
         assert_eq!(pick(&backward), "x");

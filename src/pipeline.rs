@@ -10,14 +10,13 @@ use std::io::Write;
 use rayon::prelude::*;
 
 use crate::cluster::{Cluster, MemberInfo, build_clusters};
-use crate::corpus::{Corpus, Document, Origin, ReadOptions, Rejection, parse_record};
+use crate::corpus::{Corpus, Origin, RawRecord, ReadOptions, Rejection, parse_record};
 use crate::error::{Error, Result};
 use crate::lsh::{BandKey, CandidatePair, LshParams, band_candidates, merge_candidates};
 use crate::minhash::{MinHashParams, MinHasher};
-use crate::normalize::normalize;
-use crate::shingle::{ShingleKind, ShingleParams, shingle_set};
+use crate::shingle::{ShingleKind, ShingleParams, Shingler};
 use crate::synth::{Generator, PlantedCopy};
-use crate::verify::{VerifiedPair, jaccard, verify_pair};
+use crate::verify::{VerifiedPair, verify_pair};
 
 /// Everything a scan needs to know. Build with [`ScanParams::new`].
 #[derive(Debug, Clone)]
@@ -129,10 +128,8 @@ pub struct DocOutcome {
     pub similarity: Option<f64>,
     /// Why the record was rejected.
     pub reason: Option<String>,
-    /// Normalized words.
+    /// Normalized words (characters with `--char-ngrams`).
     pub words: u32,
-    /// Distinct shingles.
-    pub shingles: u32,
 }
 
 /// Counts from a scan.
@@ -176,12 +173,6 @@ impl ScanResult {
     }
 }
 
-/// A record after the per-document stages.
-struct Analyzed {
-    origin: Origin,
-    outcome: std::result::Result<(Document, Vec<u64>, Vec<BandKey>, u32), Rejection>,
-}
-
 fn thread_pool(threads: usize) -> Result<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -194,7 +185,15 @@ pub fn with_threads<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) ->
     Ok(thread_pool(threads)?.install(work))
 }
 
+/// Size of a read batch: large enough to keep every core busy, small enough to bound memory.
+const BATCH_BYTES: usize = 8 << 20;
+
 /// Reads the corpus and finds its near-duplicate clusters.
+///
+/// Memory stays proportional to the number of documents, not to their text: the first pass
+/// keeps per document only its metadata and LSH band keys; the second pass reads the corpus
+/// again and rebuilds shingle sets only for documents in candidate pairs, holding each set
+/// just until its last partner has been verified.
 pub fn scan(corpus: &Corpus, params: &ScanParams, progress: &dyn Progress) -> Result<ScanResult> {
     with_threads(params.threads, || scan_in_pool(corpus, params, progress))?
 }
@@ -204,80 +203,56 @@ fn scan_in_pool(
     params: &ScanParams,
     progress: &dyn Progress,
 ) -> Result<ScanResult> {
-    let hasher = MinHasher::new(params.minhash);
-    progress.stage("reading", corpus.total_bytes());
-    let mut analyzed: Vec<Analyzed> = Vec::new();
-    corpus.for_each_batch(8 << 20, |batch| {
-        let bytes: usize = batch.iter().map(|r| r.payload.len()).sum();
-        let done: Vec<Analyzed> = batch
-            .into_par_iter()
-            .map(|raw| Analyzed {
-                outcome: analyze(&raw, params, &hasher),
-                origin: raw.origin,
-            })
-            .collect();
-        analyzed.extend(done);
-        progress.advance(bytes as u64);
-        Ok(())
-    })?;
-    reject_duplicate_ids(&mut analyzed);
-
-    let shingle_sets: Vec<&[u64]> = analyzed
+    let bands = params.lsh.bands();
+    progress.stage("signatures", corpus.total_bytes());
+    let FirstPass {
+        mut docs,
+        keys,
+        warnings,
+    } = first_pass(corpus, params, progress)?;
+    reject_duplicate_ids(&mut docs);
+    let accepted: Vec<bool> = docs
         .iter()
-        .map(|a| match &a.outcome {
-            Ok((_, set, _, _)) => set.as_slice(),
-            Err(_) => &[],
-        })
+        .map(|d| d.status != DocStatus::Rejected)
         .collect();
 
-    progress.stage("candidates", params.lsh.bands() as u64);
-    let candidates = lsh_candidates(&analyzed, params.lsh.bands(), progress);
-    progress.stage("verifying", candidates.len() as u64);
-    let pairs: Vec<VerifiedPair> = candidates
-        .par_iter()
-        .map(|c| {
-            verify_pair(
-                c.a,
-                c.b,
-                shingle_sets[c.a as usize],
-                shingle_sets[c.b as usize],
-            )
-        })
-        .filter(|p| p.jaccard >= params.threshold)
-        .collect();
-    progress.advance(candidates.len() as u64);
+    progress.stage("candidates", bands as u64);
+    let candidates = lsh_candidates(&keys, &accepted, bands, progress);
+    drop(keys);
+    let candidate_count = candidates.len();
 
-    let members: Vec<MemberInfo> = analyzed
+    progress.stage("verifying", corpus.total_bytes());
+    let threshold = params.threshold;
+    let (pairs, shingle_counts) = verify_streaming(
+        corpus,
+        params,
+        candidates,
+        |p| p.jaccard >= threshold,
+        progress,
+    )?;
+
+    let members: Vec<MemberInfo> = docs
         .iter()
-        .map(|a| match &a.outcome {
-            Ok((doc, set, _, _)) => MemberInfo {
-                id: doc.id.clone(),
-                date: doc.date,
-                shingles: set.len() as u32,
-            },
-            Err(_) => MemberInfo {
-                id: String::new(),
-                date: None,
-                shingles: 0,
-            },
+        .enumerate()
+        .map(|(i, doc)| MemberInfo {
+            id: doc.id.as_deref().unwrap_or(""),
+            date: doc.date,
+            shingles: shingle_counts.get(i).copied().unwrap_or(0),
         })
         .collect();
     let clusters = build_clusters(&members, &pairs);
-    let docs = outcomes(&analyzed, &clusters, &pairs, &shingle_sets);
+    drop(members);
+    assign_clusters(&mut docs, &clusters, &pairs);
+    fill_indirect_similarities(corpus, params, &mut docs, &clusters, progress)?;
     progress.finish();
 
-    let warnings = analyzed
-        .iter()
-        .filter_map(|a| a.outcome.as_ref().ok())
-        .flat_map(|(doc, _, _, _)| doc.warnings.iter().cloned())
-        .collect();
     let stats = ScanStats {
         records: docs.len(),
         rejected: docs
             .iter()
             .filter(|d| d.status == DocStatus::Rejected)
             .count(),
-        candidates: candidates.len(),
+        candidates: candidate_count,
         verified: pairs.len(),
         input_bytes: corpus.total_bytes(),
         ignored_files: corpus.ignored_files().len(),
@@ -292,84 +267,157 @@ fn scan_in_pool(
     })
 }
 
-/// The per-document stages: parse, normalize, shingle, sketch, band.
-fn analyze(
-    raw: &crate::corpus::RawRecord,
+/// What the first pass keeps: one outcome per record and the band keys of every record
+/// (`bands` per record, in record order; zeros for rejected records).
+struct FirstPass {
+    docs: Vec<DocOutcome>,
+    keys: Vec<BandKey>,
+    warnings: Vec<String>,
+}
+
+type Sketched = (DocOutcome, Option<Vec<BandKey>>, Vec<String>);
+
+fn first_pass(corpus: &Corpus, params: &ScanParams, progress: &dyn Progress) -> Result<FirstPass> {
+    let hasher = MinHasher::new(params.minhash);
+    let bands = params.lsh.bands();
+    let mut pass = FirstPass {
+        docs: Vec::new(),
+        keys: Vec::new(),
+        warnings: Vec::new(),
+    };
+    corpus.for_each_batch(BATCH_BYTES, |batch| {
+        let bytes: usize = batch.iter().map(|r| r.payload.len()).sum();
+        let analyzed: Vec<Sketched> = batch
+            .into_par_iter()
+            .map_init(
+                || Shingler::new(params.shingle),
+                |shingler, raw| sketch_record(&raw, params, &hasher, shingler),
+            )
+            .collect();
+        for (doc, keys, warnings) in analyzed {
+            pass.docs.push(doc);
+            match keys {
+                Some(keys) => pass.keys.extend(keys),
+                None => pass.keys.extend(std::iter::repeat_n(BandKey(0), bands)),
+            }
+            pass.warnings.extend(warnings);
+        }
+        progress.advance(bytes as u64);
+        Ok(())
+    })?;
+    Ok(pass)
+}
+
+/// The per-document stages of the first pass: parse, normalize, shingle and sketch in one
+/// streaming loop, then cut the signature into band keys. The shingle set is never built.
+fn sketch_record(
+    raw: &RawRecord,
     params: &ScanParams,
     hasher: &MinHasher,
-) -> std::result::Result<(Document, Vec<u64>, Vec<BandKey>, u32), Rejection> {
-    let doc = parse_record(raw, &params.read)?;
-    let normalized = normalize(&doc.text);
-    let units = params.shingle.units(&normalized);
-    if units < params.shingle.size() {
-        let unit = match params.shingle.kind() {
-            ShingleKind::Words(_) => "words",
-            ShingleKind::Chars(_) => "characters",
-        };
-        let reason = if units == 0 {
-            format!("{}: empty text", raw.origin)
-        } else {
-            format!(
-                "{}: too short: {units} {unit}, fewer than the shingle size {}",
-                raw.origin,
-                params.shingle.size()
-            )
-        };
-        return Err(Rejection {
-            id: Some(doc.id),
-            reason,
-        });
+    shingler: &mut Shingler,
+) -> Sketched {
+    let doc = match parse_record(raw, &params.read) {
+        Ok(doc) => doc,
+        Err(rejection) => return (rejected(&raw.origin, rejection), None, Vec::new()),
+    };
+    let mut units = 0;
+    let signature = hasher.sketch_stream(|visit| units = shingler.for_each(&doc.text, visit));
+    let mut outcome = DocOutcome {
+        origin: raw.origin.clone(),
+        id: Some(doc.id),
+        title: doc.title,
+        source: doc.source,
+        date: doc.date,
+        status: DocStatus::Unique,
+        cluster: None,
+        duplicate_of: None,
+        similarity: None,
+        reason: None,
+        words: units as u32,
+    };
+    match signature {
+        Some(signature) if units >= params.shingle.size() => (
+            outcome,
+            Some(params.lsh.band_keys(&signature)),
+            doc.warnings,
+        ),
+        _ => {
+            outcome.status = DocStatus::Rejected;
+            outcome.reason = Some(too_short_reason(&raw.origin, units, &params.shingle));
+            (outcome, None, doc.warnings)
+        }
     }
-    let set = shingle_set(&normalized, &params.shingle);
-    let signature = hasher
-        .sketch(&set)
-        .expect("a text with one shingle has a non-empty set");
-    let keys = params.lsh.band_keys(&signature);
-    Ok((doc, set, keys, normalized.words.len() as u32))
+}
+
+fn too_short_reason(origin: &Origin, units: usize, shingle: &ShingleParams) -> String {
+    let unit = match shingle.kind() {
+        ShingleKind::Words(_) => "words",
+        ShingleKind::Chars(_) => "characters",
+    };
+    if units == 0 {
+        format!("{origin}: empty text")
+    } else {
+        format!(
+            "{origin}: too short: {units} {unit}, fewer than the shingle size {}",
+            shingle.size()
+        )
+    }
+}
+
+fn rejected(origin: &Origin, rejection: Rejection) -> DocOutcome {
+    DocOutcome {
+        origin: origin.clone(),
+        id: rejection.id,
+        title: None,
+        source: None,
+        date: None,
+        status: DocStatus::Rejected,
+        cluster: None,
+        duplicate_of: None,
+        similarity: None,
+        reason: Some(rejection.reason),
+        words: 0,
+    }
 }
 
 /// Rejects every record whose id was already used by an earlier record.
-fn reject_duplicate_ids(analyzed: &mut [Analyzed]) {
-    let mut first_seen: ahash::AHashMap<String, Origin> = ahash::AHashMap::new();
-    for record in analyzed.iter_mut() {
-        let id = match &record.outcome {
-            Ok((doc, ..)) => doc.id.clone(),
-            Err(_) => continue,
-        };
+fn reject_duplicate_ids(docs: &mut [DocOutcome]) {
+    let mut first_seen: ahash::AHashMap<String, Origin> =
+        ahash::AHashMap::with_capacity(docs.len());
+    for doc in docs.iter_mut() {
+        if doc.status == DocStatus::Rejected {
+            continue;
+        }
+        let id = doc.id.clone().expect("accepted records have ids");
         match first_seen.get(&id) {
             Some(first) => {
-                record.outcome = Err(Rejection {
-                    reason: format!(
-                        "{}: duplicate id {id:?} (first used at {first})",
-                        record.origin
-                    ),
-                    id: Some(id),
-                });
+                doc.status = DocStatus::Rejected;
+                doc.reason = Some(format!(
+                    "{}: duplicate id {id:?} (first used at {first})",
+                    doc.origin
+                ));
             }
             None => {
-                first_seen.insert(id, record.origin.clone());
+                first_seen.insert(id, doc.origin.clone());
             }
         }
     }
 }
 
 fn lsh_candidates(
-    analyzed: &[Analyzed],
+    keys: &[BandKey],
+    accepted: &[bool],
     bands: usize,
     progress: &dyn Progress,
 ) -> Vec<CandidatePair> {
     let per_band: Vec<Vec<CandidatePair>> = (0..bands)
         .into_par_iter()
         .map(|band| {
-            let mut entries: Vec<(BandKey, u32)> = analyzed
+            let mut entries: Vec<(BandKey, u32)> = accepted
                 .iter()
                 .enumerate()
-                .filter_map(|(i, a)| {
-                    a.outcome
-                        .as_ref()
-                        .ok()
-                        .map(|(_, _, keys, _)| (keys[band], i as u32))
-                })
+                .filter(|(_, ok)| **ok)
+                .map(|(doc, _)| (keys[doc * bands + band], doc as u32))
                 .collect();
             let pairs = band_candidates(&mut entries);
             progress.advance(1);
@@ -379,45 +427,95 @@ fn lsh_candidates(
     merge_candidates(per_band)
 }
 
-fn outcomes(
-    analyzed: &[Analyzed],
-    clusters: &[Cluster],
-    pairs: &[VerifiedPair],
-    sets: &[&[u64]],
-) -> Vec<DocOutcome> {
-    let mut docs: Vec<DocOutcome> = analyzed
-        .iter()
-        .map(|a| match &a.outcome {
-            Ok((doc, set, _, words)) => DocOutcome {
-                origin: a.origin.clone(),
-                id: Some(doc.id.clone()),
-                title: doc.title.clone(),
-                source: doc.source.clone(),
-                date: doc.date,
-                status: DocStatus::Unique,
-                cluster: None,
-                duplicate_of: None,
-                similarity: None,
-                reason: None,
-                words: *words,
-                shingles: set.len() as u32,
-            },
-            Err(rejection) => DocOutcome {
-                origin: a.origin.clone(),
-                id: rejection.id.clone(),
-                title: None,
-                source: None,
-                date: None,
-                status: DocStatus::Rejected,
-                cluster: None,
-                duplicate_of: None,
-                similarity: None,
-                reason: Some(rejection.reason.clone()),
-                words: 0,
-                shingles: 0,
-            },
-        })
-        .collect();
+/// Reads the corpus again and computes exact figures for `pairs`, keeping those `keep`
+/// accepts, sorted by `(a, b)`. Shingle sets are built only for documents in some pair and
+/// dropped as soon as the last pair that needs them has been verified, so memory follows the
+/// span of the pairs, not the size of the corpus. Also returns the shingle set size of every
+/// document read (0 for documents in no pair).
+fn verify_streaming(
+    corpus: &Corpus,
+    params: &ScanParams,
+    mut pairs: Vec<CandidatePair>,
+    keep: impl Fn(&VerifiedPair) -> bool + Sync,
+    progress: &dyn Progress,
+) -> Result<(Vec<VerifiedPair>, Vec<u32>)> {
+    if pairs.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    // Each pair is verified when its later document arrives; a set is kept until then.
+    pairs.sort_unstable_by_key(|p| (p.b, p.a));
+    let mut last_use: Vec<Option<u32>> = vec![None; pairs.last().map_or(0, |p| p.b as usize + 1)];
+    for pair in &pairs {
+        for doc in [pair.a, pair.b] {
+            let last = &mut last_use[doc as usize];
+            *last = Some(last.map_or(pair.b, |l| l.max(pair.b)));
+        }
+    }
+    let mut shingle_counts: Vec<u32> = Vec::new();
+    let mut sets: Vec<Option<Vec<u64>>> = Vec::new();
+    let mut open: Vec<u32> = Vec::new();
+    let mut verified: Vec<VerifiedPair> = Vec::new();
+    let mut next_pair = 0usize;
+    let mut base = 0usize;
+    corpus.for_each_batch(BATCH_BYTES, |batch| {
+        let bytes: usize = batch.iter().map(|r| r.payload.len()).sum();
+        let end = base + batch.len();
+        let built: Vec<Option<Vec<u64>>> = batch
+            .into_par_iter()
+            .enumerate()
+            .map_init(
+                || Shingler::new(params.shingle),
+                |shingler, (offset, raw)| {
+                    let needed = last_use.get(base + offset).copied().flatten().is_some();
+                    needed.then(|| {
+                        parse_record(&raw, &params.read)
+                            .map(|doc| shingler.set(&doc.text).0)
+                            .unwrap_or_default()
+                    })
+                },
+            )
+            .collect();
+        sets.resize(end, None);
+        shingle_counts.resize(end, 0);
+        for (offset, set) in built.into_iter().enumerate() {
+            if let Some(set) = set {
+                shingle_counts[base + offset] = set.len() as u32;
+                sets[base + offset] = Some(set);
+                open.push((base + offset) as u32);
+            }
+        }
+        let upto = next_pair + pairs[next_pair..].partition_point(|p| (p.b as usize) < end);
+        let sets_ref = &sets;
+        let set_of = |doc: u32| sets_ref[doc as usize].as_deref().unwrap_or(&[]);
+        verified.par_extend(
+            pairs[next_pair..upto]
+                .par_iter()
+                .map(|p| verify_pair(p.a, p.b, set_of(p.a), set_of(p.b)))
+                .filter(|p| keep(p)),
+        );
+        next_pair = upto;
+        open.retain(|&doc| {
+            let still_needed = last_use[doc as usize].is_some_and(|last| last as usize >= end);
+            if !still_needed {
+                sets[doc as usize] = None;
+            }
+            still_needed
+        });
+        base = end;
+        progress.advance(bytes as u64);
+        Ok(())
+    })?;
+    if next_pair != pairs.len() {
+        return Err(Error::io(
+            "<corpus>",
+            std::io::Error::other("the input changed between the two passes"),
+        ));
+    }
+    verified.sort_unstable_by_key(|p| (p.a, p.b));
+    Ok((verified, shingle_counts))
+}
+
+fn assign_clusters(docs: &mut [DocOutcome], clusters: &[Cluster], pairs: &[VerifiedPair]) {
     for cluster in clusters {
         let rep = cluster.representative;
         for &member in &cluster.members {
@@ -430,14 +528,45 @@ fn outcomes(
             doc.status = DocStatus::Duplicate;
             doc.duplicate_of = Some(rep);
             let key = (member.min(rep), member.max(rep));
-            doc.similarity = Some(match pairs.binary_search_by(|p| (p.a, p.b).cmp(&key)) {
-                Ok(found) => pairs[found].jaccard,
-                // Joined through other members: measure against the representative directly.
-                Err(_) => jaccard(sets[member as usize], sets[rep as usize]),
-            });
+            if let Ok(found) = pairs.binary_search_by(|p| (p.a, p.b).cmp(&key)) {
+                doc.similarity = Some(pairs[found].jaccard);
+            }
         }
     }
-    docs
+}
+
+/// Duplicates joined to their representative only through other members have no verified
+/// pair with it: measure those pairs exactly with one more, targeted read.
+fn fill_indirect_similarities(
+    corpus: &Corpus,
+    params: &ScanParams,
+    docs: &mut [DocOutcome],
+    clusters: &[Cluster],
+    progress: &dyn Progress,
+) -> Result<()> {
+    let missing: Vec<CandidatePair> = clusters
+        .iter()
+        .flat_map(|c| {
+            c.members
+                .iter()
+                .filter(|&&m| m != c.representative && docs[m as usize].similarity.is_none())
+                .map(|&m| CandidatePair::new(m, c.representative))
+        })
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    progress.stage("similarity", corpus.total_bytes());
+    let (measured, _) = verify_streaming(corpus, params, missing, |_| true, progress)?;
+    for pair in measured {
+        let member = if docs[pair.a as usize].status == DocStatus::Duplicate {
+            pair.a
+        } else {
+            pair.b
+        };
+        docs[member as usize].similarity = Some(pair.jaccard);
+    }
+    Ok(())
 }
 
 /// Writes a generated corpus as JSONL, and the planted copies' truth when `truth` is given.
