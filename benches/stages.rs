@@ -157,11 +157,12 @@ fn corpus_stages(c: &mut Criterion) {
         .map(|c| verify_pair(c.a, c.b, &sets[c.a as usize], &sets[c.b as usize]))
         .filter(|p| p.jaccard >= 0.5)
         .collect();
+    let ids: Vec<String> = (0..sets.len()).map(|i| format!("d{i}")).collect();
     let members: Vec<MemberInfo> = sets
         .iter()
-        .enumerate()
-        .map(|(i, s)| MemberInfo {
-            id: format!("d{i}"),
+        .zip(&ids)
+        .map(|(s, id)| MemberInfo {
+            id,
             date: None,
             shingles: s.len() as u32,
         })

@@ -26,11 +26,7 @@ fn main() {
     let mut pairs: Vec<(usize, usize)> = articles
         .iter()
         .enumerate()
-        .filter_map(|(i, (_, planted))| {
-            planted
-                .as_ref()
-                .map(|p| (i, p.original[4..].parse().unwrap()))
-        })
+        .filter_map(|(i, (_, truth))| truth.parent.as_ref().map(|p| (i, p[4..].parse().unwrap())))
         .collect();
     // Short-document pairs stress densification: keep only the first 60 words of each.
     let short: Vec<Vec<u64>> = articles

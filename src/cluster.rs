@@ -156,7 +156,7 @@ fn choose_representative(
             completeness(x)
                 .total_cmp(&completeness(y))
                 .then(mx.shingles.cmp(&my.shingles))
-                .then(my.id.cmp(&mx.id))
+                .then(my.id.cmp(mx.id))
         })
         .expect("a cluster has members");
     let dated = group

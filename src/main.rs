@@ -67,7 +67,7 @@ enum Command {
         /// Output JSONL corpus.
         #[arg(short, long)]
         output: PathBuf,
-        /// Output JSONL of planted copies: {"id", "original", "edit_rate"}.
+        /// Output JSONL with one line per article: {"id", "cluster", "parent", "edit_rate"}.
         #[arg(long)]
         truth: Option<PathBuf>,
         /// Worker threads; 0 means one per core.

@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::lsh::{BandKey, CandidatePair, LshParams, band_candidates, merge_candidates};
 use crate::minhash::{MinHashParams, MinHasher};
 use crate::shingle::{ShingleKind, ShingleParams, Shingler};
-use crate::synth::{Generator, PlantedCopy};
+use crate::synth::{ArticleTruth, Generator};
 use crate::verify::{VerifiedPair, verify_pair};
 
 /// Everything a scan needs to know. Build with [`ScanParams::new`].
@@ -569,7 +569,8 @@ fn fill_indirect_similarities(
     Ok(())
 }
 
-/// Writes a generated corpus as JSONL, and the planted copies' truth when `truth` is given.
+/// Writes a generated corpus as JSONL, and one truth line per article when `truth_out` is
+/// given. Returns the number of planted copies.
 /// Articles are generated in parallel chunks and written in order.
 pub fn generate(
     generator: &Generator,
@@ -584,22 +585,22 @@ pub fn generate(
     let mut planted_total = 0;
     for chunk_start in (0..docs).step_by(CHUNK) {
         let chunk_end = (chunk_start + CHUNK).min(docs);
-        let rendered: Vec<(Vec<u8>, Option<PlantedCopy>)> = pool.install(|| {
+        let rendered: Vec<(Vec<u8>, ArticleTruth)> = pool.install(|| {
             (chunk_start..chunk_end)
                 .into_par_iter()
                 .map(|i| {
-                    let (article, planted) = generator.article(i);
+                    let (article, truth) = generator.article(i);
                     let mut line = serde_json::to_vec(&article).expect("articles serialize");
                     line.push(b'\n');
-                    (line, planted)
+                    (line, truth)
                 })
                 .collect()
         });
-        for (line, planted) in rendered {
+        for (line, truth) in rendered {
             corpus_out.write_all(&line).map_err(write_error)?;
-            if let (Some(out), Some(planted)) = (truth_out.as_deref_mut(), planted) {
-                planted_total += 1;
-                let mut line = serde_json::to_vec(&planted).expect("truth serializes");
+            planted_total += usize::from(truth.parent.is_some());
+            if let Some(out) = truth_out.as_deref_mut() {
+                let mut line = serde_json::to_vec(&truth).expect("truth serializes");
                 line.push(b'\n');
                 out.write_all(&line).map_err(write_error)?;
             }

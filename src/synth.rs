@@ -64,14 +64,17 @@ pub struct SynthArticle {
     pub text: String,
 }
 
-/// The truth about one planted copy.
+/// The truth about one article: one line of the `--truth` file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PlantedCopy {
-    /// The copy's id.
+pub struct ArticleTruth {
+    /// The article's id.
     pub id: String,
-    /// The id of the article it was made from.
-    pub original: String,
-    /// Share of the original's words that were substituted, deleted or followed by an insert.
+    /// The id of the original of its planted group (its own id for an original).
+    pub cluster: String,
+    /// For a planted copy, the id of the article it was made from; otherwise null.
+    pub parent: Option<String>,
+    /// Share of the parent's words that were substituted, deleted or followed by an insert
+    /// (0 for an original).
     pub edit_rate: f64,
 }
 
@@ -183,10 +186,18 @@ impl Generator {
             || Stream::new(self.params.seed, index as u64, ROLE).unit() >= self.params.copy_rate
     }
 
-    /// Article `index`, and the truth about it when it is a planted copy.
-    pub fn article(&self, index: usize) -> (SynthArticle, Option<PlantedCopy>) {
-        let (body, planted) = match self.copy_of(index) {
-            None => (self.original_paragraphs(index), None),
+    /// Article `index` and the truth about it.
+    pub fn article(&self, index: usize) -> (SynthArticle, ArticleTruth) {
+        let (body, truth) = match self.copy_of(index) {
+            None => {
+                let truth = ArticleTruth {
+                    id: article_id(index),
+                    cluster: article_id(index),
+                    parent: None,
+                    edit_rate: 0.0,
+                };
+                (self.original_paragraphs(index), truth)
+            }
             Some((original, rate)) => {
                 let base = self.original_paragraphs(original);
                 let mut stream = Stream::new(self.params.seed, index as u64, EDIT);
@@ -194,12 +205,13 @@ impl Generator {
                     .iter()
                     .map(|p| self.edit(p, rate, &mut stream))
                     .collect();
-                let truth = PlantedCopy {
+                let truth = ArticleTruth {
                     id: article_id(index),
-                    original: article_id(original),
+                    cluster: article_id(original),
+                    parent: Some(article_id(original)),
                     edit_rate: (rate * 1e4).round() / 1e4,
                 };
-                (edited, Some(truth))
+                (edited, truth)
             }
         };
         let mut stream = Stream::new(self.params.seed, index as u64, ROLE + 10);
@@ -217,7 +229,7 @@ impl Generator {
                 .collect::<Vec<_>>()
                 .join("\n\n"),
         };
-        (article, planted)
+        (article, truth)
     }
 
     /// An original's paragraphs as lists of sentences of words.
@@ -333,13 +345,14 @@ mod tests {
         let generator = Generator::new(params).unwrap();
         let mut copies = 0;
         for i in 0..400 {
-            let (article, planted) = generator.article(i);
-            if let Some(planted) = planted {
+            let (article, truth) = generator.article(i);
+            if let Some(parent) = truth.parent {
                 copies += 1;
-                let original: usize = planted.original[4..].parse().unwrap();
+                let original: usize = parent[4..].parse().unwrap();
                 assert!(original < i);
+                assert_eq!(truth.cluster, parent);
                 assert!(
-                    generator.article(original).1.is_none(),
+                    generator.article(original).1.parent.is_none(),
                     "originals are not copies"
                 );
                 assert_eq!(generator.article(original).0.text, article.text);

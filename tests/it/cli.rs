@@ -288,5 +288,12 @@ fn gen_is_deterministic() {
     let (corpus, truth) = run("a");
     assert_eq!(run("b"), (corpus.clone(), truth.clone()));
     assert_eq!(corpus.iter().filter(|&&b| b == b'\n').count(), 300);
-    assert!(!truth.is_empty());
+    let truth: Vec<Value> = String::from_utf8(truth)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(truth.len(), 300);
+    let copies = truth.iter().filter(|t| !t["parent"].is_null()).count();
+    assert!((30..100).contains(&copies), "{copies} planted copies");
 }
