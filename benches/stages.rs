@@ -8,12 +8,12 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use xxhash_rust::xxh3::xxh3_64;
 
 use reprint::cluster::{MemberInfo, build_clusters};
-use reprint::corpus::{Corpus, InputSpec};
+use reprint::corpus::{Corpus, InputSpec, Origin, Payload, RawRecord, ReadOptions, parse_record};
 use reprint::lsh::{BandKey, LshParams, band_candidates};
 use reprint::minhash::{MinHashParams, MinHasher, SketchScheme};
 use reprint::normalize::normalize;
 use reprint::pipeline::{self, ScanParams, Silent};
-use reprint::shingle::{ShingleParams, shingle_set};
+use reprint::shingle::{ShingleParams, Shingler, shingle_set};
 use reprint::synth::{Generator, SynthParams};
 use reprint::verify::verify_pair;
 
@@ -32,22 +32,24 @@ fn total_bytes(texts: &[String]) -> u64 {
 }
 
 /// The floor any tokenizer-and-hasher must pay: split on ASCII white space, xxh3 each word,
-/// fold 5-grams. No normalization, no sketch.
+/// combine 5-grams with the cheapest rolling combination (the one the pipeline uses). No
+/// normalization, no sketch.
 fn hash_only(text: &str) -> u64 {
     let mut window = [0u64; 5];
     let mut seen = 0usize;
+    let mut rolling = 0u64;
     let mut acc = 0u64;
     for word in text
         .as_bytes()
         .split(|b| b.is_ascii_whitespace())
         .filter(|w| !w.is_empty())
     {
-        window[seen % 5] = xxh3_64(word);
+        let hash = xxh3_64(word);
+        rolling = rolling.rotate_left(13) ^ window[seen % 5].rotate_left((5 * 13) % 64) ^ hash;
+        window[seen % 5] = hash;
         seen += 1;
         if seen >= 5 {
-            acc ^= window.iter().fold(0u64, |h, &w| {
-                (h ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29)
-            });
+            acc ^= rolling;
         }
     }
     acc
@@ -89,8 +91,26 @@ fn per_document(c: &mut Criterion) {
             shingles
         })
     });
+    // The pipeline's first pass on JSONL records: parse, then normalize, shingle and sketch
+    // in one streaming loop (no shingle set is built). Throughput counts the JSONL bytes.
+    let records: Vec<RawRecord> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| RawRecord {
+            origin: Origin {
+                file: "bench.jsonl".into(),
+                line: i as u64 + 1,
+            },
+            payload: Payload::JsonLine(
+                serde_json::to_vec(&serde_json::json!({"id": i, "text": t})).unwrap(),
+            ),
+        })
+        .collect();
+    let record_bytes: u64 = records.iter().map(|r| r.payload.len() as u64).sum();
+    let options = ReadOptions::default();
     for scheme in [SketchScheme::OnePermutation, SketchScheme::KPermutation] {
         let hasher = MinHasher::new(MinHashParams::new(128, 42, scheme).unwrap());
+        group.throughput(Throughput::Bytes(bytes));
         group.bench_with_input(
             BenchmarkId::new("sketch_only", format!("{scheme:?}")),
             &hasher,
@@ -104,20 +124,45 @@ fn per_document(c: &mut Criterion) {
                 })
             },
         );
+        group.throughput(Throughput::Bytes(record_bytes));
         group.bench_with_input(
             BenchmarkId::new("signature_stage", format!("{scheme:?}")),
             &hasher,
             |b, hasher| {
+                let mut shingler = Shingler::new(shingle);
                 b.iter(|| {
-                    let n = texts
+                    let n = records
                         .iter()
-                        .filter_map(|t| hasher.sketch(&shingle_set(&normalize(t), &shingle)))
+                        .filter_map(|r| {
+                            let doc = parse_record(r, &options).unwrap();
+                            hasher.sketch_stream(|visit| {
+                                shingler.for_each(&doc.text, visit);
+                            })
+                        })
                         .count();
-                    assert_eq!(n, texts.len());
+                    assert_eq!(n, records.len());
                 })
             },
         );
     }
+    group.throughput(Throughput::Bytes(record_bytes));
+    group.bench_function("parse_only", |b| {
+        b.iter(|| {
+            let chars: usize = records
+                .iter()
+                .map(|r| parse_record(r, &options).unwrap().text.len())
+                .sum();
+            assert_eq!(chars as u64, bytes);
+        })
+    });
+    group.throughput(Throughput::Bytes(bytes));
+    group.bench_function("shingle_set_for_verification", |b| {
+        let mut shingler = Shingler::new(shingle);
+        b.iter(|| {
+            let shingles: usize = texts.iter().map(|t| shingler.set(t).0.len()).sum();
+            assert!(shingles > 100_000);
+        })
+    });
     group.finish();
 }
 

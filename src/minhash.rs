@@ -150,6 +150,8 @@ impl MinHasher {
                 let seed = self.params.seed;
                 produce(&mut |shingle| {
                     any = true;
+                    // A full avalanche, not just a multiply: the public API accepts any u64
+                    // set, and structured keys (arithmetic runs) must not bias the minima.
                     let value = avalanche(shingle ^ seed);
                     // Multiply-shift maps the hash onto 0..bins without a division.
                     let bin = ((value as u128 * bins) >> 64) as usize;

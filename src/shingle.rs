@@ -1,10 +1,11 @@
 //! Shingling: a normalized text becomes the sorted, deduplicated set of 64-bit hashes of its
 //! word k-grams (default) or character n-grams.
 //!
-//! Words are hashed once with xxh3; a k-gram's hash folds its k word hashes together with a
-//! multiply-rotate step and a final avalanche. Folding ready-made word hashes is cheaper than
-//! hashing the k-gram's bytes again, and because each input is already a well-mixed xxh3
-//! value, the result is as good a 64-bit hash for set similarity.
+//! Words are hashed once with xxh3; a k-gram's hash combines its k word hashes as a cyclic
+//! polynomial, the XOR of each word hash rotated by its distance from the window's end:
+//! `rotl(w₀, (k-1)·R) ^ … ^ rotl(w_{k-1}, 0)`. Sliding the window costs one rotate and two
+//! XORs, whatever k is. Because every input is already a well-mixed xxh3 value, the result is
+//! as good a 64-bit key for set equality; the sketch stage avalanches it before use.
 
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
@@ -75,7 +76,9 @@ impl ShingleParams {
     }
 }
 
-const FOLD_PRIME: u64 = 0x9e37_79b9_7f4a_7c15;
+/// Rotation between neighbouring words of a shingle. Odd, so the k rotations of a window are
+/// distinct for every k up to 64.
+const ROTATION: u32 = 13;
 
 /// The final avalanche of a folded k-gram hash (the MurmurHash3 64-bit finalizer constants).
 #[inline]
@@ -87,13 +90,12 @@ pub(crate) fn avalanche(mut h: u64) -> u64 {
     h ^ (h >> 33)
 }
 
+/// The hash of one window of word hashes, computed from scratch.
 #[inline]
 fn fold(window: &[u64]) -> u64 {
-    let mut acc = window.len() as u64;
-    for &h in window {
-        acc = (acc ^ h).wrapping_mul(FOLD_PRIME).rotate_left(29);
-    }
-    avalanche(acc)
+    window
+        .iter()
+        .fold(0u64, |acc, &h| acc.rotate_left(ROTATION) ^ h)
 }
 
 /// Computes shingles straight from original text, reusing its buffers across documents so
@@ -103,7 +105,6 @@ fn fold(window: &[u64]) -> u64 {
 pub struct Shingler {
     params: ShingleParams,
     words: WordBuffer,
-    hashes: Vec<u64>,
 }
 
 impl Shingler {
@@ -112,7 +113,6 @@ impl Shingler {
         Shingler {
             params,
             words: WordBuffer::default(),
-            hashes: Vec::new(),
         }
     }
 
@@ -126,16 +126,26 @@ impl Shingler {
     pub fn for_each(&mut self, original: &str, mut visit: impl FnMut(u64)) -> usize {
         match self.params.kind {
             ShingleKind::Words(k) => {
+                // The last 64 word hashes in a ring (k ≤ 64), so the window slides as words
+                // arrive, without a second pass.
                 let seed = self.params.seed;
-                let hashes = &mut self.hashes;
-                hashes.clear();
+                let leaving_rotation = (k as u32 * ROTATION) % 64;
+                let mut ring = [0u64; 64];
+                let mut count = 0usize;
+                let mut acc = 0u64;
                 for_each_word(original, &mut self.words, |word, _, _| {
-                    hashes.push(xxh3_64_with_seed(word.as_bytes(), seed));
+                    let hash = xxh3_64_with_seed(word.as_bytes(), seed);
+                    acc = acc.rotate_left(ROTATION) ^ hash;
+                    if count >= k {
+                        acc ^= ring[(count - k) & 63].rotate_left(leaving_rotation);
+                    }
+                    ring[count & 63] = hash;
+                    count += 1;
+                    if count >= k {
+                        visit(acc);
+                    }
                 });
-                for window in hashes.windows(k) {
-                    visit(fold(window));
-                }
-                hashes.len()
+                count
             }
             ShingleKind::Chars(_) => {
                 let normalized = crate::normalize::normalize(original);

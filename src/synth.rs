@@ -3,7 +3,8 @@
 //!
 //! Article `i` depends only on `(seed, i)`, so articles can be generated in any order or in
 //! parallel and the corpus is the same. Vocabulary: pseudo-words made of syllables with a
-//! Zipf-like rank distribution (rank ≈ N^u for uniform u, i.e. P(rank k) ∝ ln((k+1)/k) ≈ 1/k).
+//! Zipf-like rank distribution (rank ≈ N^u for uniform u, i.e. P(rank k) ∝ ln((k+1)/k) ≈ 1/k),
+//! sampled through a quantile table.
 //! Lengths are log-normal (median about 560 words). A share of articles are planted copies
 //! of an earlier original with a known word-edit rate.
 
@@ -93,7 +94,11 @@ const SYLLABLES: [&str; 48] = [
 pub struct Generator {
     params: SynthParams,
     words: Vec<String>,
+    rank_table: Vec<u32>,
 }
+
+/// Resolution of the rank sampler's quantile table.
+const RANK_STEPS: usize = 1 << 12;
 
 /// A small, fixed pseudo-random stream (SplitMix64). Owned here rather than taken from a crate
 /// because a corpus must stay byte-identical across releases for a given seed.
@@ -153,7 +158,17 @@ impl Generator {
                     .collect()
             })
             .collect();
-        Ok(Generator { params, words })
+        // Quantiles of the rank distribution: rank = ⌊N^u⌋ - 1 at u = j / RANK_STEPS.
+        let rank_table = (0..=RANK_STEPS)
+            .map(|j| {
+                ((VOCABULARY as f64).powf(j as f64 / RANK_STEPS as f64) as u32).saturating_sub(1)
+            })
+            .collect();
+        Ok(Generator {
+            params,
+            words,
+            rank_table,
+        })
     }
 
     /// The settings.
@@ -161,9 +176,14 @@ impl Generator {
         &self.params
     }
 
+    /// A word with a Zipf-like rank: the top bits pick a quantile step of ⌊N^u⌋, the low bits
+    /// a rank inside it. A table look-up instead of a `powf` per word.
     fn word(&self, stream: &mut Stream) -> &str {
-        let rank = (VOCABULARY as f64).powf(stream.unit()) as usize - 1;
-        &self.words[rank.min(VOCABULARY - 1)]
+        let bits = stream.next();
+        let step = (bits >> 52) as usize;
+        let (low, high) = (self.rank_table[step], self.rank_table[step + 1]);
+        let rank = low + (((bits & 0xffff_ffff) * u64::from(high - low)) >> 32) as u32;
+        &self.words[(rank as usize).min(VOCABULARY - 1)]
     }
 
     /// If article `index` is a planted copy: the original's index and the edit rate.
@@ -218,16 +238,15 @@ impl Generator {
         let title_words: Vec<&str> = (0..5 + stream.below(6))
             .map(|_| self.word(&mut stream))
             .collect();
+        let mut title = String::new();
+        render_sentence(&title_words, &mut title);
+        title.pop();
         let article = SynthArticle {
             id: article_id(index),
-            title: capitalize(&title_words.join(" ")),
+            title,
             date: synthetic_date(index),
             source: format!("outlet-{:02}", stream.below(OUTLETS)),
-            text: body
-                .iter()
-                .map(|p| render_paragraph(p))
-                .collect::<Vec<_>>()
-                .join("\n\n"),
+            text: render(&body),
         };
         (article, truth)
     }
@@ -295,24 +314,37 @@ fn synthetic_date(index: usize) -> String {
     crate::corpus::format_date(1_704_067_200 + 60 * index as i64)
 }
 
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
+/// Appends a sentence: words joined by spaces, the first letter upper-cased (the vocabulary
+/// is ASCII), a closing period.
+fn render_sentence(words: &[&str], out: &mut String) {
+    for (i, word) in words.iter().enumerate() {
+        if i == 0 {
+            let mut chars = word.chars();
+            out.extend(chars.next().map(|c| c.to_ascii_uppercase()));
+            out.push_str(chars.as_str());
+        } else {
+            out.push(' ');
+            out.push_str(word);
+        }
     }
+    out.push('.');
 }
 
-fn render_paragraph(sentences: &[Vec<&str>]) -> String {
-    sentences
-        .iter()
-        .map(|s| {
-            let mut sentence = capitalize(&s.join(" "));
-            sentence.push('.');
-            sentence
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+/// Paragraphs separated by blank lines, sentences by single spaces.
+fn render(paragraphs: &[Vec<Vec<&str>>]) -> String {
+    let mut text = String::with_capacity(4096);
+    for (p, paragraph) in paragraphs.iter().enumerate() {
+        if p > 0 {
+            text.push_str("\n\n");
+        }
+        for (s, sentence) in paragraph.iter().enumerate() {
+            if s > 0 {
+                text.push(' ');
+            }
+            render_sentence(sentence, &mut text);
+        }
+    }
+    text
 }
 
 #[cfg(test)]
