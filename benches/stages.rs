@@ -135,9 +135,9 @@ fn per_document(c: &mut Criterion) {
                         .iter()
                         .filter_map(|r| {
                             let doc = parse_record(r, &options).unwrap();
-                            hasher.sketch_stream(|visit| {
-                                shingler.for_each(&doc.text, visit);
-                            })
+                            let mut sketch = hasher.builder();
+                            shingler.for_each(&doc.text, |shingle| sketch.add(shingle));
+                            sketch.finish()
                         })
                         .count();
                     assert_eq!(n, records.len());
@@ -244,6 +244,61 @@ fn corpus_stages(c: &mut Criterion) {
     group.finish();
 }
 
+/// The first pass's per-document work on 1 and 2 threads: the stage that should scale with
+/// cores (records are independent).
+fn signature_scaling(c: &mut Criterion) {
+    use rayon::prelude::*;
+    let texts = texts(4_000);
+    let records: Vec<RawRecord> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| RawRecord {
+            origin: Origin {
+                file: "bench.jsonl".into(),
+                line: i as u64 + 1,
+            },
+            payload: Payload::JsonLine(
+                serde_json::to_vec(&serde_json::json!({"id": i, "text": t})).unwrap(),
+            ),
+        })
+        .collect();
+    let bytes: u64 = records.iter().map(|r| r.payload.len() as u64).sum();
+    let hasher = MinHasher::new(MinHashParams::default());
+    let options = ReadOptions::default();
+    let shingle = ShingleParams::default();
+    let mut group = c.benchmark_group("signature_scaling");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(bytes));
+    for threads in [1, 2] {
+        group.bench_with_input(
+            BenchmarkId::from_parameter(threads),
+            &threads,
+            |b, &threads| {
+                b.iter(|| {
+                    let signed = pipeline::with_threads(threads, || {
+                        records
+                            .par_iter()
+                            .map_init(
+                                || Shingler::new(shingle),
+                                |shingler, r| {
+                                    let doc = parse_record(r, &options).unwrap();
+                                    let mut sketch = hasher.builder();
+                                    shingler.for_each(&doc.text, |shingle| sketch.add(shingle));
+                                    sketch.finish()
+                                },
+                            )
+                            .filter(Option::is_some)
+                            .count()
+                    })
+                    .unwrap();
+                    assert_eq!(signed, records.len());
+                })
+            },
+        );
+    }
+    group.finish();
+}
+
 fn whole_pipeline(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bench.jsonl");
@@ -281,5 +336,11 @@ fn whole_pipeline(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, per_document, corpus_stages, whole_pipeline);
+criterion_group!(
+    benches,
+    per_document,
+    corpus_stages,
+    signature_scaling,
+    whole_pipeline
+);
 criterion_main!(benches);

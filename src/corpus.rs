@@ -523,14 +523,19 @@ fn parse_json_line(
     bytes: &[u8],
     options: &ReadOptions,
 ) -> std::result::Result<Document, Rejection> {
-    let line = check_utf8(origin, None, bytes)?;
-    if !line.trim_start().starts_with('{') {
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        check_utf8(origin, None, bytes)?;
         return Err(reject(origin, None, "not a JSON object"));
     }
-    let mut deserializer = serde_json::Deserializer::from_str(line);
+    // The parser validates UTF-8 inside strings as it goes; a separate pass over the line is
+    // needed only to explain a failure.
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let fields = serde::de::DeserializeSeed::deserialize(RecordSeed(options), &mut deserializer)
         .and_then(|fields| deserializer.end().map(|()| fields))
-        .map_err(|e| reject(origin, None, format!("invalid JSON: {e}")))?;
+        .map_err(|e| match check_utf8(origin, None, bytes) {
+            Err(rejection) => rejection,
+            Ok(_) => reject(origin, None, format!("invalid JSON: {e}")),
+        })?;
     let id = match fields.id {
         Some(Value::String(s)) if !s.trim().is_empty() => s,
         Some(Value::Number(n)) => n.to_string(),

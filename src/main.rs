@@ -122,6 +122,9 @@ struct InputArgs {
     /// Worker threads; 0 means one per core.
     #[arg(long, default_value_t = 0)]
     threads: usize,
+    /// Print the wall time of each stage to stderr at the end. By default, off.
+    #[arg(long)]
+    timings: bool,
 }
 
 impl InputArgs {
@@ -160,8 +163,9 @@ impl InputArgs {
     fn scan(&self) -> anyhow::Result<(Corpus, ScanResult)> {
         let params = self.params()?;
         let corpus = self.corpus()?;
-        let progress = Bar::new();
+        let progress = Bar::new(self.timings);
         let result = pipeline::scan(&corpus, &params, &progress)?;
+        progress.print_timings();
         for warning in &result.warnings {
             eprintln!("warning: {warning}");
         }
@@ -169,18 +173,51 @@ impl InputArgs {
     }
 }
 
-/// A progress bar on stderr, drawn only when stderr is a terminal.
-struct Bar(Option<ProgressBar>);
+/// A progress bar on stderr, drawn only when stderr is a terminal; optionally records how long
+/// each stage took.
+struct Bar {
+    bar: Option<ProgressBar>,
+    timings: Option<std::sync::Mutex<Vec<(String, std::time::Instant)>>>,
+}
 
 impl Bar {
-    fn new() -> Self {
-        Bar(std::io::stderr().is_terminal().then(ProgressBar::hidden))
+    fn new(timings: bool) -> Self {
+        Bar {
+            bar: std::io::stderr().is_terminal().then(ProgressBar::hidden),
+            timings: timings.then(|| std::sync::Mutex::new(Vec::new())),
+        }
+    }
+
+    fn mark(&self, name: &str) {
+        if let Some(timings) = &self.timings {
+            timings
+                .lock()
+                .expect("no panics while holding the lock")
+                .push((name.to_string(), std::time::Instant::now()));
+        }
+    }
+
+    fn print_timings(&self) {
+        let Some(timings) = &self.timings else { return };
+        let marks = timings.lock().expect("no panics while holding the lock");
+        let parts: Vec<String> = marks
+            .windows(2)
+            .map(|w| format!("{} {:.2} s", w[0].0, (w[1].1 - w[0].1).as_secs_f64()))
+            .collect();
+        if let (Some(first), Some(last)) = (marks.first(), marks.last()) {
+            eprintln!(
+                "timings: {}; total {:.2} s",
+                parts.join(", "),
+                (last.1 - first.1).as_secs_f64()
+            );
+        }
     }
 }
 
 impl Progress for Bar {
     fn stage(&self, name: &str, total: u64) {
-        if let Some(bar) = &self.0 {
+        self.mark(name);
+        if let Some(bar) = &self.bar {
             bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
             bar.set_style(
                 ProgressStyle::with_template("{msg:>10} [{bar:30}] {percent:>3}% {elapsed}")
@@ -193,12 +230,13 @@ impl Progress for Bar {
         }
     }
     fn advance(&self, amount: u64) {
-        if let Some(bar) = &self.0 {
+        if let Some(bar) = &self.bar {
             bar.inc(amount);
         }
     }
     fn finish(&self) {
-        if let Some(bar) = &self.0 {
+        self.mark("end");
+        if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
     }

@@ -135,53 +135,22 @@ impl MinHasher {
     /// The signature of a shingle set, or `None` for an empty set: an empty document has no
     /// meaningful signature, and giving all of them the same one would make them collide.
     pub fn sketch(&self, shingles: &[u64]) -> Option<Signature> {
-        self.sketch_stream(|visit| shingles.iter().copied().for_each(visit))
+        let mut builder = self.builder();
+        for &shingle in shingles {
+            builder.add(shingle);
+        }
+        builder.finish()
     }
 
-    /// Like [`Self::sketch`], for shingles produced on the fly: `produce` is called once and
-    /// hands every shingle hash to the visitor it is given. Repeats do not change the result,
-    /// so shingles need not be deduplicated.
-    pub fn sketch_stream(&self, produce: impl FnOnce(&mut dyn FnMut(u64))) -> Option<Signature> {
-        let mut slots = vec![u64::MAX; self.params.num_hashes];
-        let mut any = false;
-        match self.params.scheme {
-            SketchScheme::OnePermutation => {
-                let bins = self.params.num_hashes as u128;
-                let seed = self.params.seed;
-                produce(&mut |shingle| {
-                    any = true;
-                    // A full avalanche, not just a multiply: the public API accepts any u64
-                    // set, and structured keys (arithmetic runs) must not bias the minima.
-                    let value = avalanche(shingle ^ seed);
-                    // Multiply-shift maps the hash onto 0..bins without a division.
-                    let bin = ((value as u128 * bins) >> 64) as usize;
-                    if value < slots[bin] {
-                        slots[bin] = value;
-                    }
-                });
-            }
-            SketchScheme::KPermutation => {
-                let seed = self.params.seed;
-                let permutations = &self.permutations;
-                produce(&mut |shingle| {
-                    any = true;
-                    let x = avalanche(shingle ^ seed);
-                    for (slot, &(a, b)) in slots.iter_mut().zip(permutations) {
-                        let value = a.wrapping_mul(x).wrapping_add(b);
-                        if value < *slot {
-                            *slot = value;
-                        }
-                    }
-                });
-            }
+    /// Starts a signature for shingles produced on the fly: [`SketchBuilder::add`] each
+    /// shingle hash (repeats do not change the result, so they need not be deduplicated),
+    /// then [`SketchBuilder::finish`]. `add` is inlined into the caller's shingle loop.
+    pub fn builder(&self) -> SketchBuilder<'_> {
+        SketchBuilder {
+            hasher: self,
+            slots: vec![u64::MAX; self.params.num_hashes],
+            any: false,
         }
-        if !any {
-            return None;
-        }
-        if self.params.scheme == SketchScheme::OnePermutation {
-            self.densify(&mut slots);
-        }
-        Some(Signature(slots))
     }
 
     /// Fills the empty bins of a one-permutation sketch. A bin is empty when it still holds
@@ -212,6 +181,64 @@ impl MinHasher {
                 }
             }
         }
+    }
+}
+
+/// The one-permutation scheme's permutation of a shingle hash: xor-shift, multiply, xor-shift.
+/// One multiply instead of a full avalanche's two; the shifts on both sides keep structured
+/// keys (arithmetic runs, which a bare multiply leaves correlated) from biasing the minima, as
+/// the property tests check.
+#[inline]
+fn permute(x: u64) -> u64 {
+    let x = (x ^ (x >> 32)).wrapping_mul(0xd6e8_feb8_6659_fd93);
+    x ^ (x >> 32)
+}
+
+/// A signature being built one shingle at a time; see [`MinHasher::builder`].
+#[derive(Debug)]
+pub struct SketchBuilder<'a> {
+    hasher: &'a MinHasher,
+    slots: Vec<u64>,
+    any: bool,
+}
+
+impl SketchBuilder<'_> {
+    /// Adds one shingle hash.
+    #[inline]
+    pub fn add(&mut self, shingle: u64) {
+        self.any = true;
+        let params = &self.hasher.params;
+        match params.scheme {
+            SketchScheme::OnePermutation => {
+                let value = permute(shingle ^ params.seed);
+                // Multiply-shift maps the hash onto 0..bins without a division.
+                let bin = ((value as u128 * self.slots.len() as u128) >> 64) as usize;
+                if value < self.slots[bin] {
+                    self.slots[bin] = value;
+                }
+            }
+            SketchScheme::KPermutation => {
+                let x = avalanche(shingle ^ params.seed);
+                for (slot, &(a, b)) in self.slots.iter_mut().zip(&self.hasher.permutations) {
+                    let value = a.wrapping_mul(x).wrapping_add(b);
+                    if value < *slot {
+                        *slot = value;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The signature, or `None` when no shingle was added: an empty document has no
+    /// meaningful signature, and giving all of them the same one would make them collide.
+    pub fn finish(mut self) -> Option<Signature> {
+        if !self.any {
+            return None;
+        }
+        if self.hasher.params.scheme == SketchScheme::OnePermutation {
+            self.hasher.densify(&mut self.slots);
+        }
+        Some(Signature(self.slots))
     }
 }
 

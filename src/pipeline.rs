@@ -320,8 +320,9 @@ fn sketch_record(
         Ok(doc) => doc,
         Err(rejection) => return (rejected(&raw.origin, rejection), None, Vec::new()),
     };
-    let mut units = 0;
-    let signature = hasher.sketch_stream(|visit| units = shingler.for_each(&doc.text, visit));
+    let mut sketch = hasher.builder();
+    let units = shingler.for_each(&doc.text, |shingle| sketch.add(shingle));
+    let signature = sketch.finish();
     let mut outcome = DocOutcome {
         origin: raw.origin.clone(),
         id: Some(doc.id),
