@@ -297,3 +297,56 @@ fn gen_is_deterministic() {
     let copies = truth.iter().filter(|t| !t["parent"].is_null()).count();
     assert!((30..100).contains(&copies), "{copies} planted copies");
 }
+
+/// Words that never repeat, so Jaccard is easy to reason about.
+fn distinct_words(prefix: &str, count: usize) -> Vec<String> {
+    (0..count).map(|i| format!("{prefix}{i}")).collect()
+}
+
+#[test]
+fn chained_duplicates_get_their_exact_similarity_to_the_original() {
+    // b replaces the last 15 of a's 60 words, c ten more before those: a~b (41/71) and b~c
+    // (42/70) are above the threshold, a~c (31/81) is not, so c joins a's cluster only through
+    // b and its similarity to a must be measured directly (a targeted extra read).
+    let a = distinct_words("w", 60);
+    let mut b = a.clone();
+    b.splice(45.., distinct_words("x", 15));
+    let mut c = b.clone();
+    c.splice(35..45, distinct_words("y", 10));
+    let dir = tempfile::tempdir().unwrap();
+    let feed: String = [("a", &a), ("b", &b), ("c", &c)]
+        .iter()
+        .map(|(id, words)| {
+            format!("{}\n", serde_json::json!({"id": id, "text": words.join(" "), "date": format!("2024-01-0{}", id.as_bytes()[0] - b'a' + 1)}))
+        })
+        .collect();
+    let path = write(dir.path(), "feed.jsonl", feed.as_bytes());
+    let docs = docs_of(dir.path(), &[&path]);
+    let fields: Vec<(Value, Value, Value)> = docs
+        .iter()
+        .map(|d| {
+            (
+                d["status"].clone(),
+                d["duplicate_of"].clone(),
+                d["similarity"].clone(),
+            )
+        })
+        .collect();
+    // Every text has 56 shingles.
+    assert_eq!(
+        fields,
+        vec![
+            ("original".into(), Value::Null, Value::Null),
+            (
+                "duplicate".into(),
+                "a".into(),
+                (((41.0 / 71.0) * 1e6_f64).round() / 1e6).into()
+            ),
+            (
+                "duplicate".into(),
+                "a".into(),
+                (((31.0 / 81.0) * 1e6_f64).round() / 1e6).into()
+            ),
+        ]
+    );
+}
