@@ -631,6 +631,34 @@ fn json_kind(value: &Value) -> &'static str {
     }
 }
 
+/// Finds the records with the given ids (the first record of each id) by reading the corpus
+/// once. Errors with [`Error::UnknownId`] for an id no valid record has.
+pub fn find_documents(
+    corpus: &Corpus,
+    options: &ReadOptions,
+    ids: &[&str],
+) -> Result<Vec<Document>> {
+    let mut found: Vec<Option<Document>> = vec![None; ids.len()];
+    corpus.for_each_batch(8 << 20, |batch| {
+        for raw in batch {
+            let Ok(doc) = parse_record(&raw, options) else {
+                continue;
+            };
+            for (slot, id) in found.iter_mut().zip(ids) {
+                if slot.is_none() && doc.id == *id {
+                    *slot = Some(doc.clone());
+                }
+            }
+        }
+        Ok(())
+    })?;
+    found
+        .into_iter()
+        .zip(ids)
+        .map(|(doc, id)| doc.ok_or_else(|| Error::UnknownId(id.to_string())))
+        .collect()
+}
+
 /// Parses an ISO 8601 date or date-time into seconds since the epoch. Times without an
 /// offset are taken as UTC; a bare date is midnight UTC.
 pub fn parse_date(text: &str) -> Option<i64> {

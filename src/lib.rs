@@ -18,6 +18,7 @@
 //! assert_eq!(jaccard(&wire, &edit), 4.0 / 14.0);
 //! ```
 
+pub mod align;
 pub mod cluster;
 pub mod corpus;
 pub mod error;

@@ -50,6 +50,16 @@ enum Command {
         #[command(flatten)]
         input: InputArgs,
     },
+    /// Show why two documents are (or are not) near-duplicates: exact figures and the reused
+    /// passages highlighted in both texts.
+    Explain {
+        /// Id of the first document.
+        id_a: String,
+        /// Id of the second document.
+        id_b: String,
+        #[command(flatten)]
+        input: InputArgs,
+    },
     /// Generate a news-like corpus with planted near-duplicates.
     Gen {
         /// Number of articles.
@@ -289,6 +299,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
             report::write_pairs(&result, &mut stdout, Path::new("<stdout>"))?;
             stdout.flush()?;
+        }
+        Command::Explain { id_a, id_b, input } => {
+            let params = input.params()?;
+            let corpus = input.corpus()?;
+            let explanation = pipeline::explain(&corpus, &params, &id_a, &id_b)?;
+            let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let text = report::render_explanation(&explanation, params.threshold, colour);
+            std::io::stdout().lock().write_all(text.as_bytes())?;
         }
         Command::Gen {
             docs,

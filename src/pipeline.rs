@@ -9,12 +9,16 @@ use std::io::Write;
 
 use rayon::prelude::*;
 
+use crate::align::{AlignParams, Passage, align};
 use crate::cluster::{Cluster, MemberInfo, build_clusters};
-use crate::corpus::{Corpus, Origin, RawRecord, ReadOptions, Rejection, parse_record};
+use crate::corpus::{
+    Corpus, Document, Origin, RawRecord, ReadOptions, Rejection, find_documents, parse_record,
+};
 use crate::error::{Error, Result};
 use crate::lsh::{BandKey, CandidatePair, LshParams, band_candidates, merge_candidates};
 use crate::minhash::{MinHashParams, MinHasher};
-use crate::shingle::{ShingleKind, ShingleParams, Shingler};
+use crate::normalize::normalize;
+use crate::shingle::{ShingleKind, ShingleParams, Shingler, shingle_set};
 use crate::synth::{ArticleTruth, Generator};
 use crate::verify::{VerifiedPair, verify_pair};
 
@@ -568,6 +572,58 @@ fn fill_indirect_similarities(
         docs[member as usize].similarity = Some(pair.jaccard);
     }
     Ok(())
+}
+
+/// Why two documents do or do not count as reusing each other: exact figures and the
+/// reused passages.
+#[derive(Debug, Clone)]
+pub struct Explanation {
+    /// The first document.
+    pub a: Document,
+    /// The second document.
+    pub b: Document,
+    /// Exact Jaccard and containment (indices are 0 for `a`, 1 for `b`).
+    pub figures: VerifiedPair,
+    /// Shingles in each document.
+    pub shingles: (usize, usize),
+    /// Normalized words in each document.
+    pub words: (usize, usize),
+    /// Reused passages, by position in `a`.
+    pub passages: Vec<Passage>,
+    /// Whether the pair reaches the scan threshold.
+    pub above_threshold: bool,
+}
+
+/// Explains the pair `id_a`, `id_b` of the corpus with the scan's parameters.
+pub fn explain(
+    corpus: &Corpus,
+    params: &ScanParams,
+    id_a: &str,
+    id_b: &str,
+) -> Result<Explanation> {
+    let mut docs = find_documents(corpus, &params.read, &[id_a, id_b])?.into_iter();
+    let (a, b) = (docs.next().expect("two ids"), docs.next().expect("two ids"));
+    let (norm_a, norm_b) = (normalize(&a.text), normalize(&b.text));
+    let (set_a, set_b) = (
+        shingle_set(&norm_a, &params.shingle),
+        shingle_set(&norm_b, &params.shingle),
+    );
+    let figures = verify_pair(0, 1, &set_a, &set_b);
+    let anchor = params.shingle.size().min(64);
+    let passages = align(
+        &norm_a,
+        &norm_b,
+        &AlignParams::new(anchor, AlignParams::default().max_gap())?,
+    );
+    Ok(Explanation {
+        figures,
+        shingles: (set_a.len(), set_b.len()),
+        words: (norm_a.words.len(), norm_b.words.len()),
+        passages,
+        above_threshold: figures.jaccard >= params.threshold,
+        a,
+        b,
+    })
 }
 
 /// Writes a generated corpus as JSONL, and one truth line per article when `truth_out` is

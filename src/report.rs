@@ -9,9 +9,10 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::align::coverage;
 use crate::corpus::{Corpus, Payload};
 use crate::error::{Error, Result};
-use crate::pipeline::{DocStatus, ScanResult};
+use crate::pipeline::{DocStatus, Explanation, ScanResult};
 
 /// Similarities are printed with six decimals: enough to tell pairs apart, short to read.
 fn round6(x: f64) -> f64 {
@@ -307,6 +308,107 @@ pub fn summary(result: &ScanResult, largest: usize) -> String {
         }
     }
     s
+}
+
+/// The terminal rendering of an [`Explanation`]: the figures, the passages, and both texts
+/// with reused passages highlighted (bold colour with `colour`, `[[` … `]]` markers without).
+pub fn render_explanation(explanation: &Explanation, threshold: f64, colour: bool) -> String {
+    let e = explanation;
+    let mut s = String::new();
+    for (label, doc, words, shingles) in [
+        ("a", &e.a, e.words.0, e.shingles.0),
+        ("b", &e.b, e.words.1, e.shingles.1),
+    ] {
+        let _ = writeln!(
+            s,
+            "{label}: {}  ({words} words, {shingles} shingles){}",
+            doc.id,
+            doc.title
+                .as_deref()
+                .map(|t| format!("  \"{}\"", truncate(t, 60)))
+                .unwrap_or_default()
+        );
+    }
+    let _ = writeln!(
+        s,
+        "exact Jaccard {:.3}; {:.3} of a's shingles are in b, {:.3} of b's are in a",
+        e.figures.jaccard, e.figures.containment_ab, e.figures.containment_ba
+    );
+    let _ = writeln!(
+        s,
+        "{} the threshold {threshold}: {}",
+        if e.above_threshold {
+            "at or above"
+        } else {
+            "below"
+        },
+        if e.above_threshold {
+            "near-duplicates, clustered together by scan"
+        } else {
+            "not clustered by scan"
+        }
+    );
+    let _ = writeln!(
+        s,
+        "{} reused passage{} {:.0}% of a's words and {:.0}% of b's",
+        e.passages.len(),
+        if e.passages.len() == 1 {
+            " covers"
+        } else {
+            "s cover"
+        },
+        100.0 * coverage(e.words.0, e.passages.iter().map(|p| p.words)),
+        100.0 * coverage(e.words.1, e.passages.iter().map(|p| p.b_words)),
+    );
+    for (i, p) in e.passages.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "  {}. {} words: a bytes {}..{}, b bytes {}..{}",
+            i + 1,
+            p.words,
+            p.a_start,
+            p.a_end,
+            p.b_start,
+            p.b_end
+        );
+    }
+    let spans_a: Vec<(u32, u32)> = e.passages.iter().map(|p| (p.a_start, p.a_end)).collect();
+    let mut spans_b: Vec<(u32, u32)> = e.passages.iter().map(|p| (p.b_start, p.b_end)).collect();
+    spans_b.sort_unstable();
+    let _ = writeln!(
+        s,
+        "\n--- a: {} ---\n{}",
+        e.a.id,
+        highlight(&e.a.text, &spans_a, colour)
+    );
+    let _ = writeln!(
+        s,
+        "\n--- b: {} ---\n{}",
+        e.b.id,
+        highlight(&e.b.text, &spans_b, colour)
+    );
+    s
+}
+
+/// `text` with the byte ranges `spans` (sorted, not overlapping) marked.
+fn highlight(text: &str, spans: &[(u32, u32)], colour: bool) -> String {
+    let (open, close) = if colour {
+        ("\x1b[1;33m", "\x1b[0m")
+    } else {
+        ("[[", "]]")
+    };
+    let mut out = String::with_capacity(text.len() + spans.len() * 8);
+    let mut position = 0usize;
+    for &(start, end) in spans {
+        let (start, end) = (start as usize, end as usize);
+        out.push_str(&text[position..start]);
+        out.push_str(open);
+        out.push_str(&text[start..end]);
+        out.push_str(close);
+        position = end;
+    }
+    out.push_str(&text[position..]);
+    out.trim_end().to_string()
 }
 
 fn human_bytes(bytes: u64) -> String {

@@ -350,3 +350,23 @@ fn chained_duplicates_get_their_exact_similarity_to_the_original() {
         ]
     );
 }
+
+#[test]
+fn explain_names_an_unknown_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "feed.jsonl",
+        format!("{}\n", record("x", STORY)).as_bytes(),
+    );
+    let output = reprint()
+        .args(["explain", "x", "nope"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        "error: no document with id \"nope\"\n"
+    );
+}

@@ -180,3 +180,32 @@ fn reports_match_golden_files() {
         .collect();
     check_golden("sample-summary.txt", &summary);
 }
+
+#[test]
+fn explain_output_matches_golden_files() {
+    for (a, b, name) in [
+        (
+            "thorne-observer-honey",
+            "thorne-opinion-subsidies",
+            "explain-lift.txt",
+        ),
+        ("wire-bridge", "harbour-gazette-bridge", "explain-copy.txt"),
+        (
+            "wire-bridge",
+            "marrow-standard-bridge",
+            "explain-same-event.txt",
+        ),
+    ] {
+        let output = reprint()
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["explain", a, b, "corpus"])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        check_golden(name, &String::from_utf8(output.stdout).unwrap());
+    }
+}
