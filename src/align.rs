@@ -9,10 +9,10 @@
 //! survives the odd changed word, spelling or inserted phrase.
 
 use ahash::AHashMap;
-use xxhash_rust::xxh3::xxh3_64;
 
 use crate::error::{Error, Result};
 use crate::normalize::NormalizedText;
+use crate::shingle::{DEFAULT_SHINGLE_SEED, ShingleKind, ShingleParams, shingle_sequence};
 
 /// Validated alignment parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,18 +114,13 @@ pub fn coverage(words: usize, covered: impl IntoIterator<Item = u32>) -> f64 {
     covered.into_iter().map(|w| w as usize).sum::<usize>() as f64 / words as f64
 }
 
-fn kgram_hashes(text: &NormalizedText, k: usize) -> Vec<u64> {
-    let words: Vec<u64> = text.iter_words().map(|w| xxh3_64(w.as_bytes())).collect();
-    words
-        .windows(k)
-        .map(|window| window.iter().fold(0u64, |acc, &h| acc.rotate_left(13) ^ h))
-        .collect()
-}
-
 /// Maximal runs of consecutive shared k-grams on the same diagonal.
 fn diagonal_runs(a: &NormalizedText, b: &NormalizedText, k: usize) -> Vec<WordRun> {
-    let a_grams = kgram_hashes(a, k);
-    let b_grams = kgram_hashes(b, k);
+    // The word k-gram hashes in document order: position i is the k-gram starting at word i.
+    let params =
+        ShingleParams::new(ShingleKind::Words(k), DEFAULT_SHINGLE_SEED).expect("1 <= k <= 64");
+    let a_grams = shingle_sequence(a, &params);
+    let b_grams = shingle_sequence(b, &params);
     let mut positions: AHashMap<u64, Vec<u32>> = AHashMap::with_capacity(a_grams.len());
     for (i, &h) in a_grams.iter().enumerate() {
         positions.entry(h).or_default().push(i as u32);

@@ -22,13 +22,12 @@ struct Scanned {
     out: std::path::PathBuf,
 }
 
-fn scan_sample() -> Scanned {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("report");
+/// Runs `reprint` from the repository root (so paths in reports read `corpus/...`) and
+/// returns its stdout, failing the test with its stderr when it does not succeed.
+fn run_in_repo(args: &[&str]) -> String {
     let output = reprint()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["scan", "corpus", "--out"])
-        .arg(&out)
+        .args(args)
         .output()
         .unwrap();
     assert!(
@@ -36,9 +35,16 @@ fn scan_sample() -> Scanned {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn scan_sample() -> Scanned {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report");
+    let stdout = run_in_repo(&["scan", "corpus", "--out", out.to_str().unwrap()]);
     Scanned {
         docs: read_jsonl(&out.join("docs.jsonl")),
-        stdout: String::from_utf8(output.stdout).unwrap(),
+        stdout,
         out,
         _dir: dir,
     }
@@ -196,16 +202,6 @@ fn explain_output_matches_golden_files() {
             "explain-same-event.txt",
         ),
     ] {
-        let output = reprint()
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .args(["explain", a, b, "corpus"])
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        check_golden(name, &String::from_utf8(output.stdout).unwrap());
+        check_golden(name, &run_in_repo(&["explain", a, b, "corpus"]));
     }
 }
