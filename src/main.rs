@@ -74,10 +74,20 @@ enum Command {
         /// Largest share of words edited in a copy.
         #[arg(long, default_value_t = 0.3)]
         max_edit_rate: f64,
+        /// Share of copies cut to their first 50–80 % of paragraphs.
+        #[arg(long, default_value_t = 0.0)]
+        truncate_rate: f64,
+        /// Share of copies wrapped in their outlet's header and footer lines.
+        #[arg(long, default_value_t = 0.0)]
+        boilerplate_rate: f64,
+        /// Share of originals that lift one or two paragraphs from an earlier article.
+        #[arg(long, default_value_t = 0.0)]
+        lift_rate: f64,
         /// Output JSONL corpus.
         #[arg(short, long)]
         output: PathBuf,
-        /// Output JSONL with one line per article: {"id", "cluster", "parent", "edit_rate"}.
+        /// Output JSONL with one line per article: {"id", "cluster", "parent", "edit_rate",
+        /// "kind", "truncated", "boilerplate"}.
         #[arg(long)]
         truth: Option<PathBuf>,
         /// Worker threads; 0 means one per core.
@@ -313,6 +323,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             seed,
             copy_rate,
             max_edit_rate,
+            truncate_rate,
+            boilerplate_rate,
+            lift_rate,
             output,
             truth,
             threads,
@@ -322,6 +335,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 seed,
                 copy_rate,
                 max_edit_rate,
+                truncate_rate,
+                boilerplate_rate,
+                lift_rate,
             })?;
             let mut corpus_out = create(&output)?;
             let mut truth_out = truth.as_deref().map(create).transpose()?;

@@ -24,6 +24,14 @@ pub struct SynthParams {
     /// Largest share of words edited in a copy; each copy draws its rate uniformly from
     /// `[0, max_edit_rate]`. By default, 0.3.
     pub max_edit_rate: f64,
+    /// Share of copies cut short: they keep only the first 50–80 % of the original's
+    /// paragraphs, as a regional paper trims a wire story. By default, 0.
+    pub truncate_rate: f64,
+    /// Share of copies that gain their outlet's header and footer lines. By default, 0.
+    pub boilerplate_rate: f64,
+    /// Share of originals that lift one or two paragraphs from an earlier original into their
+    /// own text (partial reuse, not a copy). By default, 0.
+    pub lift_rate: f64,
 }
 
 impl Default for SynthParams {
@@ -33,6 +41,9 @@ impl Default for SynthParams {
             seed: 1,
             copy_rate: 0.2,
             max_edit_rate: 0.3,
+            truncate_rate: 0.0,
+            boilerplate_rate: 0.0,
+            lift_rate: 0.0,
         }
     }
 }
@@ -43,8 +54,16 @@ impl SynthParams {
         if !(0.0..=1.0).contains(&self.copy_rate) {
             return Err(Error::param("--copy-rate", "must be in [0, 1]"));
         }
-        if !(0.0..=1.0).contains(&self.max_edit_rate) {
-            return Err(Error::param("--max-edit-rate", "must be in [0, 1]"));
+        let rates = [
+            ("--max-edit-rate", self.max_edit_rate),
+            ("--truncate-rate", self.truncate_rate),
+            ("--boilerplate-rate", self.boilerplate_rate),
+            ("--lift-rate", self.lift_rate),
+        ];
+        for (name, rate) in rates {
+            if !(0.0..=1.0).contains(&rate) {
+                return Err(Error::param(name, "must be in [0, 1]"));
+            }
         }
         Ok(())
     }
@@ -77,6 +96,13 @@ pub struct ArticleTruth {
     /// Share of the parent's words that were substituted, deleted or followed by an insert
     /// (0 for an original).
     pub edit_rate: f64,
+    /// `original`, `copy` (a republished, possibly edited, cut or wrapped version of
+    /// `parent`), or `partial` (its own article with paragraphs lifted from `parent`).
+    pub kind: &'static str,
+    /// For a copy, the share of the parent's paragraphs cut from its end (0 when not cut).
+    pub truncated: f64,
+    /// For a copy, whether the outlet's header and footer lines were added.
+    pub boilerplate: bool,
 }
 
 const VOCABULARY: usize = 40_000;
@@ -140,6 +166,10 @@ impl Stream {
 const TEXT: u64 = 1;
 const ROLE: u64 = 2;
 const EDIT: u64 = 3;
+// Streams added later get their own purposes, so corpora made without them do not change.
+const TRUNCATE: u64 = 4;
+const BOILERPLATE: u64 = 5;
+const LIFT: u64 = 6;
 
 impl Generator {
     /// Builds the vocabulary for `params`.
@@ -206,32 +236,60 @@ impl Generator {
             || Stream::new(self.params.seed, index as u64, ROLE).unit() >= self.params.copy_rate
     }
 
+    /// If original `index` lifts paragraphs: the source original's index.
+    fn lift_of(&self, index: usize) -> Option<usize> {
+        if index == 0 || self.params.lift_rate == 0.0 {
+            return None;
+        }
+        let mut stream = Stream::new(self.params.seed, index as u64, LIFT);
+        if stream.unit() >= self.params.lift_rate {
+            return None;
+        }
+        let start = index - 1 - stream.below(index.min(COPY_WINDOW));
+        (0..=start).rev().find(|&j| self.copy_of_is_none(j))
+    }
+
     /// Article `index` and the truth about it.
     pub fn article(&self, index: usize) -> (SynthArticle, ArticleTruth) {
-        let (body, truth) = match self.copy_of(index) {
+        let mut truth = ArticleTruth {
+            id: article_id(index),
+            cluster: article_id(index),
+            parent: None,
+            edit_rate: 0.0,
+            kind: "original",
+            truncated: 0.0,
+            boilerplate: false,
+        };
+        let body = match self.copy_of(index) {
             None => {
-                let truth = ArticleTruth {
-                    id: article_id(index),
-                    cluster: article_id(index),
-                    parent: None,
-                    edit_rate: 0.0,
-                };
-                (self.original_paragraphs(index), truth)
+                let mut body = self.original_paragraphs(index);
+                if let Some(source) = self.lift_of(index) {
+                    self.insert_lift(index, source, &mut body);
+                    truth.parent = Some(article_id(source));
+                    truth.kind = "partial";
+                }
+                body
             }
             Some((original, rate)) => {
                 let base = self.original_paragraphs(original);
                 let mut stream = Stream::new(self.params.seed, index as u64, EDIT);
-                let edited = base
+                let mut edited: Vec<_> = base
                     .iter()
                     .map(|p| self.edit(p, rate, &mut stream))
                     .collect();
-                let truth = ArticleTruth {
-                    id: article_id(index),
-                    cluster: article_id(original),
-                    parent: Some(article_id(original)),
-                    edit_rate: (rate * 1e4).round() / 1e4,
-                };
-                (edited, truth)
+                let mut cut = Stream::new(self.params.seed, index as u64, TRUNCATE);
+                if cut.unit() < self.params.truncate_rate && edited.len() > 1 {
+                    let keep = ((edited.len() as f64 * (0.5 + 0.3 * cut.unit())).ceil() as usize)
+                        .clamp(1, edited.len() - 1);
+                    truth.truncated =
+                        (((edited.len() - keep) as f64 / edited.len() as f64) * 1e4).round() / 1e4;
+                    edited.truncate(keep);
+                }
+                truth.cluster = article_id(original);
+                truth.parent = Some(article_id(original));
+                truth.edit_rate = (rate * 1e4).round() / 1e4;
+                truth.kind = "copy";
+                edited
             }
         };
         let mut stream = Stream::new(self.params.seed, index as u64, ROLE + 10);
@@ -241,14 +299,38 @@ impl Generator {
         let mut title = String::new();
         render_sentence(&title_words, &mut title);
         title.pop();
+        let source = format!("outlet-{:02}", stream.below(OUTLETS));
+        let mut text = render(&body);
+        let wrap = Stream::new(self.params.seed, index as u64, BOILERPLATE).unit()
+            < self.params.boilerplate_rate;
+        if truth.kind == "copy" && wrap {
+            text = format!(
+                "{} | News | Updated today\n\n{text}\n\nShare this story from {}. Follow us for more news and sign up for our newsletter.",
+                source.to_uppercase(),
+                source
+            );
+            truth.boilerplate = true;
+        }
         let article = SynthArticle {
             id: article_id(index),
             title,
             date: synthetic_date(index),
-            source: format!("outlet-{:02}", stream.below(OUTLETS)),
-            text: render(&body),
+            source,
+            text,
         };
         (article, truth)
+    }
+
+    /// Inserts one or two paragraphs of original `source` into `body` at a random place.
+    fn insert_lift<'a>(&'a self, index: usize, source: usize, body: &mut Vec<Vec<Vec<&'a str>>>) {
+        let mut stream = Stream::new(self.params.seed, index as u64, LIFT + 10);
+        let source_paragraphs = self.original_paragraphs(source);
+        let count = (1 + stream.below(2)).min(source_paragraphs.len());
+        let first = stream.below(source_paragraphs.len() - count + 1);
+        let at = stream.below(body.len() + 1);
+        for (offset, paragraph) in source_paragraphs[first..first + count].iter().enumerate() {
+            body.insert(at + offset, paragraph.clone());
+        }
     }
 
     /// An original's paragraphs as lists of sentences of words.
@@ -394,6 +476,80 @@ mod tests {
             (150..250).contains(&copies),
             "{copies} copies of 400 at rate 0.5"
         );
+    }
+
+    #[test]
+    fn truncated_copies_keep_a_prefix_of_the_paragraphs() {
+        let params = SynthParams {
+            docs: 300,
+            copy_rate: 0.5,
+            max_edit_rate: 0.0,
+            truncate_rate: 1.0,
+            ..SynthParams::default()
+        };
+        let generator = Generator::new(params).unwrap();
+        let mut truncated = 0;
+        for i in 0..300 {
+            let (article, truth) = generator.article(i);
+            if truth.kind != "copy" || truth.truncated == 0.0 {
+                continue;
+            }
+            truncated += 1;
+            let original = generator
+                .article(truth.parent.as_ref().unwrap()[4..].parse().unwrap())
+                .0;
+            assert!(original.text.starts_with(&article.text));
+            assert!(article.text.len() < original.text.len());
+            assert!(
+                (0.1..=0.5).contains(&truth.truncated),
+                "{}",
+                truth.truncated
+            );
+        }
+        assert!(truncated > 50, "{truncated}");
+    }
+
+    #[test]
+    fn lifts_copy_whole_paragraphs_into_an_original() {
+        let params = SynthParams {
+            docs: 200,
+            copy_rate: 0.0,
+            lift_rate: 1.0,
+            ..SynthParams::default()
+        };
+        let generator = Generator::new(params).unwrap();
+        for i in 1..200 {
+            let (article, truth) = generator.article(i);
+            assert_eq!(truth.kind, "partial");
+            assert_eq!(truth.cluster, truth.id, "lifts are not copies");
+            let source = generator
+                .article(truth.parent.as_ref().unwrap()[4..].parse().unwrap())
+                .0;
+            let shared = source
+                .text
+                .split("\n\n")
+                .filter(|p| article.text.contains(p))
+                .count();
+            assert!(
+                (1..=2).contains(&shared),
+                "article {i} shares {shared} paragraphs"
+            );
+        }
+    }
+
+    #[test]
+    fn boilerplate_wraps_copies_in_outlet_lines() {
+        let params = SynthParams {
+            docs: 100,
+            copy_rate: 1.0,
+            boilerplate_rate: 1.0,
+            ..SynthParams::default()
+        };
+        let generator = Generator::new(params).unwrap();
+        let (article, truth) = generator.article(7);
+        assert!(truth.boilerplate);
+        assert!(article.text.starts_with(&article.source.to_uppercase()));
+        assert!(article.text.ends_with("sign up for our newsletter."));
     }
 
     #[test]
