@@ -8,7 +8,9 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use xxhash_rust::xxh3::xxh3_64;
 
 use reprint::cluster::{MemberInfo, build_clusters};
-use reprint::corpus::{Corpus, InputSpec, Origin, Payload, RawRecord, ReadOptions, parse_record};
+use reprint::corpus::{
+    Corpus, InputSpec, Origin, Payload, RawRecord, ReadOptions, RecordPosition, parse_record,
+};
 use reprint::lsh::{BandKey, LshParams, band_candidates};
 use reprint::minhash::{MinHashParams, MinHasher, SketchScheme};
 use reprint::normalize::normalize;
@@ -25,6 +27,24 @@ fn texts(docs: usize) -> Vec<String> {
     })
     .unwrap();
     (0..docs).map(|i| generator.article(i).0.text).collect()
+}
+
+/// The texts as JSONL records, as the first pass receives them from the reader.
+fn jsonl_records(texts: &[String]) -> Vec<RawRecord> {
+    texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| RawRecord {
+            origin: Origin {
+                file: "bench.jsonl".into(),
+                line: i as u64 + 1,
+            },
+            payload: Payload::JsonLine(
+                serde_json::to_vec(&serde_json::json!({"id": i, "text": t})).unwrap(),
+            ),
+            position: RecordPosition::default(),
+        })
+        .collect()
 }
 
 fn total_bytes(texts: &[String]) -> u64 {
@@ -93,19 +113,7 @@ fn per_document(c: &mut Criterion) {
     });
     // The pipeline's first pass on JSONL records: parse, then normalize, shingle and sketch
     // in one streaming loop (no shingle set is built). Throughput counts the JSONL bytes.
-    let records: Vec<RawRecord> = texts
-        .iter()
-        .enumerate()
-        .map(|(i, t)| RawRecord {
-            origin: Origin {
-                file: "bench.jsonl".into(),
-                line: i as u64 + 1,
-            },
-            payload: Payload::JsonLine(
-                serde_json::to_vec(&serde_json::json!({"id": i, "text": t})).unwrap(),
-            ),
-        })
-        .collect();
+    let records = jsonl_records(&texts);
     let record_bytes: u64 = records.iter().map(|r| r.payload.len() as u64).sum();
     let options = ReadOptions::default();
     for scheme in [SketchScheme::OnePermutation, SketchScheme::KPermutation] {
@@ -250,19 +258,7 @@ fn corpus_stages(c: &mut Criterion) {
 fn signature_scaling(c: &mut Criterion) {
     use rayon::prelude::*;
     let texts = texts(4_000);
-    let records: Vec<RawRecord> = texts
-        .iter()
-        .enumerate()
-        .map(|(i, t)| RawRecord {
-            origin: Origin {
-                file: "bench.jsonl".into(),
-                line: i as u64 + 1,
-            },
-            payload: Payload::JsonLine(
-                serde_json::to_vec(&serde_json::json!({"id": i, "text": t})).unwrap(),
-            ),
-        })
-        .collect();
+    let records = jsonl_records(&texts);
     let bytes: u64 = records.iter().map(|r| r.payload.len() as u64).sum();
     let hasher = MinHasher::new(MinHashParams::default());
     let options = ReadOptions::default();

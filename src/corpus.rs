@@ -54,6 +54,20 @@ pub struct RawRecord {
     pub origin: Origin,
     /// Its bytes.
     pub payload: Payload,
+    /// Where to find it again without reading what comes before it.
+    pub position: RecordPosition,
+}
+
+/// The place of a record in the corpus: its file (by enumeration order) and the byte offset of
+/// its line in the (decompressed) file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RecordPosition {
+    /// Index of the file in the corpus' enumeration order.
+    pub source: u32,
+    /// Byte offset of the record's line (0 for a whole-file document).
+    pub offset: u64,
+    /// 1-based line number.
+    pub line: u64,
 }
 
 /// How records are read. Field names default to `id` and `text`.
@@ -275,49 +289,173 @@ impl Corpus {
     pub fn for_each_batch(
         &self,
         batch_bytes: usize,
-        mut consume: impl FnMut(Vec<RawRecord>) -> Result<()>,
+        consume: impl FnMut(Vec<RawRecord>) -> Result<()>,
     ) -> Result<()> {
-        let mut batch = Vec::new();
-        let mut size = 0usize;
-        for source in &self.sources {
-            let reader = open_maybe_gzip(&source.path)?;
-            let mut push = |record: RawRecord| -> Result<()> {
-                size += record.payload.len();
-                batch.push(record);
-                if size >= batch_bytes {
-                    size = 0;
-                    consume(std::mem::take(&mut batch))?;
-                }
-                Ok(())
-            };
-            match &source.kind {
-                SourceKind::TextFile { id } => {
-                    let mut bytes = Vec::new();
-                    let mut reader = reader;
-                    reader
-                        .read_to_end(&mut bytes)
-                        .map_err(|e| Error::io(&source.path, e))?;
-                    push(RawRecord {
-                        origin: Origin {
-                            file: source.display.clone(),
-                            line: 1,
-                        },
-                        payload: Payload::TextFile {
-                            id: id.clone(),
-                            bytes,
-                        },
-                    })?;
-                }
-                SourceKind::Jsonl => {
-                    read_jsonl_lines(reader, source, &mut push)?;
+        let mut batcher = Batcher::new(batch_bytes, consume);
+        for index in 0..self.sources.len() {
+            self.read_source(index, &mut |record| batcher.push(record))?;
+        }
+        batcher.flush()
+    }
+
+    /// Reads again only the records at `wanted` (positions from an earlier pass, in corpus
+    /// order) and hands them to `consume` in batches. Plain files are read by seeking to each
+    /// record; compressed files, which cannot seek, are read through and filtered.
+    pub fn for_each_at(
+        &self,
+        wanted: &[RecordPosition],
+        batch_bytes: usize,
+        consume: impl FnMut(Vec<RawRecord>) -> Result<()>,
+    ) -> Result<()> {
+        let mut batcher = Batcher::new(batch_bytes, consume);
+        for group in wanted.chunk_by(|x, y| x.source == y.source) {
+            let index = group[0].source as usize;
+            let source = self
+                .sources
+                .get(index)
+                .ok_or_else(|| changed_input(Path::new("<corpus>")))?;
+            let seekable = matches!(source.kind, SourceKind::Jsonl) && !is_gzip(&source.path)?;
+            if seekable {
+                self.read_lines_at(index, group, &mut |record| batcher.push(record))?;
+            } else {
+                let mut next = 0;
+                self.read_source(index, &mut |record| {
+                    if group
+                        .get(next)
+                        .is_some_and(|w| w.offset == record.position.offset)
+                    {
+                        next += 1;
+                        batcher.push(record)?;
+                    }
+                    Ok(())
+                })?;
+                if next != group.len() {
+                    return Err(changed_input(&source.path));
                 }
             }
         }
-        if !batch.is_empty() {
-            consume(batch)?;
+        batcher.flush()
+    }
+
+    /// Reads every record of source `index` in order.
+    fn read_source(
+        &self,
+        index: usize,
+        push: &mut dyn FnMut(RawRecord) -> Result<()>,
+    ) -> Result<()> {
+        let source = &self.sources[index];
+        let mut reader = open_maybe_gzip(&source.path)?;
+        match &source.kind {
+            SourceKind::TextFile { id } => {
+                let mut bytes = Vec::new();
+                reader
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| Error::io(&source.path, e))?;
+                push(RawRecord {
+                    origin: Origin {
+                        file: source.display.clone(),
+                        line: 1,
+                    },
+                    payload: Payload::TextFile {
+                        id: id.clone(),
+                        bytes,
+                    },
+                    position: RecordPosition {
+                        source: index as u32,
+                        offset: 0,
+                        line: 1,
+                    },
+                })
+            }
+            SourceKind::Jsonl => read_jsonl_lines(reader, source, index as u32, push),
+        }
+    }
+
+    /// Reads the lines of plain JSONL source `index` at the given positions by seeking.
+    fn read_lines_at(
+        &self,
+        index: usize,
+        wanted: &[RecordPosition],
+        push: &mut dyn FnMut(RawRecord) -> Result<()>,
+    ) -> Result<()> {
+        let source = &self.sources[index];
+        let file = File::open(&source.path).map_err(|e| Error::io(&source.path, e))?;
+        let mut reader = BufReader::with_capacity(1 << 16, file);
+        let mut at = 0u64;
+        for position in wanted {
+            // Forward seeks stay inside the buffer when the next record is close.
+            let skip = position
+                .offset
+                .checked_sub(at)
+                .ok_or_else(|| changed_input(&source.path))?;
+            reader
+                .seek_relative(skip as i64)
+                .map_err(|e| Error::io(&source.path, e))?;
+            let mut line = Vec::new();
+            let read = reader
+                .read_until(b'\n', &mut line)
+                .map_err(|e| Error::io(&source.path, e))?;
+            if read == 0 {
+                return Err(changed_input(&source.path));
+            }
+            at = position.offset + read as u64;
+            while matches!(line.last(), Some(b'\n' | b'\r')) {
+                line.pop();
+            }
+            push(RawRecord {
+                origin: Origin {
+                    file: source.display.clone(),
+                    line: position.line,
+                },
+                payload: Payload::JsonLine(line),
+                position: *position,
+            })?;
         }
         Ok(())
     }
+}
+
+/// Collects records into batches of about `batch_bytes` and hands each to `consume`.
+struct Batcher<F> {
+    batch: Vec<RawRecord>,
+    size: usize,
+    batch_bytes: usize,
+    consume: F,
+}
+
+impl<F: FnMut(Vec<RawRecord>) -> Result<()>> Batcher<F> {
+    fn new(batch_bytes: usize, consume: F) -> Self {
+        Batcher {
+            batch: Vec::new(),
+            size: 0,
+            batch_bytes,
+            consume,
+        }
+    }
+
+    fn push(&mut self, record: RawRecord) -> Result<()> {
+        self.size += record.payload.len();
+        self.batch.push(record);
+        if self.size >= self.batch_bytes {
+            self.size = 0;
+            (self.consume)(std::mem::take(&mut self.batch))?;
+        }
+        Ok(())
+    }
+
+    fn flush(mut self) -> Result<()> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        (self.consume)(std::mem::take(&mut self.batch))
+    }
+}
+
+fn changed_input(path: &Path) -> Error {
+    Error::io(
+        path,
+        std::io::Error::other("the input changed between two passes"),
+    )
 }
 
 impl Payload {
@@ -338,10 +476,12 @@ impl Payload {
 fn read_jsonl_lines(
     reader: Box<dyn BufRead>,
     source: &Source,
+    index: u32,
     push: &mut dyn FnMut(RawRecord) -> Result<()>,
 ) -> Result<()> {
     let mut reader = reader;
     let mut line_number = 0u64;
+    let mut offset = 0u64;
     loop {
         let mut line = Vec::new();
         let read = reader
@@ -350,6 +490,8 @@ fn read_jsonl_lines(
         if read == 0 {
             return Ok(());
         }
+        let line_offset = offset;
+        offset += read as u64;
         line_number += 1;
         while matches!(line.last(), Some(b'\n' | b'\r')) {
             line.pop();
@@ -363,6 +505,11 @@ fn read_jsonl_lines(
                 line: line_number,
             },
             payload: Payload::JsonLine(line),
+            position: RecordPosition {
+                source: index,
+                offset: line_offset,
+                line: line_number,
+            },
         })?;
     }
 }
@@ -382,6 +529,14 @@ fn document_kind(path: &Path) -> Option<FileKind> {
         "jsonl" | "ndjson" => Some(FileKind::Jsonl),
         _ => None,
     }
+}
+
+/// Whether a file starts with the gzip magic bytes.
+fn is_gzip(path: &Path) -> Result<bool> {
+    let mut head = [0u8; 2];
+    let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let read = file.read(&mut head).map_err(|e| Error::io(path, e))?;
+    Ok(read == 2 && head == [0x1f, 0x8b])
 }
 
 /// Opens a file, decompressing it when it starts with the gzip magic bytes (whatever its
@@ -709,6 +864,7 @@ mod tests {
         let raw = RawRecord {
             origin: origin(),
             payload: Payload::JsonLine(line.as_bytes().to_vec()),
+            position: RecordPosition::default(),
         };
         parse_record(&raw, &ReadOptions::default())
     }
@@ -755,6 +911,7 @@ mod tests {
         let raw = RawRecord {
             origin: origin(),
             payload: Payload::JsonLine(b"{\"id\":\"a\",\"text\":\"\xff\"}".to_vec()),
+            position: RecordPosition::default(),
         };
         let rejection = parse_record(&raw, &ReadOptions::default()).unwrap_err();
         assert_eq!(rejection.reason, "feed.jsonl:7: invalid UTF-8 at byte 18");

@@ -12,7 +12,8 @@ use rayon::prelude::*;
 use crate::align::{AlignParams, Passage, align};
 use crate::cluster::{Cluster, MemberInfo, build_clusters};
 use crate::corpus::{
-    Corpus, Document, Origin, RawRecord, ReadOptions, Rejection, find_documents, parse_record,
+    Corpus, Document, Origin, RawRecord, ReadOptions, RecordPosition, Rejection, find_documents,
+    parse_record,
 };
 use crate::error::{Error, Result};
 use crate::lsh::{BandKey, CandidatePair, LshParams, band_candidates, merge_candidates};
@@ -213,6 +214,7 @@ fn scan_in_pool(
         mut docs,
         keys,
         warnings,
+        positions,
     } = first_pass(corpus, params, progress)?;
     reject_duplicate_ids(&mut docs);
     let accepted: Vec<bool> = docs
@@ -225,11 +227,12 @@ fn scan_in_pool(
     drop(keys);
     let candidate_count = candidates.len();
 
-    progress.stage("verifying", corpus.total_bytes());
     let threshold = params.threshold;
     let (pairs, shingle_counts) = verify_streaming(
+        "verifying",
         corpus,
         params,
+        &positions,
         candidates,
         |p| p.jaccard >= threshold,
         progress,
@@ -247,7 +250,7 @@ fn scan_in_pool(
     let clusters = build_clusters(&members, &pairs);
     drop(members);
     assign_clusters(&mut docs, &clusters, &pairs);
-    fill_indirect_similarities(corpus, params, &mut docs, &clusters, progress)?;
+    fill_indirect_similarities(corpus, params, &positions, &mut docs, &clusters, progress)?;
     progress.finish();
 
     let stats = ScanStats {
@@ -277,6 +280,8 @@ struct FirstPass {
     docs: Vec<DocOutcome>,
     keys: Vec<BandKey>,
     warnings: Vec<String>,
+    /// Where each record is, so later passes read only the records they need.
+    positions: Vec<RecordPosition>,
 }
 
 type Sketched = (DocOutcome, Option<Vec<BandKey>>, Vec<String>);
@@ -288,9 +293,11 @@ fn first_pass(corpus: &Corpus, params: &ScanParams, progress: &dyn Progress) -> 
         docs: Vec::new(),
         keys: Vec::new(),
         warnings: Vec::new(),
+        positions: Vec::new(),
     };
     corpus.for_each_batch(BATCH_BYTES, |batch| {
         let bytes: usize = batch.iter().map(|r| r.payload.len()).sum();
+        pass.positions.extend(batch.iter().map(|r| r.position));
         let analyzed: Vec<Sketched> = batch
             .into_par_iter()
             .map_init(
@@ -432,14 +439,16 @@ fn lsh_candidates(
     merge_candidates(per_band)
 }
 
-/// Reads the corpus again and computes exact figures for `pairs`, keeping those `keep`
-/// accepts, sorted by `(a, b)`. Shingle sets are built only for documents in some pair and
-/// dropped as soon as the last pair that needs them has been verified, so memory follows the
-/// span of the pairs, not the size of the corpus. Also returns the shingle set size of every
-/// document read (0 for documents in no pair).
+/// Reads again only the documents in `pairs` (by their first-pass `positions`) and computes
+/// exact figures for the pairs, keeping those `keep` accepts, sorted by `(a, b)`. Each set is
+/// dropped as soon as the last pair that needs it has been verified, so memory follows the
+/// span of the pairs, not the size of the corpus. Also returns every document's shingle set
+/// size (0 for documents in no pair).
 fn verify_streaming(
+    stage: &str,
     corpus: &Corpus,
     params: &ScanParams,
+    positions: &[RecordPosition],
     mut pairs: Vec<CandidatePair>,
     keep: impl Fn(&VerifiedPair) -> bool + Sync,
     progress: &dyn Progress,
@@ -456,39 +465,40 @@ fn verify_streaming(
             *last = Some(last.map_or(pair.b, |l| l.max(pair.b)));
         }
     }
-    let mut shingle_counts: Vec<u32> = Vec::new();
-    let mut sets: Vec<Option<Vec<u64>>> = Vec::new();
+    // Only documents in some pair are read again, in corpus order.
+    let needed: Vec<u32> = (0..last_use.len() as u32)
+        .filter(|&d| last_use[d as usize].is_some())
+        .collect();
+    let wanted: Vec<RecordPosition> = needed.iter().map(|&d| positions[d as usize]).collect();
+    progress.stage(stage, needed.len() as u64);
+    let mut shingle_counts: Vec<u32> = vec![0; positions.len()];
+    let mut sets: Vec<Option<Vec<u64>>> = vec![None; last_use.len()];
     let mut open: Vec<u32> = Vec::new();
     let mut verified: Vec<VerifiedPair> = Vec::new();
     let mut next_pair = 0usize;
-    let mut base = 0usize;
-    corpus.for_each_batch(BATCH_BYTES, |batch| {
-        let bytes: usize = batch.iter().map(|r| r.payload.len()).sum();
-        let end = base + batch.len();
-        let built: Vec<Option<Vec<u64>>> = batch
+    let mut next_needed = 0usize;
+    corpus.for_each_at(&wanted, BATCH_BYTES, |batch| {
+        let records = batch.len() as u64;
+        let docs = &needed[next_needed..next_needed + batch.len()];
+        next_needed += batch.len();
+        let built: Vec<Vec<u64>> = batch
             .into_par_iter()
-            .enumerate()
             .map_init(
                 || Shingler::new(params.shingle),
-                |shingler, (offset, raw)| {
-                    let needed = last_use.get(base + offset).copied().flatten().is_some();
-                    needed.then(|| {
-                        parse_record(&raw, &params.read)
-                            .map(|doc| shingler.set(&doc.text).0)
-                            .unwrap_or_default()
-                    })
+                |shingler, raw| {
+                    parse_record(&raw, &params.read)
+                        .map(|doc| shingler.set(&doc.text).0)
+                        .unwrap_or_default()
                 },
             )
             .collect();
-        sets.resize(end, None);
-        shingle_counts.resize(end, 0);
-        for (offset, set) in built.into_iter().enumerate() {
-            if let Some(set) = set {
-                shingle_counts[base + offset] = set.len() as u32;
-                sets[base + offset] = Some(set);
-                open.push((base + offset) as u32);
-            }
+        for (&doc, set) in docs.iter().zip(built) {
+            shingle_counts[doc as usize] = set.len() as u32;
+            sets[doc as usize] = Some(set);
+            open.push(doc);
         }
+        // Every needed document up to the last one read is in memory now.
+        let end = docs.last().map_or(0, |&d| d as usize + 1);
         let upto = next_pair + pairs[next_pair..].partition_point(|p| (p.b as usize) < end);
         let sets_ref = &sets;
         let set_of = |doc: u32| sets_ref[doc as usize].as_deref().unwrap_or(&[]);
@@ -506,8 +516,7 @@ fn verify_streaming(
             }
             still_needed
         });
-        base = end;
-        progress.advance(bytes as u64);
+        progress.advance(records);
         Ok(())
     })?;
     if next_pair != pairs.len() {
@@ -545,6 +554,7 @@ fn assign_clusters(docs: &mut [DocOutcome], clusters: &[Cluster], pairs: &[Verif
 fn fill_indirect_similarities(
     corpus: &Corpus,
     params: &ScanParams,
+    positions: &[RecordPosition],
     docs: &mut [DocOutcome],
     clusters: &[Cluster],
     progress: &dyn Progress,
@@ -561,8 +571,15 @@ fn fill_indirect_similarities(
     if missing.is_empty() {
         return Ok(());
     }
-    progress.stage("similarity", corpus.total_bytes());
-    let (measured, _) = verify_streaming(corpus, params, missing, |_| true, progress)?;
+    let (measured, _) = verify_streaming(
+        "similarity",
+        corpus,
+        params,
+        positions,
+        missing,
+        |_| true,
+        progress,
+    )?;
     for pair in measured {
         let member = if docs[pair.a as usize].status == DocStatus::Duplicate {
             pair.a
