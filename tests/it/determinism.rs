@@ -89,7 +89,11 @@ fn gzip_and_plain_input_give_the_same_results() {
     let pairs = |r: &ScanResult| -> Vec<(u32, u32, f64)> {
         r.pairs.iter().map(|p| (p.a, p.b, p.jaccard)).collect()
     };
-    assert_eq!(from_plain.pairs.len(), 100, "the generated corpus has 100 pairs at 0.5");
+    assert_eq!(
+        from_plain.pairs.len(),
+        100,
+        "the generated corpus has 100 pairs at 0.5"
+    );
     assert_eq!(pairs(&from_plain), pairs(&from_gz));
     assert_eq!(clusters_by_id(&from_plain), clusters_by_id(&from_gz));
 }
