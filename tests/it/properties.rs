@@ -75,3 +75,30 @@ proptest! {
         prop_assert!((estimate - exact).abs() <= 5.0 / 32.0, "estimate {} exact {}", estimate, exact);
     }
 }
+
+proptest! {
+    // Each case writes and scans a small corpus twice; a few cases keep the suite fast.
+    #![proptest_config(ProptestConfig::with_cases(8))]
+
+    #[test]
+    fn clusters_are_independent_of_thread_count(seed in 0u64..1_000_000, copy_rate in 0.1f64..0.6) {
+        use reprint::pipeline::ScanParams;
+        use reprint::synth::{Generator, SynthParams};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("corpus.jsonl");
+        let generator = Generator::new(SynthParams { docs: 300, seed, copy_rate, ..SynthParams::default() }).unwrap();
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        reprint::pipeline::generate(&generator, &mut out, None, 1).unwrap();
+        std::io::Write::flush(&mut out).unwrap();
+        drop(out);
+        let one = crate::support::scan(std::slice::from_ref(&path), &ScanParams { threads: 1, ..ScanParams::default() });
+        let three = crate::support::scan(std::slice::from_ref(&path), &ScanParams { threads: 3, ..ScanParams::default() });
+        let view = |r: &reprint::pipeline::ScanResult| {
+            let clusters: Vec<(Vec<u32>, u32)> = r.clusters.iter().map(|c| (c.members.clone(), c.representative)).collect();
+            let pairs: Vec<(u32, u32, u64)> = r.pairs.iter().map(|p| (p.a, p.b, p.jaccard.to_bits())).collect();
+            (clusters, pairs)
+        };
+        prop_assert!(!one.clusters.is_empty());
+        prop_assert_eq!(view(&one), view(&three));
+    }
+}
