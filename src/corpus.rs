@@ -451,12 +451,16 @@ impl<F: FnMut(Vec<RawRecord>) -> Result<()>> Batcher<F> {
     }
 }
 
-fn changed_input(path: &Path) -> Error {
+/// The error for input that differs between two reads of the same corpus.
+pub(crate) fn changed_input(path: &Path) -> Error {
     Error::io(
         path,
         std::io::Error::other("the input changed between two passes"),
     )
 }
+
+/// Size of a read batch: large enough to keep every core busy, small enough to bound memory.
+pub const BATCH_BYTES: usize = 8 << 20;
 
 impl Payload {
     /// Size of the raw bytes.
@@ -794,7 +798,7 @@ pub fn find_documents(
     ids: &[&str],
 ) -> Result<Vec<Document>> {
     let mut found: Vec<Option<Document>> = vec![None; ids.len()];
-    corpus.for_each_batch(8 << 20, |batch| {
+    corpus.for_each_batch(BATCH_BYTES, |batch| {
         for raw in batch {
             let Ok(doc) = parse_record(&raw, options) else {
                 continue;

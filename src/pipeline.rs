@@ -6,14 +6,15 @@
 //! collects in input order, so results do not depend on the number of threads.
 
 use std::io::Write;
+use std::path::Path;
 
 use rayon::prelude::*;
 
 use crate::align::{AlignParams, Passage, align};
 use crate::cluster::{Cluster, MemberInfo, build_clusters};
 use crate::corpus::{
-    Corpus, Document, Origin, RawRecord, ReadOptions, RecordPosition, Rejection, find_documents,
-    parse_record,
+    BATCH_BYTES, Corpus, Document, Origin, RawRecord, ReadOptions, RecordPosition, Rejection,
+    changed_input, find_documents, parse_record,
 };
 use crate::error::{Error, Result};
 use crate::lsh::{BandKey, CandidatePair, LshParams, band_candidates, merge_candidates};
@@ -189,9 +190,6 @@ fn thread_pool(threads: usize) -> Result<rayon::ThreadPool> {
 pub fn with_threads<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) -> Result<T> {
     Ok(thread_pool(threads)?.install(work))
 }
-
-/// Size of a read batch: large enough to keep every core busy, small enough to bound memory.
-const BATCH_BYTES: usize = 8 << 20;
 
 /// Reads the corpus and finds its near-duplicate clusters.
 ///
@@ -520,10 +518,7 @@ fn verify_streaming(
         Ok(())
     })?;
     if next_pair != pairs.len() {
-        return Err(Error::io(
-            "<corpus>",
-            std::io::Error::other("the input changed between the two passes"),
-        ));
+        return Err(changed_input(Path::new("<corpus>")));
     }
     verified.sort_unstable_by_key(|p| (p.a, p.b));
     Ok((verified, shingle_counts))

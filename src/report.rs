@@ -10,7 +10,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::align::coverage;
-use crate::corpus::{Corpus, Payload};
+use crate::corpus::{BATCH_BYTES, Corpus, Payload, changed_input};
 use crate::error::{Error, Result};
 use crate::pipeline::{DocStatus, Explanation, ScanResult};
 
@@ -172,14 +172,12 @@ pub fn write_feed(
 ) -> Result<FeedStats> {
     let mut stats = FeedStats::default();
     let mut index = 0usize;
-    corpus.for_each_batch(8 << 20, |batch| {
+    corpus.for_each_batch(BATCH_BYTES, |batch| {
         for raw in batch {
-            let doc = result.docs.get(index).ok_or_else(|| {
-                Error::io(
-                    path,
-                    std::io::Error::other("the input changed between the two passes"),
-                )
-            })?;
+            let doc = result
+                .docs
+                .get(index)
+                .ok_or_else(|| changed_input(Path::new("<corpus>")))?;
             index += 1;
             match doc.status {
                 DocStatus::Duplicate => stats.dropped_duplicates += 1,
@@ -208,10 +206,7 @@ pub fn write_feed(
         Ok(())
     })?;
     if index != result.docs.len() {
-        return Err(Error::io(
-            path,
-            std::io::Error::other("the input changed between the two passes"),
-        ));
+        return Err(changed_input(Path::new("<corpus>")));
     }
     Ok(stats)
 }
