@@ -286,7 +286,7 @@ mod tests {
 
     #[test]
     fn signatures_are_fixed_for_a_seed() {
-        // Pins the values so a change to hashing is a deliberate, visible one.
+        // The same seed and set give the same signature whatever the order of the shingles.
         let h = MinHasher::new(MinHashParams::new(4, 42, SketchScheme::OnePermutation).unwrap());
         let first = h.sketch(&[1, 2, 3]).unwrap();
         let again = MinHasher::new(*h.params()).sketch(&[3, 2, 1]).unwrap();
