@@ -15,6 +15,7 @@ use reprint::lsh::{BandKey, LshParams, band_candidates};
 use reprint::minhash::{MinHashParams, MinHasher, SketchScheme};
 use reprint::normalize::normalize;
 use reprint::pipeline::{self, ScanParams, Silent};
+use reprint::relation::{RelatedPair, Relation};
 use reprint::shingle::{ShingleParams, Shingler, shingle_set};
 use reprint::synth::{Generator, SynthParams};
 use reprint::verify::verify_pair;
@@ -210,6 +211,18 @@ fn corpus_stages(c: &mut Criterion) {
         .map(|c| verify_pair(c.a, c.b, &sets[c.a as usize], &sets[c.b as usize]))
         .filter(|p| p.jaccard >= 0.5)
         .collect();
+    let related: Vec<RelatedPair> = pairs
+        .iter()
+        .map(|&figures| RelatedPair {
+            figures,
+            relation: Relation::Copy,
+            reason: String::new(),
+            shares: (figures.containment_ab, figures.containment_ba),
+            passages: None,
+            from: None,
+            direction: String::new(),
+        })
+        .collect();
     let ids: Vec<String> = (0..sets.len()).map(|i| format!("d{i}")).collect();
     let members: Vec<MemberInfo> = sets
         .iter()
@@ -246,7 +259,7 @@ fn corpus_stages(c: &mut Criterion) {
     });
     group.bench_function("cluster", |b| {
         b.iter(|| {
-            let clusters = build_clusters(&members, &pairs);
+            let clusters = build_clusters(&members, &related, None);
             assert!(!clusters.is_empty());
         })
     });

@@ -1,20 +1,23 @@
 //! Measures the signals that separate copies from partial reuse on generated data with known
-//! truth: for each planted kind, the exact Jaccard, the containment of the smaller document in
-//! the larger, and the share of each document covered by aligned passages. These figures are
-//! what the copy/partial decision rule's defaults are chosen from.
+//! truth: for each planted kind, the exact Jaccard and the shape of the aligned passages (the
+//! in-order share of the shorter text, the share of the shorter text, the longest passage),
+//! and how the default decision rule classifies each kind. These figures are what the
+//! copy/partial defaults are chosen from.
 //! Run: `cargo run --release --example relation_stats`.
 
-use reprint::align::{AlignParams, align, coverage};
+use reprint::align::{AlignParams, align};
 use reprint::normalize::normalize;
+use reprint::relation::{Overlap, Relation, RelationParams, decide};
 use reprint::shingle::{ShingleParams, shingle_set};
 use reprint::synth::{Generator, SynthParams};
 use reprint::verify::verify_pair;
 
+/// Reads one figure of a measured pair.
+type Column = fn(&Measured) -> f64;
+
 struct Measured {
     jaccard: f64,
-    containment_of_smaller: f64,
-    coverage_of_smaller: f64,
-    coverage_of_larger: f64,
+    overlap: Overlap,
 }
 
 fn measure(a: &str, b: &str) -> Measured {
@@ -22,18 +25,9 @@ fn measure(a: &str, b: &str) -> Measured {
     let params = ShingleParams::default();
     let figures = verify_pair(0, 1, &shingle_set(&na, &params), &shingle_set(&nb, &params));
     let passages = align(&na, &nb, &AlignParams::default());
-    let cover_a = coverage(na.words.len(), passages.iter().map(|p| p.words));
-    let cover_b = coverage(nb.words.len(), passages.iter().map(|p| p.b_words));
-    let a_smaller = na.words.len() <= nb.words.len();
     Measured {
         jaccard: figures.jaccard,
-        containment_of_smaller: if a_smaller {
-            figures.containment_ab
-        } else {
-            figures.containment_ba
-        },
-        coverage_of_smaller: if a_smaller { cover_a } else { cover_b },
-        coverage_of_larger: if a_smaller { cover_b } else { cover_a },
+        overlap: Overlap::new((na.words.len() as u32, nb.words.len() as u32), &passages),
     }
 }
 
@@ -43,18 +37,15 @@ fn quantiles(mut values: Vec<f64>) -> String {
     }
     values.sort_by(f64::total_cmp);
     let at = |q: f64| values[((values.len() - 1) as f64 * q).round() as usize];
-    format!(
-        "{:.2} {:.2} {:.2} {:.2} {:.2}",
-        at(0.05),
-        at(0.25),
-        at(0.5),
-        at(0.75),
-        at(0.95)
-    )
+    [0.0, 0.01, 0.05, 0.5, 0.95, 0.99, 1.0]
+        .iter()
+        .map(|&q| format!("{:.2}", at(q)))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn main() {
-    let docs = 6_000;
+    let docs = 20_000;
     let generator = Generator::new(SynthParams {
         docs,
         seed: 5,
@@ -91,26 +82,67 @@ fn main() {
                 .push(measure(&articles[i - 1].0.text, &article.text));
         }
     }
-    println!("quantiles p5 p25 p50 p75 p95 over {docs} generated articles (seed 5)");
-    println!(
-        "{:<26} {:>5}  {:<26} {:<26} {:<26} {:<26}",
-        "kind",
-        "pairs",
-        "jaccard",
-        "containment of smaller",
-        "aligned share of smaller",
-        "aligned share of larger"
-    );
-    for (name, measured) in groups {
-        let column = |f: fn(&Measured) -> f64| quantiles(measured.iter().map(f).collect());
+    println!("{docs} generated articles (seed 5); quantiles min p1 p5 p50 p95 p99 max");
+    let columns: [(&str, Column); 4] = [
+        ("jaccard", |m| m.jaccard),
+        ("in-order share of shorter", |m| {
+            m.overlap.ordered_share_of_shorter()
+        }),
+        ("share of shorter", |m| m.overlap.share_of_shorter()),
+        ("longest passage (words)", |m| f64::from(m.overlap.longest)),
+    ];
+    for (name, measured) in &groups {
+        println!("\n{name}: {} pairs", measured.len());
+        for (column, f) in columns {
+            println!(
+                "  {column:<28} {}",
+                quantiles(measured.iter().map(f).collect())
+            );
+        }
+        let params = RelationParams::default();
+        let mut decided = [0usize; 3];
+        for m in measured {
+            let verdict = decide(m.jaccard, 0.5, Some(&m.overlap), &params);
+            decided[match verdict.relation {
+                Relation::Copy => 0,
+                Relation::Partial => 1,
+                Relation::None => 2,
+            }] += 1;
+        }
         println!(
-            "{:<26} {:>5}  {:<26} {:<26} {:<26} {:<26}",
-            name,
-            measured.len(),
-            column(|m| m.jaccard),
-            column(|m| m.containment_of_smaller),
-            column(|m| m.coverage_of_smaller),
-            column(|m| m.coverage_of_larger),
+            "  default rule: copy {} / partial {} / none {}",
+            decided[0], decided[1], decided[2]
         );
+    }
+
+    // Sweeps: how each threshold trades copies lost against lifts merged, and lifts missed.
+    let copies: Vec<&Measured> = groups[..3].iter().flat_map(|(_, m)| m).collect();
+    let lifts = &groups[3].1;
+    println!("\ncopy_share sweep: copies below it (lost) / lifts at or above it (merged)");
+    for copy_share in [0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9] {
+        let lost = copies
+            .iter()
+            .filter(|m| m.jaccard < 0.5 && m.overlap.ordered_share_of_shorter() < copy_share)
+            .count();
+        let merged = lifts
+            .iter()
+            .filter(|m| m.jaccard >= 0.5 || m.overlap.ordered_share_of_shorter() >= copy_share)
+            .count();
+        println!(
+            "  {copy_share:.2}: {lost} of {} copies lost, {merged} of {} lifts merged",
+            copies.len(),
+            lifts.len()
+        );
+    }
+    println!("\npartial sweep: lifts missed (longest passage or share too small)");
+    for words in [12, 16, 20, 25, 30] {
+        for share in [0.0, 0.02, 0.04, 0.06] {
+            let missed = lifts
+                .iter()
+                .filter(|m| m.overlap.longest < words || m.overlap.share_of_shorter() < share)
+                .count();
+            print!("  {words} words, share {share:.2}: {missed}");
+        }
+        println!();
     }
 }

@@ -2,7 +2,7 @@
 //! reuse each other's wording, and each group gets a representative, the likely original.
 
 use crate::corpus::format_date;
-use crate::verify::VerifiedPair;
+use crate::relation::{RelatedPair, Relation};
 
 /// What the cluster stage needs to know about each document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,63 +68,132 @@ impl UnionFind {
     }
 }
 
-/// Groups documents connected by `pairs` (sorted by `(a, b)`) and picks representatives.
-/// Documents in no pair belong to no cluster.
-pub fn build_clusters(members: &[MemberInfo<'_>], pairs: &[VerifiedPair]) -> Vec<Cluster> {
+/// Groups documents into copy clusters and picks representatives. Only `copy` pairs (and,
+/// with a `floor`, pairs with at least that exact Jaccard) link documents; `pairs` are sorted
+/// by `(a, b)`. Documents in no cluster belong to none.
+///
+/// No chaining: within each group connected by copy links, the representative is chosen
+/// first, and only members linked to it directly stay in its cluster. The rest form clusters
+/// of their own the same way, so A ~ B and B ~ C never put A and C together unless A ~ C.
+pub fn build_clusters(
+    members: &[MemberInfo<'_>],
+    pairs: &[RelatedPair],
+    floor: Option<f64>,
+) -> Vec<Cluster> {
+    let links = |p: &RelatedPair| {
+        p.relation == Relation::Copy || floor.is_some_and(|f| p.figures.jaccard >= f)
+    };
     let mut sets = UnionFind::new(members.len());
-    for pair in pairs {
-        sets.union(pair.a, pair.b);
+    for pair in pairs.iter().filter(|p| links(p)) {
+        sets.union(pair.figures.a, pair.figures.b);
     }
-    // Collect members per root, visiting documents in input order so each list is sorted
-    // and clusters come out ordered by their first member.
-    let mut root_to_cluster = vec![u32::MAX; members.len()];
+    // Members per connected group, in input order.
+    let mut root_to_group = vec![u32::MAX; members.len()];
     let mut groups: Vec<Vec<u32>> = Vec::new();
-    let mut in_pair = vec![false; members.len()];
-    for pair in pairs {
-        in_pair[pair.a as usize] = true;
-        in_pair[pair.b as usize] = true;
+    let mut linked = vec![false; members.len()];
+    for pair in pairs.iter().filter(|p| links(p)) {
+        linked[pair.figures.a as usize] = true;
+        linked[pair.figures.b as usize] = true;
     }
     for doc in 0..members.len() as u32 {
-        if !in_pair[doc as usize] {
+        if !linked[doc as usize] {
             continue;
         }
         let root = sets.find(doc) as usize;
-        if root_to_cluster[root] == u32::MAX {
-            root_to_cluster[root] = groups.len() as u32;
+        if root_to_group[root] == u32::MAX {
+            root_to_group[root] = groups.len() as u32;
             groups.push(Vec::new());
         }
-        groups[root_to_cluster[root] as usize].push(doc);
+        groups[root_to_group[root] as usize].push(doc);
     }
-    let mut pairs_of_cluster: Vec<Vec<&VerifiedPair>> = vec![Vec::new(); groups.len()];
-    for pair in pairs {
-        let root = sets.find(pair.a) as usize;
-        pairs_of_cluster[root_to_cluster[root] as usize].push(pair);
+    let mut pairs_of_group: Vec<Vec<&RelatedPair>> = vec![Vec::new(); groups.len()];
+    for pair in pairs.iter().filter(|p| links(p)) {
+        let root = sets.find(pair.figures.a) as usize;
+        pairs_of_group[root_to_group[root] as usize].push(pair);
     }
-    groups
+    let mut clusters: Vec<Cluster> = groups
         .into_iter()
-        .zip(pairs_of_cluster)
-        .enumerate()
-        .map(|(id, (group, group_pairs))| {
-            let (representative, reason) = choose_representative(&group, &group_pairs, members);
-            Cluster {
-                id: id as u32,
-                members: group,
+        .zip(pairs_of_group)
+        .flat_map(|(group, group_pairs)| split_group(group, &group_pairs, members))
+        .collect();
+    clusters.sort_by_key(|c| c.members[0]);
+    for (id, cluster) in clusters.iter_mut().enumerate() {
+        cluster.id = id as u32;
+    }
+    clusters
+}
+
+/// Splits one connected group into clusters whose members each link to the representative.
+fn split_group(
+    mut remaining: Vec<u32>,
+    pairs: &[&RelatedPair],
+    members: &[MemberInfo],
+) -> Vec<Cluster> {
+    let links: ahash::AHashSet<(u32, u32)> =
+        pairs.iter().map(|p| (p.figures.a, p.figures.b)).collect();
+    let linked_to = |x: u32, y: u32| links.contains(&(x.min(y), x.max(y)));
+    let group_size = remaining.len();
+    let mut clusters = Vec::new();
+    while remaining.len() > 1 {
+        let pool_pairs: Vec<&RelatedPair> = pairs
+            .iter()
+            .copied()
+            .filter(|p| {
+                remaining.binary_search(&p.figures.a).is_ok()
+                    && remaining.binary_search(&p.figures.b).is_ok()
+            })
+            .collect();
+        let representative = choose_representative(&remaining, &pool_pairs, members);
+        let (cluster, rest): (Vec<u32>, Vec<u32>) = remaining
+            .iter()
+            .partition(|&&d| d == representative || linked_to(d, representative));
+        if cluster.len() > 1 {
+            let cluster_pairs: Vec<&RelatedPair> = pool_pairs
+                .iter()
+                .copied()
+                .filter(|p| {
+                    cluster.binary_search(&p.figures.a).is_ok()
+                        && cluster.binary_search(&p.figures.b).is_ok()
+                })
+                .collect();
+            let mut reason = describe_choice(representative, &cluster, &cluster_pairs, members);
+            if group_size > cluster.len() {
+                reason.push_str(&format!(
+                    "; split from {group_size} documents linked through copies, as members must be copies of the original (no chaining)"
+                ));
+            }
+            clusters.push(Cluster {
+                id: 0,
+                members: cluster,
                 representative,
                 reason,
-            }
-        })
-        .collect()
+            });
+        }
+        remaining = rest;
+    }
+    clusters
 }
 
 /// The earliest dated member is the original; without dates (or among members dated alike)
 /// the most complete member is: the one that contains the largest share of the others' text.
-fn choose_representative(
-    group: &[u32],
-    pairs: &[&VerifiedPair],
-    members: &[MemberInfo],
-) -> (u32, String) {
+fn choose_representative(group: &[u32], pairs: &[&RelatedPair], members: &[MemberInfo]) -> u32 {
+    let (_, pool) = earliest_pool(group, members);
+    pool.iter()
+        .copied()
+        .max_by(|&x, &y| {
+            let (mx, my) = (&members[x as usize], &members[y as usize]);
+            completeness(x, group, pairs)
+                .total_cmp(&completeness(y, group, pairs))
+                .then(mx.shingles.cmp(&my.shingles))
+                .then(my.id.cmp(mx.id))
+        })
+        .expect("a cluster has members")
+}
+
+/// The earliest date in `group` and the members that have it (everyone without dates).
+fn earliest_pool(group: &[u32], members: &[MemberInfo]) -> (Option<i64>, Vec<u32>) {
     let earliest = group.iter().filter_map(|&d| members[d as usize].date).min();
-    let pool: Vec<u32> = match earliest {
+    let pool = match earliest {
         Some(date) => group
             .iter()
             .copied()
@@ -132,38 +201,39 @@ fn choose_representative(
             .collect(),
         None => group.to_vec(),
     };
-    let completeness = |doc: u32| -> f64 {
-        // Mean share of each other member's shingles found in `doc`; unverified pairs count 0.
-        let contained: f64 = pairs
-            .iter()
-            .map(|p| {
-                if p.a == doc {
-                    p.containment_ba
-                } else if p.b == doc {
-                    p.containment_ab
-                } else {
-                    0.0
-                }
-            })
-            .sum();
-        contained / (group.len() - 1).max(1) as f64
-    };
-    let best = pool
+    (earliest, pool)
+}
+
+/// Mean share of each other member's shingles found in `doc`; pairs not linked count 0.
+fn completeness(doc: u32, group: &[u32], pairs: &[&RelatedPair]) -> f64 {
+    let contained: f64 = pairs
         .iter()
-        .copied()
-        .max_by(|&x, &y| {
-            let (mx, my) = (&members[x as usize], &members[y as usize]);
-            completeness(x)
-                .total_cmp(&completeness(y))
-                .then(mx.shingles.cmp(&my.shingles))
-                .then(my.id.cmp(mx.id))
+        .map(|p| {
+            if p.figures.a == doc {
+                p.figures.containment_ba
+            } else if p.figures.b == doc {
+                p.figures.containment_ab
+            } else {
+                0.0
+            }
         })
-        .expect("a cluster has members");
+        .sum();
+    contained / (group.len() - 1).max(1) as f64
+}
+
+/// Why `best` represents the cluster `group`, in words.
+fn describe_choice(
+    best: u32,
+    group: &[u32],
+    pairs: &[&RelatedPair],
+    members: &[MemberInfo],
+) -> String {
+    let (earliest, pool) = earliest_pool(group, members);
     let dated = group
         .iter()
         .filter(|&&d| members[d as usize].date.is_some())
         .count();
-    let reason = match earliest {
+    match earliest {
         Some(date) if pool.len() == 1 => format!(
             "earliest date {} ({dated} of {} members dated)",
             format_date(date),
@@ -173,56 +243,115 @@ fn choose_representative(
             "earliest date {} shared by {} members; of those, contains the most of the others' text (mean containment {:.2})",
             format_date(date),
             pool.len(),
-            completeness(best)
+            completeness(best, group, pairs)
         ),
         None => format!(
             "no dates; most complete member: contains on average {:.2} of the other members' text",
-            completeness(best)
+            completeness(best, group, pairs)
         ),
-    };
-    (best, reason)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::verify::VerifiedPair;
 
     fn member(id: &str, date: Option<i64>, shingles: u32) -> MemberInfo<'_> {
         MemberInfo { id, date, shingles }
     }
 
-    fn pair(a: u32, b: u32, containment_ab: f64, containment_ba: f64) -> VerifiedPair {
-        VerifiedPair {
-            a,
-            b,
-            intersection: 0,
-            jaccard: 0.6,
-            containment_ab,
-            containment_ba,
+    fn related(a: u32, b: u32, jaccard: f64, relation: Relation) -> RelatedPair {
+        RelatedPair {
+            figures: VerifiedPair {
+                a,
+                b,
+                intersection: 0,
+                jaccard,
+                containment_ab: jaccard,
+                containment_ba: jaccard,
+            },
+            relation,
+            reason: String::new(),
+            shares: (jaccard, jaccard),
+            passages: None,
+            from: None,
+            direction: String::new(),
         }
     }
 
+    fn pair(a: u32, b: u32, containment_ab: f64, containment_ba: f64) -> RelatedPair {
+        let mut pair = related(a, b, 0.6, Relation::Copy);
+        pair.figures.containment_ab = containment_ab;
+        pair.figures.containment_ba = containment_ba;
+        pair
+    }
+
+    fn member_lists(clusters: &[Cluster]) -> Vec<Vec<u32>> {
+        clusters.iter().map(|c| c.members.clone()).collect()
+    }
+
     #[test]
-    fn transitive_pairs_form_one_cluster_in_input_order() {
+    fn linked_documents_form_clusters_in_input_order() {
         let ids: Vec<String> = (0..6).map(|i| format!("d{i}")).collect();
         let members: Vec<MemberInfo> = ids.iter().map(|id| member(id, None, 10)).collect();
-        let clusters = build_clusters(
-            &members,
-            &[
-                pair(1, 4, 0.9, 0.9),
-                pair(2, 3, 0.9, 0.9),
-                pair(3, 4, 0.9, 0.9),
-            ],
-        );
-        assert_eq!(clusters.len(), 1);
-        assert_eq!(clusters[0].members, vec![1, 2, 3, 4]);
-        let clusters = build_clusters(&members, &[pair(0, 5, 0.9, 0.9), pair(2, 3, 0.9, 0.9)]);
+        let all_linked = [
+            pair(1, 3, 0.9, 0.9),
+            pair(1, 4, 0.9, 0.9),
+            pair(3, 4, 0.9, 0.9),
+        ];
         assert_eq!(
-            clusters
-                .iter()
-                .map(|c| c.members.clone())
-                .collect::<Vec<_>>(),
+            member_lists(&build_clusters(&members, &all_linked, None)),
+            vec![vec![1, 3, 4]]
+        );
+        let two = [pair(0, 5, 0.9, 0.9), pair(2, 3, 0.9, 0.9)];
+        assert_eq!(
+            member_lists(&build_clusters(&members, &two, None)),
             vec![vec![0, 5], vec![2, 3]]
+        );
+    }
+
+    #[test]
+    fn a_chain_of_edits_is_split_at_the_representative() {
+        // v0 -> v1 -> v2 -> v3, each a copy of the previous only; v0 is the earliest.
+        let members: Vec<MemberInfo> = ["v0", "v1", "v2", "v3"]
+            .iter()
+            .enumerate()
+            .map(|(i, id)| member(id, Some(i as i64), 10))
+            .collect();
+        let chain = [
+            pair(0, 1, 0.9, 0.9),
+            pair(1, 2, 0.9, 0.9),
+            pair(2, 3, 0.9, 0.9),
+        ];
+        let clusters = build_clusters(&members, &chain, None);
+        assert_eq!(member_lists(&clusters), vec![vec![0, 1], vec![2, 3]]);
+        assert_eq!(
+            (clusters[0].representative, clusters[1].representative),
+            (0, 2)
+        );
+        assert_eq!((clusters[0].id, clusters[1].id), (0, 1));
+    }
+
+    #[test]
+    fn partial_pairs_never_join_and_the_floor_admits_similar_members() {
+        let members: Vec<MemberInfo> = ["x", "y", "z"]
+            .iter()
+            .enumerate()
+            .map(|(i, id)| member(id, Some(i as i64), 10))
+            .collect();
+        let pairs = [
+            related(0, 1, 0.6, Relation::Copy),
+            related(0, 2, 0.35, Relation::None),
+            related(1, 2, 0.2, Relation::Partial),
+        ];
+        assert_eq!(
+            member_lists(&build_clusters(&members, &pairs, None)),
+            vec![vec![0, 1]]
+        );
+        assert_eq!(
+            member_lists(&build_clusters(&members, &pairs, Some(0.3))),
+            vec![vec![0, 1, 2]]
         );
     }
 
@@ -233,7 +362,15 @@ mod tests {
             member("b", Some(100), 5),
             member("c", None, 50),
         ];
-        let clusters = build_clusters(&members, &[pair(0, 1, 0.5, 0.9), pair(0, 2, 0.5, 0.9)]);
+        let clusters = build_clusters(
+            &members,
+            &[
+                pair(0, 1, 0.5, 0.9),
+                pair(0, 2, 0.5, 0.9),
+                pair(1, 2, 0.5, 0.9),
+            ],
+            None,
+        );
         assert_eq!(clusters[0].representative, 1);
         assert_eq!(
             clusters[0].reason,
@@ -249,7 +386,11 @@ mod tests {
             member("b", None, 100),
             member("c", None, 90),
         ];
-        let clusters = build_clusters(&members, &[pair(0, 1, 1.0, 0.5), pair(1, 2, 0.85, 0.95)]);
+        let clusters = build_clusters(
+            &members,
+            &[pair(0, 1, 1.0, 0.5), pair(1, 2, 0.85, 0.95)],
+            None,
+        );
         assert_eq!(clusters[0].representative, 1);
         assert_eq!(
             clusters[0].reason,
@@ -263,7 +404,7 @@ mod tests {
         let backward = vec![member("y", None, 10), member("x", None, 10)];
         let pairs = [pair(0, 1, 1.0, 1.0)];
         let pick = |members: &[MemberInfo]| {
-            let cluster = &build_clusters(members, &pairs)[0];
+            let cluster = &build_clusters(members, &pairs, None)[0];
             members[cluster.representative as usize].id.to_string()
         };
         assert_eq!(pick(&forward), "x");

@@ -27,9 +27,11 @@ pub mod lsh;
 pub mod minhash;
 pub mod normalize;
 pub mod pipeline;
+pub mod relation;
 pub mod report;
 pub mod shingle;
 pub mod synth;
 pub mod verify;
+pub mod winnow;
 
 pub use error::{Error, Result};

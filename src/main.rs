@@ -12,9 +12,11 @@ use reprint::corpus::{Corpus, InputSpec, ReadOptions};
 use reprint::lsh::LshParams;
 use reprint::minhash::{DEFAULT_MINHASH_SEED, MinHashParams, SketchScheme};
 use reprint::pipeline::{self, Progress, ScanParams, ScanResult};
+use reprint::relation::RelationParams;
 use reprint::report;
 use reprint::shingle::{DEFAULT_SHINGLE_SEED, ShingleKind, ShingleParams};
 use reprint::synth::{Generator, SynthParams};
+use reprint::winnow::WinnowParams;
 
 /// Find articles that reuse each other's wording.
 #[derive(Parser)]
@@ -26,7 +28,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Find near-duplicate clusters; print a summary and, with --out, write the reports.
+    /// Find copy clusters and partial reuse; print a summary and, with --out, write the
+    /// reports.
     Scan {
         #[command(flatten)]
         input: InputArgs,
@@ -45,13 +48,13 @@ enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
-    /// Print verified near-duplicate pairs as JSONL on stdout.
+    /// Print pairs in the copy or partial relation, with their passages, as JSONL on stdout.
     Pairs {
         #[command(flatten)]
         input: InputArgs,
     },
-    /// Show why two documents are (or are not) near-duplicates: exact figures and the reused
-    /// passages highlighted in both texts.
+    /// Show how two documents relate (copy, partial or none) and why: exact figures, who took
+    /// from whom, and the reused passages highlighted in both texts.
     Explain {
         /// Id of the first document.
         id_a: String,
@@ -145,6 +148,32 @@ struct InputArgs {
     /// Print the wall time of each stage to stderr at the end. By default, off.
     #[arg(long)]
     timings: bool,
+    /// Below the threshold, a pair is a copy when passages in the same order cover at least
+    /// this share of the shorter text.
+    #[arg(long, default_value_t = RelationParams::default().copy_share())]
+    copy_share: f64,
+    /// Partial reuse needs a shared passage of at least this many words...
+    #[arg(long, default_value_t = RelationParams::default().partial_words())]
+    partial_words: u32,
+    /// ...and passages covering at least this share of the shorter text.
+    #[arg(long, default_value_t = RelationParams::default().partial_share())]
+    partial_share: f64,
+    /// Keep cluster members that are not copies of the representative if their exact Jaccard
+    /// with it is at least this. By default, copies only.
+    #[arg(long)]
+    cluster_floor: Option<f64>,
+    /// Do not compute or report passages for pairs that are copies by Jaccard alone (pairs
+    /// below the threshold are still aligned to decide their relation).
+    #[arg(long)]
+    no_passages: bool,
+    /// Find candidates by Jaccard LSH only, without the passage index: faster, but misses
+    /// trimmed copies below the threshold and partial reuse.
+    #[arg(long)]
+    jaccard_only: bool,
+    /// Shingles per window of the passage index: a shared run of this many shingles is
+    /// always found; smaller finds shorter passages and uses more memory.
+    #[arg(long, default_value_t = WinnowParams::default().window())]
+    winnow_window: usize,
 }
 
 impl InputArgs {
@@ -162,7 +191,7 @@ impl InputArgs {
             (Some(bands), Some(rows)) => Some(LshParams::new(bands, rows, self.hashes)?),
             _ => None,
         };
-        ScanParams::new(
+        let mut params = ScanParams::new(
             ReadOptions {
                 id_field: self.id_field.clone(),
                 text_field: self.text_field.clone(),
@@ -172,7 +201,22 @@ impl InputArgs {
             self.threshold,
             lsh,
             self.threads,
-        )
+        )?
+        .with_cluster_floor(self.cluster_floor)?;
+        params.relation =
+            RelationParams::new(self.copy_share, self.partial_words, self.partial_share)?;
+        params.passages = !self.no_passages;
+        let defaults = WinnowParams::default();
+        params.winnow = if self.jaccard_only {
+            None
+        } else {
+            Some(WinnowParams::new(
+                self.winnow_window,
+                defaults.min_shared(),
+                defaults.max_postings(),
+            )?)
+        };
+        Ok(params)
     }
 
     fn corpus(&self) -> reprint::Result<Corpus> {
@@ -280,7 +324,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if let Some(dir) = &out {
                 writeln!(
                     stdout,
-                    "\nwrote {}/{{docs,pairs,clusters}}.jsonl",
+                    "\nwrote {}/{{docs,pairs,clusters,outlets}}.jsonl",
                     dir.display()
                 )?;
             }
@@ -315,7 +359,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let corpus = input.corpus()?;
             let explanation = pipeline::explain(&corpus, &params, &id_a, &id_b)?;
             let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            let text = report::render_explanation(&explanation, params.threshold, colour);
+            let text = report::render_explanation(&explanation, colour);
             std::io::stdout().lock().write_all(text.as_bytes())?;
         }
         Command::Gen {

@@ -7,6 +7,7 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
@@ -19,10 +20,14 @@ use crate::corpus::{
 use crate::error::{Error, Result};
 use crate::lsh::{BandKey, CandidatePair, LshParams, band_candidates, merge_candidates};
 use crate::minhash::{MinHashParams, MinHasher};
-use crate::normalize::normalize;
+use crate::normalize::{NormalizedText, normalize};
+use crate::relation::{
+    Overlap, RelatedPair, Relation, RelationParams, Side, Verdict, decide, direction,
+};
 use crate::shingle::{ShingleKind, ShingleParams, Shingler, shingle_set};
 use crate::synth::{ArticleTruth, Generator};
 use crate::verify::{VerifiedPair, verify_pair};
+use crate::winnow::{Fingerprint, WinnowParams, Winnower, posting_pairs, shared_enough};
 
 /// Everything a scan needs to know. Build with [`ScanParams::new`].
 #[derive(Debug, Clone)]
@@ -39,6 +44,20 @@ pub struct ScanParams {
     pub lsh: LshParams,
     /// Worker threads; 0 means one per core. By default, 0.
     pub threads: usize,
+    /// The copy / partial decision rule.
+    pub relation: RelationParams,
+    /// The containment-aware candidate index; `None` keeps only Jaccard LSH candidates (and
+    /// misses low-Jaccard copies and partial reuse). By default, on.
+    pub winnow: Option<WinnowParams>,
+    /// How passages are aligned.
+    pub align: AlignParams,
+    /// Whether the reused passages of pairs that are copies by Jaccard alone are computed and
+    /// reported. Pairs below the threshold are aligned either way, to decide their relation.
+    /// By default, true.
+    pub passages: bool,
+    /// A cluster member must be a copy of the representative, or have at least this exact
+    /// Jaccard with it. By default, `None`: copies only.
+    pub cluster_floor: Option<f64>,
 }
 
 impl ScanParams {
@@ -59,7 +78,31 @@ impl ScanParams {
             threshold,
             lsh: lsh.unwrap_or(derived),
             threads,
+            relation: RelationParams::default(),
+            winnow: Some(WinnowParams::default()),
+            // Passages anchor on as many words as a word shingle has; alignment is word-based,
+            // so character n-grams keep the default anchor.
+            align: match shingle.kind() {
+                ShingleKind::Words(k) => AlignParams::new(k, AlignParams::default().max_gap())?,
+                ShingleKind::Chars(_) => AlignParams::default(),
+            },
+            passages: true,
+            cluster_floor: None,
         })
+    }
+
+    /// Sets the cluster floor, checking it is a similarity.
+    pub fn with_cluster_floor(mut self, floor: Option<f64>) -> Result<Self> {
+        if let Some(f) = floor
+            && !(0.0..=1.0).contains(&f)
+        {
+            return Err(Error::param(
+                "--cluster-floor",
+                format!("must be in [0, 1], got {f}"),
+            ));
+        }
+        self.cluster_floor = floor;
+        Ok(self)
     }
 }
 
@@ -136,6 +179,19 @@ pub struct DocOutcome {
     pub reason: Option<String>,
     /// Normalized words (characters with `--char-ngrams`).
     pub words: u32,
+    /// The documents this one took text from, by corpus index (see [`Reuse`]).
+    pub reuses: Vec<Reuse>,
+}
+
+/// Text a document took from another one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Reuse {
+    /// The source document's corpus index.
+    pub from: u32,
+    /// `Copy` or `Partial`.
+    pub relation: Relation,
+    /// Share of this document's words that come from the source.
+    pub share: f64,
 }
 
 /// Counts from a scan.
@@ -145,10 +201,18 @@ pub struct ScanStats {
     pub records: usize,
     /// Rejected records.
     pub rejected: usize,
-    /// Candidate pairs from LSH.
+    /// Candidate pairs from both indexes together.
     pub candidates: usize,
+    /// Candidate pairs from Jaccard LSH.
+    pub lsh_candidates: usize,
+    /// Candidate pairs from the containment-aware (winnowing) index.
+    pub winnow_candidates: usize,
     /// Candidate pairs at or above the threshold after exact verification.
     pub verified: usize,
+    /// Pairs in the `copy` relation (those at or above the threshold included).
+    pub copies: usize,
+    /// Pairs in the `partial` relation.
+    pub partials: usize,
     /// Bytes of input files.
     pub input_bytes: u64,
     /// Files skipped in input folders because they are not documents.
@@ -162,8 +226,8 @@ pub struct ScanResult {
     pub params: ScanParams,
     /// One outcome per input record, in input order.
     pub docs: Vec<DocOutcome>,
-    /// Verified pairs sorted by `(a, b)`.
-    pub pairs: Vec<VerifiedPair>,
+    /// Pairs in the `copy` or `partial` relation, sorted by `(a, b)`.
+    pub pairs: Vec<RelatedPair>,
     /// Clusters ordered by their first member.
     pub clusters: Vec<Cluster>,
     /// Counts.
@@ -213,6 +277,7 @@ fn scan_in_pool(
         keys,
         warnings,
         positions,
+        fingerprints,
     } = first_pass(corpus, params, progress)?;
     reject_duplicate_ids(&mut docs);
     let accepted: Vec<bool> = docs
@@ -221,20 +286,22 @@ fn scan_in_pool(
         .collect();
 
     progress.stage("candidates", bands as u64);
-    let candidates = lsh_candidates(&keys, &accepted, bands, progress);
+    let from_lsh = lsh_candidates(&keys, &accepted, bands, progress);
     drop(keys);
+    let from_winnow = match &params.winnow {
+        Some(winnow) => winnow_candidates(fingerprints, &accepted, winnow),
+        None => Vec::new(),
+    };
+    let (lsh_count, winnow_count) = (from_lsh.len(), from_winnow.len());
+    let candidates = merge_candidates(vec![from_lsh, from_winnow]);
     let candidate_count = candidates.len();
 
-    let threshold = params.threshold;
-    let (pairs, shingle_counts) = verify_streaming(
-        "verifying",
-        corpus,
-        params,
-        &positions,
-        candidates,
-        |p| p.jaccard >= threshold,
-        progress,
-    )?;
+    let (mut pairs, shingle_counts) =
+        relate_streaming(corpus, params, &positions, candidates, progress)?;
+    let verified = pairs
+        .iter()
+        .filter(|p| p.figures.jaccard >= params.threshold)
+        .count();
 
     let members: Vec<MemberInfo> = docs
         .iter()
@@ -245,10 +312,13 @@ fn scan_in_pool(
             shingles: shingle_counts.get(i).copied().unwrap_or(0),
         })
         .collect();
-    let clusters = build_clusters(&members, &pairs);
+    let clusters = build_clusters(&members, &pairs, params.cluster_floor);
     drop(members);
     assign_clusters(&mut docs, &clusters, &pairs);
-    fill_indirect_similarities(corpus, params, &positions, &mut docs, &clusters, progress)?;
+    // Pairs kept only to let the cluster floor admit members are not reuse.
+    pairs.retain(|p| p.relation != Relation::None);
+    orient_pairs(&mut pairs, &docs, &clusters);
+    record_reuses(&mut docs, &pairs, &clusters);
     progress.finish();
 
     let stats = ScanStats {
@@ -258,7 +328,17 @@ fn scan_in_pool(
             .filter(|d| d.status == DocStatus::Rejected)
             .count(),
         candidates: candidate_count,
-        verified: pairs.len(),
+        lsh_candidates: lsh_count,
+        winnow_candidates: winnow_count,
+        verified,
+        copies: pairs
+            .iter()
+            .filter(|p| p.relation == Relation::Copy)
+            .count(),
+        partials: pairs
+            .iter()
+            .filter(|p| p.relation == Relation::Partial)
+            .count(),
         input_bytes: corpus.total_bytes(),
         ignored_files: corpus.ignored_files().len(),
     };
@@ -280,9 +360,17 @@ struct FirstPass {
     warnings: Vec<String>,
     /// Where each record is, so later passes read only the records they need.
     positions: Vec<RecordPosition>,
+    /// `(fingerprint, document)` for the containment-aware index (empty when it is off).
+    fingerprints: Vec<(Fingerprint, u32)>,
 }
 
-type Sketched = (DocOutcome, Option<Vec<BandKey>>, Vec<String>);
+/// One record after the first pass: its outcome, band keys, warnings and fingerprints.
+struct Sketched {
+    outcome: DocOutcome,
+    keys: Option<Vec<BandKey>>,
+    warnings: Vec<String>,
+    fingerprints: Vec<Fingerprint>,
+}
 
 fn first_pass(corpus: &Corpus, params: &ScanParams, progress: &dyn Progress) -> Result<FirstPass> {
     let hasher = MinHasher::new(params.minhash);
@@ -292,6 +380,7 @@ fn first_pass(corpus: &Corpus, params: &ScanParams, progress: &dyn Progress) -> 
         keys: Vec::new(),
         warnings: Vec::new(),
         positions: Vec::new(),
+        fingerprints: Vec::new(),
     };
     corpus.for_each_batch(BATCH_BYTES, |batch| {
         let bytes: usize = batch.iter().map(|r| r.payload.len()).sum();
@@ -299,17 +388,27 @@ fn first_pass(corpus: &Corpus, params: &ScanParams, progress: &dyn Progress) -> 
         let analyzed: Vec<Sketched> = batch
             .into_par_iter()
             .map_init(
-                || Shingler::new(params.shingle),
-                |shingler, raw| sketch_record(&raw, params, &hasher, shingler),
+                || {
+                    (
+                        Shingler::new(params.shingle),
+                        params.winnow.as_ref().map(Winnower::new),
+                    )
+                },
+                |(shingler, winnower), raw| {
+                    sketch_record(&raw, params, &hasher, shingler, winnower.as_mut())
+                },
             )
             .collect();
-        for (doc, keys, warnings) in analyzed {
-            pass.docs.push(doc);
-            match keys {
+        for sketched in analyzed {
+            let doc = pass.docs.len() as u32;
+            pass.docs.push(sketched.outcome);
+            match sketched.keys {
                 Some(keys) => pass.keys.extend(keys),
                 None => pass.keys.extend(std::iter::repeat_n(BandKey(0), bands)),
             }
-            pass.warnings.extend(warnings);
+            pass.warnings.extend(sketched.warnings);
+            pass.fingerprints
+                .extend(sketched.fingerprints.into_iter().map(|f| (f, doc)));
         }
         progress.advance(bytes as u64);
         Ok(())
@@ -317,20 +416,35 @@ fn first_pass(corpus: &Corpus, params: &ScanParams, progress: &dyn Progress) -> 
     Ok(pass)
 }
 
-/// The per-document stages of the first pass: parse, normalize, shingle and sketch in one
-/// streaming loop, then cut the signature into band keys. The shingle set is never built.
+/// The per-document stages of the first pass: parse, normalize, shingle, sketch and winnow in
+/// one streaming loop, then cut the signature into band keys. The shingle set is never built.
 fn sketch_record(
     raw: &RawRecord,
     params: &ScanParams,
     hasher: &MinHasher,
     shingler: &mut Shingler,
+    mut winnower: Option<&mut Winnower>,
 ) -> Sketched {
     let doc = match parse_record(raw, &params.read) {
         Ok(doc) => doc,
-        Err(rejection) => return (rejected(&raw.origin, rejection), None, Vec::new()),
+        Err(rejection) => {
+            return Sketched {
+                outcome: rejected(&raw.origin, rejection),
+                keys: None,
+                warnings: Vec::new(),
+                fingerprints: Vec::new(),
+            };
+        }
     };
     let mut sketch = hasher.builder();
-    let units = shingler.for_each(&doc.text, |shingle| sketch.add(shingle));
+    let units = match winnower.as_deref_mut() {
+        Some(winnower) => shingler.for_each(&doc.text, |shingle| {
+            sketch.add(shingle);
+            winnower.push(shingle);
+        }),
+        None => shingler.for_each(&doc.text, |shingle| sketch.add(shingle)),
+    };
+    let fingerprints = winnower.map(|w| w.finish()).unwrap_or_default();
     let signature = sketch.finish();
     let mut outcome = DocOutcome {
         origin: raw.origin.clone(),
@@ -344,17 +458,24 @@ fn sketch_record(
         similarity: None,
         reason: None,
         words: units as u32,
+        reuses: Vec::new(),
     };
     match signature {
-        Some(signature) if units >= params.shingle.size() => (
+        Some(signature) if units >= params.shingle.size() => Sketched {
             outcome,
-            Some(params.lsh.band_keys(&signature)),
-            doc.warnings,
-        ),
+            keys: Some(params.lsh.band_keys(&signature)),
+            warnings: doc.warnings,
+            fingerprints,
+        },
         _ => {
             outcome.status = DocStatus::Rejected;
             outcome.reason = Some(too_short_reason(&raw.origin, units, &params.shingle));
-            (outcome, None, doc.warnings)
+            Sketched {
+                outcome,
+                keys: None,
+                warnings: doc.warnings,
+                fingerprints: Vec::new(),
+            }
         }
     }
 }
@@ -387,6 +508,7 @@ fn rejected(origin: &Origin, rejection: Rejection) -> DocOutcome {
         similarity: None,
         reason: Some(rejection.reason),
         words: 0,
+        reuses: Vec::new(),
     }
 }
 
@@ -437,24 +559,119 @@ fn lsh_candidates(
     merge_candidates(per_band)
 }
 
-/// Reads again only the documents in `pairs` (by their first-pass `positions`) and computes
-/// exact figures for the pairs, keeping those `keep` accepts, sorted by `(a, b)`. Each set is
-/// dropped as soon as the last pair that needs it has been verified, so memory follows the
+/// Candidates from the winnowing index: documents sharing at least `min_shared` fingerprints.
+/// Sorting and pairing run in parallel over slices that never split a fingerprint's postings.
+fn winnow_candidates(
+    mut entries: Vec<(Fingerprint, u32)>,
+    accepted: &[bool],
+    params: &WinnowParams,
+) -> Vec<CandidatePair> {
+    entries.retain(|&(_, doc)| accepted[doc as usize]);
+    entries.par_sort_unstable();
+    let slices = slices_at_runs(&entries, rayon::current_num_threads() * 8);
+    let mut pairs: Vec<u64> = slices
+        .into_par_iter()
+        .flat_map_iter(|slice| posting_pairs(slice, params))
+        .collect();
+    drop(entries);
+    pairs.par_sort_unstable();
+    shared_enough(&pairs, params)
+}
+
+/// Cuts sorted `entries` into about `parts` slices, each cut placed between two fingerprints.
+fn slices_at_runs(entries: &[(Fingerprint, u32)], parts: usize) -> Vec<&[(Fingerprint, u32)]> {
+    let step = entries.len().div_ceil(parts.max(1)).max(1);
+    let mut slices = Vec::with_capacity(parts);
+    let mut start = 0;
+    while start < entries.len() {
+        let mut end = (start + step).min(entries.len());
+        while end < entries.len() && entries[end].0 == entries[end - 1].0 {
+            end += 1;
+        }
+        slices.push(&entries[start..end]);
+        start = end;
+    }
+    slices
+}
+
+/// A candidate document held in memory during verification.
+struct OpenDoc {
+    set: Vec<u64>,
+    text: String,
+    /// Normalized only if some pair needs aligning.
+    normalized: OnceLock<NormalizedText>,
+}
+
+impl OpenDoc {
+    fn normalized(&self) -> &NormalizedText {
+        self.normalized.get_or_init(|| normalize(&self.text))
+    }
+}
+
+/// Pairs below the threshold sharing fewer shingles than this are not aligned: they cannot
+/// hold a passage long enough to matter.
+const MIN_SHARED_TO_ALIGN: u32 = 2;
+
+/// Exact figures, passages and relation of one candidate pair; `None` when the pair is not
+/// worth keeping (no reuse, and below the cluster floor).
+fn relate_pair(
+    a: u32,
+    b: u32,
+    doc_a: &OpenDoc,
+    doc_b: &OpenDoc,
+    params: &ScanParams,
+) -> Option<RelatedPair> {
+    let figures = verify_pair(a, b, &doc_a.set, &doc_b.set);
+    let above = figures.jaccard >= params.threshold;
+    let aligned = if above {
+        params.passages
+    } else {
+        figures.intersection >= MIN_SHARED_TO_ALIGN
+    };
+    let passages = aligned.then(|| align(doc_a.normalized(), doc_b.normalized(), &params.align));
+    let overlap = passages.as_ref().map(|p| {
+        let words = |d: &OpenDoc| d.normalized().words.len() as u32;
+        Overlap::new((words(doc_a), words(doc_b)), p)
+    });
+    let Verdict { relation, reason } = decide(
+        figures.jaccard,
+        params.threshold,
+        overlap.as_ref(),
+        &params.relation,
+    );
+    let floor_link = params.cluster_floor.is_some_and(|f| figures.jaccard >= f);
+    if relation == Relation::None && !floor_link {
+        return None;
+    }
+    Some(RelatedPair {
+        figures,
+        relation,
+        reason,
+        shares: overlap.map_or((figures.containment_ab, figures.containment_ba), |o| {
+            o.shares()
+        }),
+        passages: passages.filter(|_| params.passages),
+        from: None,
+        direction: String::new(),
+    })
+}
+
+/// Reads again only the documents in `pairs` (by their first-pass `positions`), computes each
+/// pair's exact figures and relation, and keeps the related ones, sorted by `(a, b)`. Each
+/// document is dropped as soon as the last pair that needs it is done, so memory follows the
 /// span of the pairs, not the size of the corpus. Also returns every document's shingle set
 /// size (0 for documents in no pair).
-fn verify_streaming(
-    stage: &str,
+fn relate_streaming(
     corpus: &Corpus,
     params: &ScanParams,
     positions: &[RecordPosition],
     mut pairs: Vec<CandidatePair>,
-    keep: impl Fn(&VerifiedPair) -> bool + Sync,
     progress: &dyn Progress,
-) -> Result<(Vec<VerifiedPair>, Vec<u32>)> {
+) -> Result<(Vec<RelatedPair>, Vec<u32>)> {
     if pairs.is_empty() {
         return Ok((Vec::new(), Vec::new()));
     }
-    // Each pair is verified when its later document arrives; a set is kept until then.
+    // Each pair is verified when its later document arrives; a document is kept until then.
     pairs.sort_unstable_by_key(|p| (p.b, p.a));
     let mut last_use: Vec<Option<u32>> = vec![None; pairs.last().map_or(0, |p| p.b as usize + 1)];
     for pair in &pairs {
@@ -468,49 +685,58 @@ fn verify_streaming(
         .filter(|&d| last_use[d as usize].is_some())
         .collect();
     let wanted: Vec<RecordPosition> = needed.iter().map(|&d| positions[d as usize]).collect();
-    progress.stage(stage, needed.len() as u64);
+    progress.stage("verifying", needed.len() as u64);
     let mut shingle_counts: Vec<u32> = vec![0; positions.len()];
-    let mut sets: Vec<Option<Vec<u64>>> = vec![None; last_use.len()];
+    let mut open_docs: Vec<Option<OpenDoc>> = Vec::new();
+    open_docs.resize_with(last_use.len(), || None);
     let mut open: Vec<u32> = Vec::new();
-    let mut verified: Vec<VerifiedPair> = Vec::new();
+    let mut related: Vec<RelatedPair> = Vec::new();
     let mut next_pair = 0usize;
     let mut next_needed = 0usize;
     corpus.for_each_at(&wanted, BATCH_BYTES, |batch| {
         let records = batch.len() as u64;
         let docs = &needed[next_needed..next_needed + batch.len()];
         next_needed += batch.len();
-        let built: Vec<Vec<u64>> = batch
+        let built: Vec<OpenDoc> = batch
             .into_par_iter()
             .map_init(
                 || Shingler::new(params.shingle),
                 |shingler, raw| {
-                    parse_record(&raw, &params.read)
-                        .map(|doc| shingler.set(&doc.text).0)
-                        .unwrap_or_default()
+                    let text = parse_record(&raw, &params.read)
+                        .map(|doc| doc.text)
+                        .unwrap_or_default();
+                    OpenDoc {
+                        set: shingler.set(&text).0,
+                        text,
+                        normalized: OnceLock::new(),
+                    }
                 },
             )
             .collect();
-        for (&doc, set) in docs.iter().zip(built) {
-            shingle_counts[doc as usize] = set.len() as u32;
-            sets[doc as usize] = Some(set);
+        for (&doc, built) in docs.iter().zip(built) {
+            shingle_counts[doc as usize] = built.set.len() as u32;
+            open_docs[doc as usize] = Some(built);
             open.push(doc);
         }
         // Every needed document up to the last one read is in memory now.
         let end = docs.last().map_or(0, |&d| d as usize + 1);
         let upto = next_pair + pairs[next_pair..].partition_point(|p| (p.b as usize) < end);
-        let sets_ref = &sets;
-        let set_of = |doc: u32| sets_ref[doc as usize].as_deref().unwrap_or(&[]);
-        verified.par_extend(
+        let open_ref = &open_docs;
+        let doc_of = |d: u32| {
+            open_ref[d as usize]
+                .as_ref()
+                .expect("read before its pairs")
+        };
+        related.par_extend(
             pairs[next_pair..upto]
                 .par_iter()
-                .map(|p| verify_pair(p.a, p.b, set_of(p.a), set_of(p.b)))
-                .filter(|p| keep(p)),
+                .filter_map(|p| relate_pair(p.a, p.b, doc_of(p.a), doc_of(p.b), params)),
         );
         next_pair = upto;
         open.retain(|&doc| {
             let still_needed = last_use[doc as usize].is_some_and(|last| last as usize >= end);
             if !still_needed {
-                sets[doc as usize] = None;
+                open_docs[doc as usize] = None;
             }
             still_needed
         });
@@ -520,11 +746,20 @@ fn verify_streaming(
     if next_pair != pairs.len() {
         return Err(changed_input(Path::new("<corpus>")));
     }
-    verified.sort_unstable_by_key(|p| (p.a, p.b));
-    Ok((verified, shingle_counts))
+    related.sort_unstable_by_key(|p| (p.figures.a, p.figures.b));
+    Ok((related, shingle_counts))
 }
 
-fn assign_clusters(docs: &mut [DocOutcome], clusters: &[Cluster], pairs: &[VerifiedPair]) {
+/// Looks up the related pair of documents `x` and `y` in pairs sorted by `(a, b)`.
+fn find_pair(pairs: &[RelatedPair], x: u32, y: u32) -> Option<&RelatedPair> {
+    let key = (x.min(y), x.max(y));
+    pairs
+        .binary_search_by(|p| (p.figures.a, p.figures.b).cmp(&key))
+        .ok()
+        .map(|i| &pairs[i])
+}
+
+fn assign_clusters(docs: &mut [DocOutcome], clusters: &[Cluster], pairs: &[RelatedPair]) {
     for cluster in clusters {
         let rep = cluster.representative;
         for &member in &cluster.members {
@@ -536,54 +771,121 @@ fn assign_clusters(docs: &mut [DocOutcome], clusters: &[Cluster], pairs: &[Verif
             }
             doc.status = DocStatus::Duplicate;
             doc.duplicate_of = Some(rep);
-            let key = (member.min(rep), member.max(rep));
-            if let Ok(found) = pairs.binary_search_by(|p| (p.a, p.b).cmp(&key)) {
-                doc.similarity = Some(pairs[found].jaccard);
-            }
+            // Every member is linked to its representative directly (no chaining).
+            doc.similarity = find_pair(pairs, member, rep).map(|p| p.figures.jaccard);
         }
     }
 }
 
-/// Duplicates joined to their representative only through other members have no verified
-/// pair with it: measure those pairs exactly with one more, targeted read.
-fn fill_indirect_similarities(
-    corpus: &Corpus,
-    params: &ScanParams,
-    positions: &[RecordPosition],
-    docs: &mut [DocOutcome],
-    clusters: &[Cluster],
-    progress: &dyn Progress,
-) -> Result<()> {
-    let missing: Vec<CandidatePair> = clusters
-        .iter()
-        .flat_map(|c| {
-            c.members
-                .iter()
-                .filter(|&&m| m != c.representative && docs[m as usize].similarity.is_none())
-                .map(|&m| CandidatePair::new(m, c.representative))
-        })
-        .collect();
-    if missing.is_empty() {
-        return Ok(());
-    }
-    let (measured, _) = verify_streaming(
-        "similarity",
-        corpus,
-        params,
-        positions,
-        missing,
-        |_| true,
-        progress,
-    )?;
-    for pair in measured {
-        let member = if docs[pair.a as usize].status == DocStatus::Duplicate {
-            pair.a
+/// Decides for every pair which document the text came from: a cluster's representative for
+/// pairs with it, otherwise by date or, without dates, by the shape of the overlap.
+fn orient_pairs(pairs: &mut [RelatedPair], docs: &[DocOutcome], clusters: &[Cluster]) {
+    pairs.par_iter_mut().for_each(|pair| {
+        let (a, b) = (pair.figures.a, pair.figures.b);
+        let (doc_a, doc_b) = (&docs[a as usize], &docs[b as usize]);
+        let same_cluster = doc_a.cluster.is_some() && doc_a.cluster == doc_b.cluster;
+        if same_cluster && pair.relation == Relation::Copy {
+            let cluster = &clusters[doc_a.cluster.expect("in a cluster") as usize];
+            let rep = cluster.representative;
+            if rep == a || rep == b {
+                pair.from = Some(rep);
+                pair.direction = format!(
+                    "{} is the original of cluster {}: {}",
+                    docs[rep as usize].id.as_deref().unwrap_or(""),
+                    cluster.id,
+                    cluster.reason
+                );
+                return;
+            }
+        }
+        fn side(doc: &DocOutcome, share: f64) -> Side<'_> {
+            Side {
+                id: doc.id.as_deref().unwrap_or(""),
+                date: doc.date,
+                share,
+            }
+        }
+        let (from_a, reason) = direction(
+            pair.relation,
+            side(doc_a, pair.shares.0),
+            side(doc_b, pair.shares.1),
+        );
+        pair.from = from_a.map(|from_a| if from_a { a } else { b });
+        pair.direction = reason;
+    });
+}
+
+/// Fills each document's `reuses`: its representative for a duplicate, every source of
+/// partial reuse, and any copy source outside its own cluster. Text reused from a cluster is
+/// listed once, from its original (or, when no pair with the original has a direction, from
+/// the member it shares most with): the copies of a story all hold the same passage.
+fn record_reuses(docs: &mut [DocOutcome], pairs: &[RelatedPair], clusters: &[Cluster]) {
+    for pair in pairs {
+        let Some(from) = pair.from else { continue };
+        let (a, b) = (pair.figures.a, pair.figures.b);
+        let (borrower, share) = if from == a {
+            (b, pair.shares.1)
         } else {
-            pair.b
+            (a, pair.shares.0)
         };
-        docs[member as usize].similarity = Some(pair.jaccard);
+        let (doc, source) = (&docs[borrower as usize], &docs[from as usize]);
+        let listed = match pair.relation {
+            Relation::Partial => true,
+            Relation::Copy => {
+                doc.duplicate_of == Some(from)
+                    || doc.cluster.is_none()
+                    || doc.cluster != source.cluster
+            }
+            Relation::None => false,
+        };
+        if listed {
+            docs[borrower as usize].reuses.push(Reuse {
+                from,
+                relation: pair.relation,
+                share,
+            });
+        }
     }
-    Ok(())
+    let cluster_of: Vec<Option<u32>> = docs.iter().map(|d| d.cluster).collect();
+    for doc in docs.iter_mut() {
+        if doc.reuses.len() > 1 {
+            doc.reuses = one_per_cluster(std::mem::take(&mut doc.reuses), &cluster_of, clusters);
+        }
+    }
+}
+
+/// Keeps, among partial reuses of members of one cluster, only the one from its original, or
+/// else the largest; sorts the result by relation, then source.
+fn one_per_cluster(
+    mut reuses: Vec<Reuse>,
+    cluster_of: &[Option<u32>],
+    clusters: &[Cluster],
+) -> Vec<Reuse> {
+    let rank = |r: &Reuse| {
+        let group = match (r.relation, cluster_of[r.from as usize]) {
+            (Relation::Partial, Some(c)) => Some(c),
+            _ => None,
+        };
+        let is_rep = group.is_some_and(|c| clusters[c as usize].representative == r.from);
+        (
+            r.relation,
+            group.map_or(r.from, |c| c),
+            group.is_none(),
+            !is_rep,
+        )
+    };
+    reuses.sort_by(|x, y| {
+        rank(x)
+            .cmp(&rank(y))
+            .then(y.share.total_cmp(&x.share))
+            .then(x.from.cmp(&y.from))
+    });
+    reuses.dedup_by(|later, kept| {
+        let (l, k) = (rank(later), rank(kept));
+        l.0 == k.0 && l.1 == k.1 && !l.2 && !k.2
+    });
+    reuses.sort_by_key(|r| (r.relation, r.from));
+    reuses
 }
 
 /// Why two documents do or do not count as reusing each other: exact figures and the
@@ -602,8 +904,14 @@ pub struct Explanation {
     pub words: (usize, usize),
     /// Reused passages, by position in `a`.
     pub passages: Vec<Passage>,
+    /// What the passages amount to.
+    pub overlap: Overlap,
     /// Whether the pair reaches the scan threshold.
     pub above_threshold: bool,
+    /// The relation and the figures that decided it.
+    pub verdict: Verdict,
+    /// For `copy` and `partial`: whether `a` is the source (`None`: unknown), and why.
+    pub direction: Option<(Option<bool>, String)>,
 }
 
 /// Explains the pair `id_a`, `id_b` of the corpus with the scan's parameters.
@@ -621,18 +929,42 @@ pub fn explain(
         shingle_set(&norm_b, &params.shingle),
     );
     let figures = verify_pair(0, 1, &set_a, &set_b);
-    let anchor = params.shingle.size().min(64);
-    let passages = align(
-        &norm_a,
-        &norm_b,
-        &AlignParams::new(anchor, AlignParams::default().max_gap())?,
+    let passages = align(&norm_a, &norm_b, &params.align);
+    let overlap = Overlap::new(
+        (norm_a.words.len() as u32, norm_b.words.len() as u32),
+        &passages,
     );
+    let verdict = decide(
+        figures.jaccard,
+        params.threshold,
+        Some(&overlap),
+        &params.relation,
+    );
+    let direction = (verdict.relation != Relation::None).then(|| {
+        let (share_a, share_b) = overlap.shares();
+        direction(
+            verdict.relation,
+            Side {
+                id: &a.id,
+                date: a.date,
+                share: share_a,
+            },
+            Side {
+                id: &b.id,
+                date: b.date,
+                share: share_b,
+            },
+        )
+    });
     Ok(Explanation {
         figures,
         shingles: (set_a.len(), set_b.len()),
         words: (norm_a.words.len(), norm_b.words.len()),
         passages,
+        overlap,
         above_threshold: figures.jaccard >= params.threshold,
+        verdict,
+        direction,
         a,
         b,
     })

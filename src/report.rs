@@ -9,10 +9,11 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::align::coverage;
+use crate::align::{Passage, coverage};
 use crate::corpus::{BATCH_BYTES, Corpus, Payload, changed_input};
 use crate::error::{Error, Result};
 use crate::pipeline::{DocStatus, Explanation, ScanResult};
+use crate::relation::Relation;
 
 /// Similarities are printed with six decimals: enough to tell pairs apart, short to read.
 fn round6(x: f64) -> f64 {
@@ -36,6 +37,20 @@ pub struct DocLine<'a> {
     pub reason: Option<&'a str>,
     /// `file:line` of the record.
     pub origin: String,
+    /// The documents this one took text from: its original for a duplicate, sources of
+    /// partial reuse, copy sources outside its cluster. Empty for originals and unique texts.
+    pub reuses: Vec<ReuseLine<'a>>,
+}
+
+/// One entry of a document's `reuses`.
+#[derive(Debug, Serialize)]
+pub struct ReuseLine<'a> {
+    /// The source document.
+    pub id: &'a str,
+    /// `copy` or `partial`.
+    pub relation: Relation,
+    /// Share of this document's words taken from the source.
+    pub share: f64,
 }
 
 /// One line of `pairs.jsonl`.
@@ -51,6 +66,21 @@ pub struct PairLine<'a> {
     pub containment_ab: f64,
     /// Share of `b`'s shingles found in `a`.
     pub containment_ba: f64,
+    /// `copy` or `partial`.
+    pub relation: Relation,
+    /// Share of `a`'s words inside the reused passages.
+    pub share_a: f64,
+    /// Share of `b`'s words inside the reused passages.
+    pub share_b: f64,
+    /// The id of the document the text was taken from, or null when nothing tells.
+    pub from: Option<&'a str>,
+    /// Why `from` is the source.
+    pub direction: &'a str,
+    /// Why the relation was chosen, with the figures.
+    pub reason: &'a str,
+    /// The reused passages as byte ranges of both original texts (null with
+    /// `--no-passages` for pairs that are copies by Jaccard alone).
+    pub passages: Option<&'a [Passage]>,
 }
 
 /// One line of `clusters.jsonl`.
@@ -88,21 +118,39 @@ pub fn write_docs(result: &ScanResult, out: &mut dyn Write, path: &Path) -> Resu
             status: doc.status,
             reason: doc.reason.as_deref(),
             origin: doc.origin.to_string(),
+            reuses: doc
+                .reuses
+                .iter()
+                .map(|r| ReuseLine {
+                    id: id_of(result, r.from),
+                    relation: r.relation,
+                    share: round6(r.share),
+                })
+                .collect(),
         };
         write_line(out, &line, path)?;
     }
     Ok(())
 }
 
-/// Writes `pairs.jsonl`: one line per verified pair, sorted by input order of `a`, then `b`.
+/// Writes `pairs.jsonl`: one line per `copy` or `partial` pair, sorted by input order of `a`,
+/// then `b`.
 pub fn write_pairs(result: &ScanResult, out: &mut dyn Write, path: &Path) -> Result<()> {
     for pair in &result.pairs {
+        let figures = &pair.figures;
         let line = PairLine {
-            a: id_of(result, pair.a),
-            b: id_of(result, pair.b),
-            jaccard: round6(pair.jaccard),
-            containment_ab: round6(pair.containment_ab),
-            containment_ba: round6(pair.containment_ba),
+            a: id_of(result, figures.a),
+            b: id_of(result, figures.b),
+            jaccard: round6(figures.jaccard),
+            containment_ab: round6(figures.containment_ab),
+            containment_ba: round6(figures.containment_ba),
+            relation: pair.relation,
+            share_a: round6(pair.shares.0),
+            share_b: round6(pair.shares.1),
+            from: pair.from.map(|f| id_of(result, f)),
+            direction: &pair.direction,
+            reason: &pair.reason,
+            passages: pair.passages.as_deref(),
         };
         write_line(out, &line, path)?;
     }
@@ -124,14 +172,124 @@ pub fn write_clusters(result: &ScanResult, out: &mut dyn Write, path: &Path) -> 
     Ok(())
 }
 
-/// Writes `docs.jsonl`, `pairs.jsonl` and `clusters.jsonl` into `dir`, creating it.
+/// One line of `outlets.jsonl`: what one `source` publishes and where its text comes from.
+#[derive(Debug, Serialize)]
+pub struct OutletLine<'a> {
+    /// The outlet, as given in the records' `source` field.
+    pub source: &'a str,
+    /// Accepted records from this outlet.
+    pub docs: usize,
+    /// Cluster representatives (likely originals of republished stories).
+    pub originals: usize,
+    /// Records that are copies of another document (duplicates in a cluster, or copies of a
+    /// document outside their own cluster).
+    pub copies: usize,
+    /// Records that reuse passages of another document.
+    pub partial: usize,
+    /// `copies / docs`: how much of the outlet's output is republished.
+    pub syndicated_share: f64,
+    /// Outlets whose documents this outlet took text from, most first.
+    pub takes_from: Vec<OutletFlow<'a>>,
+    /// Outlets that took text from this outlet's documents, most first.
+    pub taken_by: Vec<OutletFlow<'a>>,
+}
+
+/// Documents passed from one outlet to another.
+#[derive(Debug, Serialize, Clone, Copy)]
+pub struct OutletFlow<'a> {
+    /// The other outlet.
+    pub source: &'a str,
+    /// Documents copied.
+    pub copy: usize,
+    /// Documents with passages reused.
+    pub partial: usize,
+}
+
+/// The per-outlet summary, largest outlets first (then by name). Records without a `source`
+/// are left out; the list is empty when no record has one.
+pub fn outlets(result: &ScanResult) -> Vec<OutletLine<'_>> {
+    use std::collections::BTreeMap;
+    let mut lines: BTreeMap<&str, OutletLine> = BTreeMap::new();
+    let mut flows: BTreeMap<(&str, &str), (usize, usize)> = BTreeMap::new();
+    for doc in &result.docs {
+        let Some(source) = doc.source.as_deref() else {
+            continue;
+        };
+        if doc.status == DocStatus::Rejected {
+            continue;
+        }
+        let line = lines.entry(source).or_insert_with(|| OutletLine {
+            source,
+            docs: 0,
+            originals: 0,
+            copies: 0,
+            partial: 0,
+            syndicated_share: 0.0,
+            takes_from: Vec::new(),
+            taken_by: Vec::new(),
+        });
+        line.docs += 1;
+        line.originals += usize::from(doc.status == DocStatus::Original);
+        let has = |relation| doc.reuses.iter().any(|r| r.relation == relation);
+        line.copies += usize::from(has(Relation::Copy));
+        line.partial += usize::from(has(Relation::Partial));
+        for reuse in &doc.reuses {
+            let Some(from) = result.docs[reuse.from as usize].source.as_deref() else {
+                continue;
+            };
+            let flow = flows.entry((source, from)).or_default();
+            match reuse.relation {
+                Relation::Copy => flow.0 += 1,
+                _ => flow.1 += 1,
+            }
+        }
+    }
+    for (&(to, from), &(copy, partial)) in &flows {
+        let flow = |source| OutletFlow {
+            source,
+            copy,
+            partial,
+        };
+        if let Some(line) = lines.get_mut(to) {
+            line.takes_from.push(flow(from));
+        }
+        if let Some(line) = lines.get_mut(from) {
+            line.taken_by.push(flow(to));
+        }
+    }
+    let mut out: Vec<OutletLine> = lines.into_values().collect();
+    for line in &mut out {
+        line.syndicated_share = round6(line.copies as f64 / line.docs.max(1) as f64);
+        for list in [&mut line.takes_from, &mut line.taken_by] {
+            list.sort_by(|x, y| {
+                (y.copy + y.partial)
+                    .cmp(&(x.copy + x.partial))
+                    .then(x.source.cmp(y.source))
+            });
+        }
+    }
+    out.sort_by(|x, y| y.docs.cmp(&x.docs).then(x.source.cmp(y.source)));
+    out
+}
+
+/// Writes `outlets.jsonl`: one line per outlet (see [`outlets`]).
+pub fn write_outlets(result: &ScanResult, out: &mut dyn Write, path: &Path) -> Result<()> {
+    for line in outlets(result) {
+        write_line(out, &line, path)?;
+    }
+    Ok(())
+}
+
+/// Writes `docs.jsonl`, `pairs.jsonl`, `clusters.jsonl` and `outlets.jsonl` into `dir`,
+/// creating it.
 pub fn write_report_dir(result: &ScanResult, dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     type Writer = fn(&ScanResult, &mut dyn Write, &Path) -> Result<()>;
-    let files: [(&str, Writer); 3] = [
+    let files: [(&str, Writer); 4] = [
         ("docs.jsonl", write_docs),
         ("pairs.jsonl", write_pairs),
         ("clusters.jsonl", write_clusters),
+        ("outlets.jsonl", write_outlets),
     ];
     for (name, write) in files {
         let path = dir.join(name);
@@ -260,8 +418,19 @@ pub fn summary(result: &ScanResult, largest: usize) -> String {
     );
     let _ = writeln!(
         s,
-        "{} candidate pairs; {} verified at Jaccard >= {}",
-        stats.candidates, stats.verified, result.params.threshold
+        "{} candidate pairs ({} from Jaccard LSH, {} from the passage index); {} verified at Jaccard >= {}",
+        stats.candidates,
+        stats.lsh_candidates,
+        stats.winnow_candidates,
+        stats.verified,
+        result.params.threshold
+    );
+    let _ = writeln!(
+        s,
+        "{} copy pairs ({} below the threshold), {} partial-reuse pairs",
+        stats.copies,
+        stats.copies.saturating_sub(stats.verified),
+        stats.partials
     );
     let mut order: Vec<usize> = (0..result.clusters.len()).collect();
     order.sort_by(|&x, &y| {
@@ -288,6 +457,79 @@ pub fn summary(result: &ScanResult, largest: usize) -> String {
         );
         let _ = writeln!(s, "         {}", cluster.reason);
     }
+    let borrowers: Vec<(&str, &crate::pipeline::Reuse)> = result
+        .docs
+        .iter()
+        .flat_map(|d| {
+            d.reuses
+                .iter()
+                .filter(|r| r.relation == Relation::Partial)
+                .map(move |r| (d.id.as_deref().unwrap_or(""), r))
+        })
+        .collect();
+    let undirected = result
+        .pairs
+        .iter()
+        .filter(|p| p.relation == Relation::Partial && p.from.is_none())
+        .count();
+    if !borrowers.is_empty() || undirected > 0 {
+        let _ = writeln!(s, "\npartial reuse:");
+    }
+    for (borrower, reuse) in borrowers.iter().take(largest) {
+        let _ = writeln!(
+            s,
+            "  {borrower} took {:.0}% of its words from {}",
+            100.0 * reuse.share,
+            id_of(result, reuse.from)
+        );
+    }
+    if borrowers.len() > largest {
+        let _ = writeln!(
+            s,
+            "  ... and {} more (see docs.jsonl)",
+            borrowers.len() - largest
+        );
+    }
+    if undirected > 0 {
+        let _ = writeln!(
+            s,
+            "  {undirected} partial pairs with no clear direction (see pairs.jsonl)"
+        );
+    }
+    let outlets = outlets(result);
+    if !outlets.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n{:<34} {:>5} {:>7} {:>7} {:>10}  copies taken from",
+            "outlets", "docs", "copies", "partial", "syndicated"
+        );
+        for outlet in outlets.iter().take(largest) {
+            let row = format!(
+                "  {:<32} {:>5} {:>7} {:>7} {:>9.0}%  {}",
+                truncate(outlet.source, 32),
+                outlet.docs,
+                outlet.copies,
+                outlet.partial,
+                100.0 * outlet.syndicated_share,
+                outlet
+                    .takes_from
+                    .iter()
+                    .filter(|f| f.copy > 0)
+                    .take(3)
+                    .map(|f| format!("{} ({})", f.source, f.copy))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            let _ = writeln!(s, "{}", row.trim_end());
+        }
+        if outlets.len() > largest {
+            let _ = writeln!(
+                s,
+                "  ... and {} more (see outlets.jsonl)",
+                outlets.len() - largest
+            );
+        }
+    }
     let rejected: Vec<&str> = result
         .docs
         .iter()
@@ -307,7 +549,7 @@ pub fn summary(result: &ScanResult, largest: usize) -> String {
 
 /// The terminal rendering of an [`Explanation`]: the figures, the passages, and both texts
 /// with reused passages highlighted (bold colour with `colour`, `[[` … `]]` markers without).
-pub fn render_explanation(explanation: &Explanation, threshold: f64, colour: bool) -> String {
+pub fn render_explanation(explanation: &Explanation, colour: bool) -> String {
     let e = explanation;
     let mut s = String::new();
     for (label, doc, words, shingles) in [
@@ -329,20 +571,17 @@ pub fn render_explanation(explanation: &Explanation, threshold: f64, colour: boo
         "exact Jaccard {:.3}; {:.3} of a's shingles are in b, {:.3} of b's are in a",
         e.figures.jaccard, e.figures.containment_ab, e.figures.containment_ba
     );
-    let _ = writeln!(
-        s,
-        "{} the threshold {threshold}: {}",
-        if e.above_threshold {
-            "at or above"
-        } else {
-            "below"
-        },
-        if e.above_threshold {
-            "near-duplicates, clustered together by scan"
-        } else {
-            "not clustered by scan"
+    let _ = writeln!(s, "relation: {}", e.verdict.reason);
+    match &e.direction {
+        Some((Some(a_is_source), reason)) => {
+            let (source, borrower) = if *a_is_source { ("a", "b") } else { ("b", "a") };
+            let _ = writeln!(s, "direction: {borrower} took from {source}: {reason}");
         }
-    );
+        Some((None, reason)) => {
+            let _ = writeln!(s, "direction: {reason}");
+        }
+        None => {}
+    }
     let _ = writeln!(
         s,
         "{} reused passage{} {:.0}% of a's words and {:.0}% of b's",

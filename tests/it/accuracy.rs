@@ -41,10 +41,11 @@ fn recall_and_precision_against_exact_join_on_20k_generated_articles() {
     let found: BTreeSet<(String, String)> = result
         .pairs
         .iter()
+        .filter(|p| p.figures.jaccard >= params.threshold)
         .map(|p| {
             (
-                result.id(p.a).unwrap().to_string(),
-                result.id(p.b).unwrap().to_string(),
+                result.id(p.figures.a).unwrap().to_string(),
+                result.id(p.figures.b).unwrap().to_string(),
             )
         })
         .collect();

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::support::reprint;
 
@@ -149,11 +149,11 @@ fn docs_and_pairs_have_the_documented_fields() {
         docs,
         format!(
             concat!(
-                r#"{{"id":"x","cluster":0,"duplicate_of":"z","similarity":0.833333,"status":"duplicate","reason":null,"origin":"{f}:1"}}"#,
+                r#"{{"id":"x","cluster":0,"duplicate_of":"z","similarity":0.833333,"status":"duplicate","reason":null,"origin":"{f}:1","reuses":[{{"id":"z","relation":"copy","share":1.0}}]}}"#,
                 "\n",
-                r#"{{"id":"y","cluster":null,"duplicate_of":null,"similarity":null,"status":"unique","reason":null,"origin":"{f}:2"}}"#,
+                r#"{{"id":"y","cluster":null,"duplicate_of":null,"similarity":null,"status":"unique","reason":null,"origin":"{f}:2","reuses":[]}}"#,
                 "\n",
-                r#"{{"id":"z","cluster":0,"duplicate_of":null,"similarity":null,"status":"original","reason":null,"origin":"{f}:3"}}"#,
+                r#"{{"id":"z","cluster":0,"duplicate_of":null,"similarity":null,"status":"original","reason":null,"origin":"{f}:3","reuses":[]}}"#,
                 "\n"
             ),
             f = file
@@ -162,7 +162,14 @@ fn docs_and_pairs_have_the_documented_fields() {
     let pairs = std::fs::read_to_string(out.join("pairs.jsonl")).unwrap();
     assert_eq!(
         pairs,
-        "{\"a\":\"x\",\"b\":\"z\",\"jaccard\":0.833333,\"containment_ab\":1.0,\"containment_ba\":0.833333}\n"
+        concat!(
+            r#"{"a":"x","b":"z","jaccard":0.833333,"containment_ab":1.0,"containment_ba":0.833333,"#,
+            r#""relation":"copy","share_a":1.0,"share_b":0.85,"from":"z","#,
+            r#""direction":"z is the original of cluster 0: no dates; most complete member: contains on average 1.00 of the other members' text","#,
+            r#""reason":"copy: Jaccard 0.833 >= threshold 0.5","#,
+            r#""passages":[{"a_start":0,"a_end":187,"b_start":0,"b_end":187,"words":34}]}"#,
+            "\n"
+        )
     );
     // `reprint pairs` prints the same lines.
     reprint()
@@ -304,10 +311,11 @@ fn distinct_words(prefix: &str, count: usize) -> Vec<String> {
 }
 
 #[test]
-fn chained_duplicates_get_their_exact_similarity_to_the_original() {
+fn an_edit_chain_is_split_and_the_last_version_says_what_it_took() {
     // b replaces the last 15 of a's 60 words, c ten more before those: a~b (41/71) and b~c
-    // (42/70) are above the threshold, a~c (31/81) is not, so c joins a's cluster only through
-    // b and its similarity to a must be measured directly (a targeted extra read).
+    // (42/70) are copies, a~c (31/81, with c's first 35 words a's in order: 0.58 of it) is
+    // only partial reuse. a is the earliest, so a's cluster is {a, b}; c is not a copy of a
+    // and stays out (no chaining), but lists what it took: b's text and a's passage.
     let a = distinct_words("w", 60);
     let mut b = a.clone();
     b.splice(45.., distinct_words("x", 15));
@@ -322,30 +330,36 @@ fn chained_duplicates_get_their_exact_similarity_to_the_original() {
         .collect();
     let path = write(dir.path(), "feed.jsonl", feed.as_bytes());
     let docs = docs_of(dir.path(), &[&path]);
-    let fields: Vec<(Value, Value, Value)> = docs
+    let fields: Vec<(Value, Value, Value, Value)> = docs
         .iter()
         .map(|d| {
             (
                 d["status"].clone(),
                 d["duplicate_of"].clone(),
                 d["similarity"].clone(),
+                d["reuses"].clone(),
             )
         })
         .collect();
-    // Every text has 56 shingles.
+    let round = |x: f64| (x * 1e6).round() / 1e6;
     assert_eq!(
         fields,
         vec![
-            ("original".into(), Value::Null, Value::Null),
+            ("original".into(), Value::Null, Value::Null, json!([])),
             (
                 "duplicate".into(),
                 "a".into(),
-                (((41.0 / 71.0) * 1e6_f64).round() / 1e6).into()
+                round(41.0 / 71.0).into(),
+                json!([{"id": "a", "relation": "copy", "share": 0.75}])
             ),
             (
-                "duplicate".into(),
-                "a".into(),
-                (((31.0 / 81.0) * 1e6_f64).round() / 1e6).into()
+                "unique".into(),
+                Value::Null,
+                Value::Null,
+                json!([
+                    {"id": "b", "relation": "copy", "share": round(50.0 / 60.0)},
+                    {"id": "a", "relation": "partial", "share": round(35.0 / 60.0)}
+                ])
             ),
         ]
     );

@@ -87,13 +87,17 @@ fn gzip_and_plain_input_give_the_same_results() {
     let from_plain = scan(&[plain], &params);
     let from_gz = scan(&[gz_path], &params);
     let pairs = |r: &ScanResult| -> Vec<(u32, u32, f64)> {
-        r.pairs.iter().map(|p| (p.a, p.b, p.jaccard)).collect()
+        r.pairs
+            .iter()
+            .map(|p| (p.figures.a, p.figures.b, p.figures.jaccard))
+            .collect()
     };
-    assert_eq!(
-        from_plain.pairs.len(),
-        100,
-        "the generated corpus has 100 pairs at 0.5"
-    );
+    let above = from_plain
+        .pairs
+        .iter()
+        .filter(|p| p.figures.jaccard >= 0.5)
+        .count();
+    assert_eq!(above, 100, "the generated corpus has 100 pairs at 0.5");
     assert_eq!(pairs(&from_plain), pairs(&from_gz));
     assert_eq!(clusters_by_id(&from_plain), clusters_by_id(&from_gz));
 }

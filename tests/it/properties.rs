@@ -95,7 +95,7 @@ proptest! {
         let three = crate::support::scan(std::slice::from_ref(&path), &ScanParams { threads: 3, ..ScanParams::default() });
         let view = |r: &reprint::pipeline::ScanResult| {
             let clusters: Vec<(Vec<u32>, u32)> = r.clusters.iter().map(|c| (c.members.clone(), c.representative)).collect();
-            let pairs: Vec<(u32, u32, u64)> = r.pairs.iter().map(|p| (p.a, p.b, p.jaccard.to_bits())).collect();
+            let pairs: Vec<(u32, u32, u64, String)> = r.pairs.iter().map(|p| (p.figures.a, p.figures.b, p.figures.jaccard.to_bits(), format!("{:?} {:?} {:?}", p.relation, p.from, p.passages))).collect();
             (clusters, pairs)
         };
         prop_assert!(!one.clusters.is_empty());

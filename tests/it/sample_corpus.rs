@@ -18,6 +18,7 @@ fn read_jsonl(path: &Path) -> Vec<Value> {
 struct Scanned {
     _dir: tempfile::TempDir,
     docs: Vec<Value>,
+    pairs: Vec<Value>,
     stdout: String,
     out: std::path::PathBuf,
 }
@@ -44,6 +45,7 @@ fn scan_sample() -> Scanned {
     let stdout = run_in_repo(&["scan", "corpus", "--out", out.to_str().unwrap()]);
     Scanned {
         docs: read_jsonl(&out.join("docs.jsonl")),
+        pairs: read_jsonl(&out.join("pairs.jsonl")),
         stdout,
         out,
         _dir: dir,
@@ -94,7 +96,23 @@ fn every_expected_group_is_found_with_its_original() {
             assert_eq!(docs[member]["status"], "duplicate", "{member}");
             assert_eq!(docs[member]["duplicate_of"], original, "{member}");
             let similarity = docs[member]["similarity"].as_f64().unwrap();
-            assert!((0.5..=1.0).contains(&similarity), "{member}: {similarity}");
+            assert!(
+                similarity > 0.0 && similarity <= 1.0,
+                "{member}: {similarity}"
+            );
+            let reuses = docs[member]["reuses"].as_array().unwrap();
+            assert!(
+                reuses
+                    .iter()
+                    .any(|r| r["id"] == original && r["relation"] == "copy"),
+                "{member} reuses {reuses:?}"
+            );
+        }
+        // An original takes nothing from its own cluster (it may from an earlier link of an
+        // edit chain that was split off).
+        for reuse in docs[original]["reuses"].as_array().unwrap() {
+            let source = reuse["id"].as_str().unwrap();
+            assert!(!members.contains(source), "{original} reuses {source}");
         }
     }
 }
@@ -124,21 +142,98 @@ fn same_event_in_different_words_is_kept_apart() {
     }
 }
 
+/// The pair of `x` and `y` in pairs.jsonl, whichever order it is written in.
+fn pair_of<'a>(pairs: &'a [Value], x: &str, y: &str) -> &'a Value {
+    pairs
+        .iter()
+        .find(|p| (p["a"] == x && p["b"] == y) || (p["a"] == y && p["b"] == x))
+        .unwrap_or_else(|| panic!("no pair {x} {y}"))
+}
+
 #[test]
-fn paragraph_lifts_are_not_merged_into_clusters() {
+fn paragraph_lifts_are_partial_reuse_outside_clusters() {
     let scanned = scan_sample();
     let docs = by_id(&scanned.docs);
     for lift in truth()["partial"].as_array().unwrap() {
-        let id = lift["id"].as_str().unwrap();
+        let (id, source) = (
+            lift["id"].as_str().unwrap(),
+            lift["source"].as_str().unwrap(),
+        );
         assert_eq!(docs[id]["status"], "unique", "{id}");
+        let pair = pair_of(&scanned.pairs, id, source);
+        assert_eq!(pair["relation"], "partial", "{pair}");
+        // The borrower lists the source, or another copy of the same story.
+        let source_cluster = &docs[source]["cluster"];
+        let reuses = docs[id]["reuses"].as_array().unwrap();
+        assert_eq!(reuses.len(), 1, "{id}: {reuses:?}");
+        let listed = reuses[0]["id"].as_str().unwrap();
+        assert!(
+            listed == source
+                || (!source_cluster.is_null() && &docs[listed]["cluster"] == source_cluster),
+            "{id} lists {listed}"
+        );
+        assert_eq!(reuses[0]["relation"], "partial");
+        let passages = pair["passages"].as_array().unwrap();
+        assert!(!passages.is_empty() && passages[0]["words"].as_u64().unwrap() >= 20);
+    }
+}
+
+#[test]
+fn an_edit_chain_is_split_and_its_partial_links_point_back_in_time() {
+    let scanned = scan_sample();
+    for link in truth()["chain_partial"].as_array().unwrap() {
+        let (id, source) = (
+            link["id"].as_str().unwrap(),
+            link["source"].as_str().unwrap(),
+        );
+        let pair = pair_of(&scanned.pairs, id, source);
+        assert_eq!(pair["relation"], "partial", "{pair}");
+        assert_eq!(pair["from"], source, "{pair}");
+        assert!(
+            pair["direction"]
+                .as_str()
+                .unwrap()
+                .contains("dated earlier")
+        );
+    }
+    let docs = by_id(&scanned.docs);
+    // The third version took its text from the second (a copy outside its own cluster).
+    let reuses = docs["penwick-post-lighthouse"]["reuses"]
+        .as_array()
+        .unwrap();
+    assert!(
+        reuses
+            .iter()
+            .any(|r| r["id"] == "bayside-courier-lighthouse" && r["relation"] == "copy"),
+        "{reuses:?}"
+    );
+}
+
+#[test]
+fn a_regional_cut_below_the_threshold_is_still_a_copy() {
+    let scanned = scan_sample();
+    for copy in truth()["below_threshold_copies"].as_array().unwrap() {
+        let (id, source) = (
+            copy["id"].as_str().unwrap(),
+            copy["source"].as_str().unwrap(),
+        );
+        let pair = pair_of(&scanned.pairs, id, source);
+        assert!(pair["jaccard"].as_f64().unwrap() < 0.5, "{pair}");
+        assert_eq!(pair["relation"], "copy", "{pair}");
+        assert!(
+            pair["reason"]
+                .as_str()
+                .unwrap()
+                .contains("in the same order")
+        );
     }
 }
 
 #[test]
 fn every_record_is_accounted_for() {
     let scanned = scan_sample();
-    // 36 JSONL records and 5 text files.
-    assert_eq!(scanned.docs.len(), 41);
+    // 41 JSONL records and 5 text files.
+    assert_eq!(scanned.docs.len(), 46);
     for id in strings(&truth()["rejected"]) {
         let doc = by_id(&scanned.docs)[&id];
         assert_eq!(doc["status"], "rejected");
@@ -174,7 +269,12 @@ fn check_golden(name: &str, actual: &str) {
 #[test]
 fn reports_match_golden_files() {
     let scanned = scan_sample();
-    for name in ["docs.jsonl", "pairs.jsonl", "clusters.jsonl"] {
+    for name in [
+        "docs.jsonl",
+        "pairs.jsonl",
+        "clusters.jsonl",
+        "outlets.jsonl",
+    ] {
         let text = std::fs::read_to_string(scanned.out.join(name)).unwrap();
         check_golden(&format!("sample-{name}"), &text);
     }
@@ -196,6 +296,16 @@ fn explain_output_matches_golden_files() {
             "explain-lift.txt",
         ),
         ("wire-bridge", "harbour-gazette-bridge", "explain-copy.txt"),
+        (
+            "wire-bridge",
+            "saltmere-mercury-bridge",
+            "explain-regional-cut.txt",
+        ),
+        (
+            "greyhaven-gazette-lighthouse",
+            "penwick-post-lighthouse",
+            "explain-chain.txt",
+        ),
         (
             "wire-bridge",
             "marrow-standard-bridge",

@@ -1,0 +1,453 @@
+//! Relations between two documents: `copy` (the same article republished, however trimmed or
+//! wrapped), `partial` (a different article that reuses a passage of the other) or none, and
+//! which of the two took the text from the other.
+//!
+//! The decision uses exact Jaccard and the shape of the aligned passages, not Jaccard alone:
+//! a regional paper's cut of a wire story has a low Jaccard with it (the dropped half counts
+//! against it) yet is made, in order, of the wire's text; a lifted paragraph gives the same
+//! containment as a heavily edited copy but covers only a small part of either text.
+
+use std::fmt::Write as _;
+
+use crate::align::Passage;
+use crate::corpus::format_date;
+use crate::error::{Error, Result};
+use crate::verify::VerifiedPair;
+
+/// How two documents relate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Relation {
+    /// The same article republished.
+    Copy,
+    /// A different article that reuses part of the other.
+    Partial,
+    /// No reuse worth reporting.
+    None,
+}
+
+impl std::fmt::Display for Relation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Relation::Copy => "copy",
+            Relation::Partial => "partial",
+            Relation::None => "none",
+        })
+    }
+}
+
+/// Validated thresholds of the decision rule (see [`decide`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RelationParams {
+    copy_share: f64,
+    partial_words: u32,
+    partial_share: f64,
+}
+
+impl Default for RelationParams {
+    /// The defaults measured on generated data (ARCHITECTURE.md, "Copy or partial").
+    fn default() -> Self {
+        RelationParams {
+            copy_share: 0.7,
+            partial_words: 20,
+            partial_share: 0.02,
+        }
+    }
+}
+
+impl RelationParams {
+    /// `copy_share`: least share of the shorter text that must be the other's text in the same
+    /// order for a copy below the Jaccard threshold; `partial_words`: words the longest shared
+    /// passage needs for partial reuse; `partial_share`: least share of the shorter text the
+    /// passages must cover for partial reuse.
+    pub fn new(copy_share: f64, partial_words: u32, partial_share: f64) -> Result<Self> {
+        for (name, value) in [
+            ("--copy-share", copy_share),
+            ("--partial-share", partial_share),
+        ] {
+            if !(0.0..=1.0).contains(&value) {
+                return Err(Error::param(
+                    name,
+                    format!("must be in [0, 1], got {value}"),
+                ));
+            }
+        }
+        if partial_words == 0 {
+            return Err(Error::param("--partial-words", "must be at least 1"));
+        }
+        Ok(RelationParams {
+            copy_share,
+            partial_words,
+            partial_share,
+        })
+    }
+
+    /// Least in-order share of the shorter text for a copy.
+    pub fn copy_share(&self) -> f64 {
+        self.copy_share
+    }
+
+    /// Least length, in words, of the longest shared passage for partial reuse.
+    pub fn partial_words(&self) -> u32 {
+        self.partial_words
+    }
+
+    /// Least share of the shorter text in shared passages for partial reuse.
+    pub fn partial_share(&self) -> f64 {
+        self.partial_share
+    }
+}
+
+/// What the aligned passages of a pair amount to, in words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Overlap {
+    /// Words of each document.
+    pub words: (u32, u32),
+    /// Words of each document inside passages.
+    pub aligned: (u32, u32),
+    /// Words of each document inside the heaviest chain of passages that runs in the same
+    /// order in both texts (what is left when moved paragraphs are discounted).
+    pub ordered: (u32, u32),
+    /// Words of the longest passage (in the first document).
+    pub longest: u32,
+}
+
+impl Overlap {
+    /// Summarizes `passages` (ordered by their position in the first text) of two documents
+    /// with `words` words each.
+    pub fn new(words: (u32, u32), passages: &[Passage]) -> Self {
+        Overlap {
+            words,
+            aligned: (
+                passages.iter().map(|p| p.words).sum(),
+                passages.iter().map(|p| p.b_words).sum(),
+            ),
+            ordered: heaviest_ordered_chain(passages),
+            longest: passages.iter().map(|p| p.words).max().unwrap_or(0),
+        }
+    }
+
+    /// Share of each document's words inside passages.
+    pub fn shares(&self) -> (f64, f64) {
+        (
+            share(self.aligned.0, self.words.0),
+            share(self.aligned.1, self.words.1),
+        )
+    }
+
+    /// Whether the first document is the shorter one (ties: the first).
+    fn first_is_shorter(&self) -> bool {
+        self.words.0 <= self.words.1
+    }
+
+    /// Share of the shorter document inside passages that keep their order.
+    pub fn ordered_share_of_shorter(&self) -> f64 {
+        if self.first_is_shorter() {
+            share(self.ordered.0, self.words.0)
+        } else {
+            share(self.ordered.1, self.words.1)
+        }
+    }
+
+    /// Share of the shorter document inside passages.
+    pub fn share_of_shorter(&self) -> f64 {
+        let (a, b) = self.shares();
+        if self.first_is_shorter() { a } else { b }
+    }
+}
+
+fn share(part: u32, whole: u32) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        (f64::from(part) / f64::from(whole)).min(1.0)
+    }
+}
+
+/// Words in each text of the heaviest subsequence of passages that increases in both texts.
+/// Passages come ordered by the first text; there are few, so quadratic time is fine.
+fn heaviest_ordered_chain(passages: &[Passage]) -> (u32, u32) {
+    let mut best: Vec<(u32, u32, Option<usize>)> = Vec::with_capacity(passages.len());
+    for (i, p) in passages.iter().enumerate() {
+        let mut entry = (p.words, p.b_words, None);
+        for (j, q) in passages[..i].iter().enumerate() {
+            let (weight, b_weight, _) = best[j];
+            if q.b_end <= p.b_start && weight + p.words > entry.0 {
+                entry = (weight + p.words, b_weight + p.b_words, Some(j));
+            }
+        }
+        best.push(entry);
+    }
+    best.iter()
+        .map(|&(a, b, _)| (a, b))
+        .max_by_key(|&(a, _)| a)
+        .unwrap_or((0, 0))
+}
+
+/// The relation of a pair and the figures that decided it, in words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    /// The relation.
+    pub relation: Relation,
+    /// Why, with the numbers.
+    pub reason: String,
+}
+
+/// Decides how two documents relate.
+///
+/// 1. `copy` when the exact Jaccard reaches `threshold`;
+/// 2. otherwise `copy` when passages that keep their order cover at least `copy_share` of the
+///    shorter text: it is the other's text, trimmed or wrapped in a few lines of its own;
+/// 3. otherwise `partial` when the longest passage has at least `partial_words` words and
+///    the passages cover at least `partial_share` of the shorter text;
+/// 4. otherwise none.
+///
+/// `overlap` is `None` when the pair was not aligned (it shares too little to matter).
+pub fn decide(
+    jaccard: f64,
+    threshold: f64,
+    overlap: Option<&Overlap>,
+    params: &RelationParams,
+) -> Verdict {
+    if jaccard >= threshold {
+        return Verdict {
+            relation: Relation::Copy,
+            reason: format!("copy: Jaccard {jaccard:.3} >= threshold {threshold}"),
+        };
+    }
+    let Some(overlap) = overlap else {
+        return Verdict {
+            relation: Relation::None,
+            reason: format!(
+                "none: Jaccard {jaccard:.3} < threshold {threshold} and too few shared shingles to align"
+            ),
+        };
+    };
+    let shorter = if overlap.first_is_shorter() { "a" } else { "b" };
+    let ordered = overlap.ordered_share_of_shorter();
+    let mut reason = String::new();
+    let relation = if ordered >= params.copy_share {
+        let _ = write!(
+            reason,
+            "copy: Jaccard {jaccard:.3} < threshold {threshold}, but {ordered:.2} of the shorter text ({shorter}) is the other's text in the same order (>= {})",
+            params.copy_share
+        );
+        Relation::Copy
+    } else if overlap.longest >= params.partial_words
+        && overlap.share_of_shorter() >= params.partial_share
+    {
+        let (share_a, share_b) = overlap.shares();
+        let _ = write!(
+            reason,
+            "partial: a {}-word passage is shared (>= {}); passages cover {share_a:.2} of a and {share_b:.2} of b, and only {ordered:.2} of the shorter text ({shorter}) in order (< {} for a copy)",
+            overlap.longest, params.partial_words, params.copy_share
+        );
+        Relation::Partial
+    } else {
+        let _ = write!(
+            reason,
+            "none: Jaccard {jaccard:.3} < threshold {threshold}; the longest shared passage has {} words (partial needs {}) and passages cover {:.2} of the shorter text (partial needs {})",
+            overlap.longest,
+            params.partial_words,
+            overlap.share_of_shorter(),
+            params.partial_share
+        );
+        Relation::None
+    };
+    Verdict { relation, reason }
+}
+
+/// A verified pair with its relation, the reused passages and, once clusters are known, who
+/// took the text from whom.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RelatedPair {
+    /// Exact Jaccard and containment.
+    pub figures: VerifiedPair,
+    /// How the two relate.
+    pub relation: Relation,
+    /// Why, with the numbers ([`Verdict::reason`]).
+    pub reason: String,
+    /// Share of each document's words inside the passages; the shingle containment when the
+    /// pair was not aligned.
+    pub shares: (f64, f64),
+    /// The reused passages, when they were computed and asked for.
+    pub passages: Option<Vec<Passage>>,
+    /// The document the text was taken from (`figures.a` or `figures.b`), when known.
+    pub from: Option<u32>,
+    /// Why `from` is the source, in words.
+    pub direction: String,
+}
+
+/// What [`direction`] needs to know about one side of a pair.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Side<'a> {
+    /// Document id.
+    pub id: &'a str,
+    /// Publication time, seconds since the epoch.
+    pub date: Option<i64>,
+    /// Share of the document's words inside the shared passages.
+    pub share: f64,
+}
+
+/// Shares closer than this say nothing about who copied whom.
+const SHARE_MARGIN: f64 = 0.05;
+
+/// Which side of a related pair is the source: `Some(true)` for `a`, `Some(false)` for `b`,
+/// `None` when nothing tells; with the reason in words.
+///
+/// The earlier date wins. Without two different dates: for a copy, the more complete text is
+/// the source (the truncated version is mostly made of the other's text, so its share is
+/// higher); for partial reuse, the borrower is the text with more of its own around the
+/// shared passages (its share is lower).
+pub fn direction(relation: Relation, a: Side<'_>, b: Side<'_>) -> (Option<bool>, String) {
+    if let (Some(da), Some(db)) = (a.date, b.date)
+        && da != db
+    {
+        let (source, later) = if da < db { (a, b) } else { (b, a) };
+        return (
+            Some(da < db),
+            format!(
+                "{} is dated earlier ({}) than {} ({})",
+                source.id,
+                format_date(source.date.expect("dated")),
+                later.id,
+                format_date(later.date.expect("dated"))
+            ),
+        );
+    }
+    let dates = if a.date.is_some() && a.date == b.date {
+        "same date"
+    } else {
+        "no dates for both"
+    };
+    if (a.share - b.share).abs() < SHARE_MARGIN {
+        return (
+            None,
+            format!(
+                "{dates}, and the shared text is a similar share of both ({:.2} of {}, {:.2} of {}): direction unknown",
+                a.share, a.id, b.share, b.id
+            ),
+        );
+    }
+    let a_higher = a.share > b.share;
+    let (high, low) = if a_higher { (a, b) } else { (b, a) };
+    match relation {
+        Relation::Partial => (
+            Some(a_higher),
+            format!(
+                "{dates}; the shared passages are {:.2} of {} but only {:.2} of {}, which adds more text of its own around them: the borrower",
+                high.share, high.id, low.share, low.id
+            ),
+        ),
+        _ => (
+            Some(!a_higher),
+            format!(
+                "{dates}; {} is {:.2} made of the shared text, {} only {:.2}: the more complete text is the source",
+                high.id, high.share, low.id, low.share
+            ),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn passage(a: (u32, u32), b: (u32, u32)) -> Passage {
+        Passage {
+            a_start: a.0,
+            a_end: a.1,
+            b_start: b.0,
+            b_end: b.1,
+            words: a.1 - a.0,
+            b_words: b.1 - b.0,
+        }
+    }
+
+    #[test]
+    fn jaccard_at_the_threshold_is_a_copy() {
+        let verdict = decide(0.5, 0.5, None, &RelationParams::default());
+        assert_eq!(verdict.relation, Relation::Copy);
+        assert_eq!(verdict.reason, "copy: Jaccard 0.500 >= threshold 0.5");
+    }
+
+    #[test]
+    fn a_truncated_copy_is_a_copy_despite_low_jaccard() {
+        // b is the first 100 of a's 250 words, with its own 5-word header.
+        let overlap = Overlap::new((250, 105), &[passage((0, 100), (5, 105))]);
+        let verdict = decide(0.38, 0.5, Some(&overlap), &RelationParams::default());
+        assert_eq!(verdict.relation, Relation::Copy, "{}", verdict.reason);
+        assert!(verdict.reason.contains("0.95 of the shorter text (b)"));
+    }
+
+    #[test]
+    fn a_lifted_paragraph_is_partial() {
+        let overlap = Overlap::new((300, 260), &[passage((100, 160), (20, 80))]);
+        let verdict = decide(0.1, 0.5, Some(&overlap), &RelationParams::default());
+        assert_eq!(verdict.relation, Relation::Partial, "{}", verdict.reason);
+    }
+
+    #[test]
+    fn a_short_shared_quote_is_not_reuse() {
+        let overlap = Overlap::new((300, 260), &[passage((100, 112), (20, 32))]);
+        let verdict = decide(0.02, 0.5, Some(&overlap), &RelationParams::default());
+        assert_eq!(verdict.relation, Relation::None, "{}", verdict.reason);
+    }
+
+    #[test]
+    fn reordered_paragraphs_count_only_once_in_order() {
+        // Two halves swapped: each half covers 50 words, but only one can be in order.
+        let passages = [passage((0, 50), (50, 100)), passage((50, 100), (0, 50))];
+        let overlap = Overlap::new((100, 100), &passages);
+        assert_eq!(overlap.aligned, (100, 100));
+        assert_eq!(overlap.ordered, (50, 50));
+        let verdict = decide(0.45, 0.5, Some(&overlap), &RelationParams::default());
+        assert_eq!(verdict.relation, Relation::Partial);
+    }
+
+    #[test]
+    fn heaviest_chain_skips_a_crossing_passage() {
+        let passages = [
+            passage((0, 10), (0, 10)),
+            passage((10, 15), (90, 95)),
+            passage((20, 60), (20, 60)),
+        ];
+        assert_eq!(heaviest_ordered_chain(&passages), (50, 50));
+    }
+
+    fn side(id: &str, date: Option<i64>, share: f64) -> Side<'_> {
+        Side { id, date, share }
+    }
+
+    #[test]
+    fn the_earlier_date_is_the_source() {
+        let (from_a, reason) = direction(
+            Relation::Partial,
+            side("x", Some(200), 0.1),
+            side("y", Some(100), 0.5),
+        );
+        assert_eq!(from_a, Some(false));
+        assert!(reason.starts_with("y is dated earlier"), "{reason}");
+    }
+
+    #[test]
+    fn without_dates_the_complete_text_is_the_copy_source_and_the_surrounded_one_borrows() {
+        let full = side("full", None, 0.6);
+        let cut = side("cut", None, 0.98);
+        assert_eq!(direction(Relation::Copy, full, cut).0, Some(true));
+        assert_eq!(direction(Relation::Copy, cut, full).0, Some(false));
+        let source = side("source", None, 0.3);
+        let borrower = side("borrower", None, 0.1);
+        assert_eq!(direction(Relation::Partial, source, borrower).0, Some(true));
+        let (unknown, reason) = direction(Relation::Partial, source, side("z", None, 0.28));
+        assert_eq!(unknown, None);
+        assert!(reason.contains("direction unknown"));
+    }
+
+    #[test]
+    fn parameters_are_checked() {
+        assert!(RelationParams::new(1.5, 20, 0.05).is_err());
+        assert!(RelationParams::new(0.8, 0, 0.05).is_err());
+        assert!(RelationParams::new(0.8, 20, -0.1).is_err());
+    }
+}
