@@ -7,6 +7,7 @@ use std::hint::black_box;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use xxhash_rust::xxh3::xxh3_64;
 
+use reprint::align::{AlignParams, AlignText, align_prepared};
 use reprint::cluster::{MemberInfo, build_clusters};
 use reprint::corpus::{
     Corpus, InputSpec, Origin, Payload, RawRecord, ReadOptions, RecordPosition, parse_record,
@@ -19,6 +20,7 @@ use reprint::relation::{RelatedPair, Relation};
 use reprint::shingle::{ShingleParams, Shingler, shingle_set};
 use reprint::synth::{Generator, SynthParams};
 use reprint::verify::verify_pair;
+use reprint::winnow::{WinnowParams, Winnower};
 
 fn texts(docs: usize) -> Vec<String> {
     let generator = Generator::new(SynthParams {
@@ -154,7 +156,31 @@ fn per_document(c: &mut Criterion) {
             },
         );
     }
+    // The default first pass also winnows each shingle stream for the passage index.
     group.throughput(Throughput::Bytes(record_bytes));
+    group.bench_function("signature_stage+winnow", |b| {
+        let hasher = MinHasher::new(MinHashParams::default());
+        let mut shingler = Shingler::new(shingle);
+        let mut winnower = Winnower::new(&WinnowParams::default());
+        b.iter(|| {
+            let mut fingerprints = 0;
+            let n = records
+                .iter()
+                .filter_map(|r| {
+                    let doc = parse_record(r, &options).unwrap();
+                    let mut sketch = hasher.builder();
+                    shingler.for_each(&doc.text, |shingle| {
+                        sketch.add(shingle);
+                        winnower.push(shingle);
+                    });
+                    fingerprints += winnower.finish().len();
+                    sketch.finish()
+                })
+                .count();
+            assert_eq!(n, records.len());
+            assert!(fingerprints > n * 10);
+        })
+    });
     group.bench_function("parse_only", |b| {
         b.iter(|| {
             let chars: usize = records
@@ -255,6 +281,30 @@ fn corpus_stages(c: &mut Criterion) {
                 .filter(|p| p.jaccard >= 0.5)
                 .count();
             assert_eq!(verified, pairs.len());
+        })
+    });
+    // Passages of every verified pair, from texts prepared once per document as the
+    // verification pass does.
+    let align_params = AlignParams::default();
+    let mut shingler = Shingler::new(shingle);
+    let prepared: Vec<AlignText> = texts
+        .iter()
+        .map(|t| AlignText::from_original(t, &mut shingler).unwrap())
+        .collect();
+    group.bench_function("align_verified_pairs", |b| {
+        b.iter(|| {
+            let passages: usize = pairs
+                .iter()
+                .map(|p| {
+                    align_prepared(
+                        &prepared[p.a as usize],
+                        &prepared[p.b as usize],
+                        &align_params,
+                    )
+                    .len()
+                })
+                .sum();
+            assert!(passages >= pairs.len());
         })
     });
     group.bench_function("cluster", |b| {

@@ -8,11 +8,11 @@
 //! passage when both texts skip at most `max_gap` words between them, which is how a passage
 //! survives the odd changed word, spelling or inserted phrase.
 
-use ahash::AHashMap;
-
 use crate::error::{Error, Result};
 use crate::normalize::NormalizedText;
-use crate::shingle::{DEFAULT_SHINGLE_SEED, ShingleKind, ShingleParams, shingle_sequence};
+use crate::shingle::{
+    DEFAULT_SHINGLE_SEED, ShingleKind, ShingleParams, Shingler, shingle_sequence,
+};
 
 /// Validated alignment parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,18 +88,121 @@ impl WordRun {
     }
 }
 
+/// A text prepared for alignment: each word's byte range in the original, its word k-gram
+/// hashes in order, and those hashes sorted with their positions. Built once per document and
+/// used for every pair it is in.
+#[derive(Debug, Clone)]
+pub struct AlignText {
+    spans: Vec<(u32, u32)>,
+    grams: Vec<u64>,
+    /// Open-addressing table of k-gram positions (position + 1; 0 is empty), probed linearly
+    /// from the hash's top bits: a look-up touches one or two slots.
+    table: Vec<u32>,
+    /// Whether the k-gram at each position occurs more than once in the text.
+    repeated: Vec<bool>,
+}
+
+impl AlignText {
+    /// Prepares a normalized text with k-grams of `params.anchor()` words hashed with the
+    /// default shingle seed.
+    pub fn new(normalized: &NormalizedText, params: &AlignParams) -> Self {
+        let shingles = ShingleParams::new(ShingleKind::Words(params.anchor), DEFAULT_SHINGLE_SEED)
+            .expect("1 <= anchor <= 64");
+        let spans = normalized
+            .words
+            .iter()
+            .map(|w| (w.orig_start, w.orig_end))
+            .collect();
+        Self::from_parts(shingle_sequence(normalized, &shingles), spans)
+    }
+
+    /// Prepares `original` straight from the text with a word shingler, whose k is then the
+    /// anchor length; [`Self::shingle_set`] is the document's set under its parameters.
+    /// `None` when the shingler uses character n-grams.
+    pub fn from_original(original: &str, shingler: &mut Shingler) -> Option<Self> {
+        let (grams, spans) = shingler.sequence_with_spans(original)?;
+        Some(Self::from_parts(grams, spans))
+    }
+
+    fn from_parts(grams: Vec<u64>, spans: Vec<(u32, u32)>) -> Self {
+        let size = (grams.len() * 2).next_power_of_two().max(2);
+        let mut text = AlignText {
+            spans,
+            table: vec![0; size],
+            repeated: vec![false; grams.len()],
+            grams,
+        };
+        for position in 0..text.grams.len() {
+            let hash = text.grams[position];
+            let mut slot = text.slot_of(hash);
+            while text.table[slot] != 0 {
+                let other = text.table[slot] as usize - 1;
+                if text.grams[other] == hash {
+                    text.repeated[other] = true;
+                    text.repeated[position] = true;
+                }
+                slot = (slot + 1) & (text.table.len() - 1);
+            }
+            text.table[slot] = position as u32 + 1;
+        }
+        text
+    }
+
+    #[inline]
+    fn slot_of(&self, hash: u64) -> usize {
+        (hash.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize & (self.table.len() - 1)
+    }
+
+    /// Calls `visit` with every position whose k-gram hash is `hash`.
+    #[inline]
+    fn positions_of(&self, hash: u64, mut visit: impl FnMut(usize)) {
+        let mut slot = self.slot_of(hash);
+        while self.table[slot] != 0 {
+            let position = self.table[slot] as usize - 1;
+            if self.grams[position] == hash {
+                visit(position);
+            }
+            slot = (slot + 1) & (self.table.len() - 1);
+        }
+    }
+
+    /// The sorted, deduplicated k-gram hashes: the shingle set.
+    pub fn shingle_set(&self) -> Vec<u64> {
+        let mut set = self.grams.clone();
+        set.sort_unstable();
+        set.dedup();
+        set
+    }
+
+    /// Words in the text.
+    pub fn words(&self) -> usize {
+        self.spans.len()
+    }
+}
+
 /// The reused passages of `a` and `b`, ordered by their position in `a`.
 pub fn align(a: &NormalizedText, b: &NormalizedText, params: &AlignParams) -> Vec<Passage> {
+    align_prepared(
+        &AlignText::new(a, params),
+        &AlignText::new(b, params),
+        params,
+    )
+}
+
+/// [`align`] on prepared texts. Both must be prepared with the same k-gram size, which is
+/// the anchor length.
+pub fn align_prepared(a: &AlignText, b: &AlignText, params: &AlignParams) -> Vec<Passage> {
     let runs = merge_runs(
         claim_runs(diagonal_runs(a, b, params.anchor)),
         params.max_gap,
     );
+    let (wa, wb) = (&a.spans, &b.spans);
     runs.into_iter()
         .map(|run| Passage {
-            a_start: a.words[run.a].orig_start,
-            a_end: a.words[run.a_end - 1].orig_end,
-            b_start: b.words[run.b].orig_start,
-            b_end: b.words[run.b_end - 1].orig_end,
+            a_start: wa[run.a].0,
+            a_end: wa[run.a_end - 1].1,
+            b_start: wb[run.b].0,
+            b_end: wb[run.b_end - 1].1,
             words: run.len() as u32,
             b_words: (run.b_end - run.b) as u32,
         })
@@ -115,27 +218,30 @@ pub fn coverage(words: usize, covered: impl IntoIterator<Item = u32>) -> f64 {
 }
 
 /// Maximal runs of consecutive shared k-grams on the same diagonal.
-fn diagonal_runs(a: &NormalizedText, b: &NormalizedText, k: usize) -> Vec<WordRun> {
-    // The word k-gram hashes in document order: position i is the k-gram starting at word i.
-    let params =
-        ShingleParams::new(ShingleKind::Words(k), DEFAULT_SHINGLE_SEED).expect("1 <= k <= 64");
-    let a_grams = shingle_sequence(a, &params);
-    let b_grams = shingle_sequence(b, &params);
-    let mut positions: AHashMap<u64, Vec<u32>> = AHashMap::with_capacity(a_grams.len());
-    for (i, &h) in a_grams.iter().enumerate() {
-        positions.entry(h).or_default().push(i as u32);
-    }
-    // For each anchor (i, j), extend only from its start: an anchor whose predecessor
-    // (i-1, j-1) is also an anchor lies inside a run already counted.
+fn diagonal_runs(a: &AlignText, b: &AlignText, k: usize) -> Vec<WordRun> {
+    let (a_grams, b_grams) = (&a.grams, &b.grams);
     let mut runs = Vec::new();
-    for (j, h) in b_grams.iter().enumerate() {
-        let Some(starts) = positions.get(h) else {
-            continue;
-        };
-        for &i in starts {
-            let i = i as usize;
+    // The run that covers position j of b, as (offset from j to its position in a, end in b).
+    // Inside it, a position whose k-gram occurs once in a has no other anchor, so the look-up
+    // is skipped; this is what makes aligning a copy cost about one look-up per edit.
+    let mut cover: Option<(isize, usize)> = None;
+    let mut j = 0;
+    while j < b_grams.len() {
+        if let Some((offset, end)) = cover {
+            if j < end {
+                if !a.repeated[j.wrapping_add_signed(offset)] {
+                    j += 1;
+                    continue;
+                }
+            } else {
+                cover = None;
+            }
+        }
+        a.positions_of(b_grams[j], |i| {
+            // Extend only from a run's start: an anchor whose predecessor (i-1, j-1) is also
+            // an anchor lies inside a run counted from there.
             if i > 0 && j > 0 && a_grams[i - 1] == b_grams[j - 1] {
-                continue;
+                return;
             }
             let mut length = 1;
             while i + length < a_grams.len()
@@ -150,7 +256,11 @@ fn diagonal_runs(a: &NormalizedText, b: &NormalizedText, k: usize) -> Vec<WordRu
                 b: j,
                 b_end: j + length + k - 1,
             });
-        }
+            if cover.is_none_or(|(_, end)| j + length > end) {
+                cover = Some((i as isize - j as isize, j + length));
+            }
+        });
+        j += 1;
     }
     runs
 }
@@ -163,12 +273,18 @@ fn claim_runs(mut runs: Vec<WordRun>) -> Vec<WordRun> {
             .then(x.a.cmp(&y.a))
             .then(x.b.cmp(&y.b))
     });
+    // Words already claimed in each text; checking a run costs its length, not the number
+    // of runs kept so far.
+    let a_words = runs.iter().map(|r| r.a_end).max().unwrap_or(0);
+    let b_words = runs.iter().map(|r| r.b_end).max().unwrap_or(0);
+    let (mut in_a, mut in_b) = (vec![false; a_words], vec![false; b_words]);
     let mut kept: Vec<WordRun> = Vec::new();
     for run in runs {
-        let overlaps = kept
-            .iter()
-            .any(|k| run.a < k.a_end && k.a < run.a_end || run.b < k.b_end && k.b < run.b_end);
-        if !overlaps {
+        let free =
+            !in_a[run.a..run.a_end].contains(&true) && !in_b[run.b..run.b_end].contains(&true);
+        if free {
+            in_a[run.a..run.a_end].fill(true);
+            in_b[run.b..run.b_end].fill(true);
             kept.push(run);
         }
     }
@@ -272,6 +388,70 @@ mod tests {
         let passages = align(&normalize(a), &normalize(b), &AlignParams::default());
         assert_eq!(passages.len(), 1);
         assert_eq!(passages[0].words, 7);
+    }
+
+    /// Every run start found by comparing all position pairs.
+    fn naive_runs(a: &AlignText, b: &AlignText, k: usize) -> Vec<WordRun> {
+        let mut runs = Vec::new();
+        for i in 0..a.grams.len() {
+            for j in 0..b.grams.len() {
+                let starts = a.grams[i] == b.grams[j]
+                    && (i == 0 || j == 0 || a.grams[i - 1] != b.grams[j - 1]);
+                if starts {
+                    let mut length = 1;
+                    while i + length < a.grams.len()
+                        && j + length < b.grams.len()
+                        && a.grams[i + length] == b.grams[j + length]
+                    {
+                        length += 1;
+                    }
+                    runs.push(WordRun {
+                        a: i,
+                        a_end: i + length + k - 1,
+                        b: j,
+                        b_end: j + length + k - 1,
+                    });
+                }
+            }
+        }
+        runs
+    }
+
+    #[test]
+    fn skipping_inside_runs_finds_every_run() {
+        // Texts over a tiny vocabulary repeat k-grams often, the hard case for skipping.
+        let mut state = 5u64;
+        let mut text = |n: usize| -> String {
+            (0..n)
+                .map(|_| {
+                    state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+                    ["a", "b", "c", "d"][(state >> 62) as usize]
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let params = AlignParams::new(3, 4).unwrap();
+        for round in 0..200 {
+            let a = text(5 + round % 60);
+            let b = if round % 3 == 0 {
+                format!("{} {a} {}", text(4), text(7))
+            } else {
+                text(5 + round % 45)
+            };
+            let (a, b) = (
+                AlignText::new(&normalize(&a), &params),
+                AlignText::new(&normalize(&b), &params),
+            );
+            let sorted = |mut runs: Vec<WordRun>| {
+                runs.sort_by_key(|r| (r.a, r.b));
+                runs
+            };
+            assert_eq!(
+                sorted(diagonal_runs(&a, &b, 3)),
+                sorted(naive_runs(&a, &b, 3)),
+                "round {round}"
+            );
+        }
     }
 
     #[test]

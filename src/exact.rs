@@ -51,14 +51,55 @@ pub fn exact_pairs(sets: &[Vec<u64>], threshold: f64) -> Vec<VerifiedPair> {
         .collect()
 }
 
+/// Every pair of non-empty sets sharing at least `min_containment` (in (0, 1]) of the smaller
+/// set, i.e. the containment of the smaller in the larger, sorted by `(a, b)`: the ground truth
+/// for containment-aware candidates.
+///
+/// If the smaller set x shares at least ⌈c·|x|⌉ shingles with y, at most |x| − ⌈c·|x|⌉ of
+/// its shingles are missing from y, so one of its |x| − ⌈c·|x|⌉ + 1 rarest is in y: each set
+/// probes the full postings with that prefix only.
+pub fn exact_containment_pairs(sets: &[Vec<u64>], min_containment: f64) -> Vec<VerifiedPair> {
+    let mut postings: AHashMap<u64, Vec<u32>> = AHashMap::new();
+    for (doc, set) in sets.iter().enumerate() {
+        for &shingle in set {
+            postings.entry(shingle).or_default().push(doc as u32);
+        }
+    }
+    let mut candidates: Vec<(u32, u32)> = Vec::new();
+    for (doc, set) in sets.iter().enumerate() {
+        if set.is_empty() {
+            continue;
+        }
+        let mut ordered: Vec<(usize, u64)> = set.iter().map(|&s| (postings[&s].len(), s)).collect();
+        ordered.sort_unstable();
+        let prefix = set.len() - (min_containment * set.len() as f64).ceil() as usize + 1;
+        for &(_, shingle) in &ordered[..prefix.min(set.len())] {
+            for &other in &postings[&shingle] {
+                // Probe as the smaller set only (ties: the lower index probes).
+                let larger = (sets[other as usize].len(), other) > (set.len(), doc as u32);
+                if larger {
+                    let doc = doc as u32;
+                    candidates.push((doc.min(other), doc.max(other)));
+                }
+            }
+        }
+    }
+    candidates.sort_unstable();
+    candidates.dedup();
+    candidates
+        .into_iter()
+        .map(|(a, b)| verify_pair(a, b, &sets[a as usize], &sets[b as usize]))
+        .filter(|pair| pair.containment_ab.max(pair.containment_ba) >= min_containment)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::verify::jaccard;
 
-    #[test]
-    fn agrees_with_brute_force() {
-        // Small sets drawn from a small universe so many pairs straddle the threshold.
+    /// Small sets drawn from a small universe so many pairs straddle any threshold.
+    fn random_sets() -> Vec<Vec<u64>> {
         let mut state = 7u64;
         let mut next = || {
             state = state
@@ -81,6 +122,12 @@ mod tests {
             set.dedup();
             sets.push(set);
         }
+        sets
+    }
+
+    #[test]
+    fn agrees_with_brute_force() {
+        let sets = random_sets();
         for threshold in [0.2, 0.5, 0.8] {
             let mut brute = Vec::new();
             for a in 0..sets.len() {
@@ -96,6 +143,28 @@ mod tests {
                 .collect();
             assert!(!brute.is_empty());
             assert_eq!(exact, brute, "threshold {threshold}");
+        }
+    }
+
+    #[test]
+    fn containment_join_agrees_with_brute_force() {
+        let sets = random_sets();
+        for min_containment in [0.3, 0.5, 0.9] {
+            let mut brute = Vec::new();
+            for a in 0..sets.len() {
+                for b in a + 1..sets.len() {
+                    let p = verify_pair(a as u32, b as u32, &sets[a], &sets[b]);
+                    if p.containment_ab.max(p.containment_ba) >= min_containment {
+                        brute.push((p.a, p.b));
+                    }
+                }
+            }
+            let exact: Vec<(u32, u32)> = exact_containment_pairs(&sets, min_containment)
+                .iter()
+                .map(|p| (p.a, p.b))
+                .collect();
+            assert!(!brute.is_empty());
+            assert_eq!(exact, brute, "containment {min_containment}");
         }
     }
 }

@@ -22,6 +22,7 @@ pub mod align;
 pub mod cluster;
 pub mod corpus;
 pub mod error;
+pub mod eval;
 pub mod exact;
 pub mod lsh;
 pub mod minhash;

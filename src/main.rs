@@ -385,7 +385,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             })?;
             let mut corpus_out = create(&output)?;
             let mut truth_out = truth.as_deref().map(create).transpose()?;
-            let planted = pipeline::generate(
+            let (planted, lifts) = pipeline::generate(
                 &generator,
                 &mut corpus_out,
                 truth_out.as_mut().map(|w| w as &mut dyn Write),
@@ -396,7 +396,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 out.flush()?;
             }
             eprintln!(
-                "wrote {docs} articles ({planted} planted copies) to {}",
+                "wrote {docs} articles ({planted} planted copies, {lifts} with lifted paragraphs) to {}",
                 output.display()
             );
         }

@@ -7,11 +7,10 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
-use crate::align::{AlignParams, Passage, align};
+use crate::align::{AlignParams, AlignText, Passage, align, align_prepared};
 use crate::cluster::{Cluster, MemberInfo, build_clusters};
 use crate::corpus::{
     BATCH_BYTES, Corpus, Document, Origin, RawRecord, ReadOptions, RecordPosition, Rejection,
@@ -20,14 +19,17 @@ use crate::corpus::{
 use crate::error::{Error, Result};
 use crate::lsh::{BandKey, CandidatePair, LshParams, band_candidates, merge_candidates};
 use crate::minhash::{MinHashParams, MinHasher};
-use crate::normalize::{NormalizedText, normalize};
+use crate::normalize::normalize;
 use crate::relation::{
     Overlap, RelatedPair, Relation, RelationParams, Side, Verdict, decide, direction,
 };
 use crate::shingle::{ShingleKind, ShingleParams, Shingler, shingle_set};
 use crate::synth::{ArticleTruth, Generator};
 use crate::verify::{VerifiedPair, verify_pair};
-use crate::winnow::{Fingerprint, WinnowParams, Winnower, posting_pairs, shared_enough};
+use crate::winnow::{
+    Fingerprint, Posting, WinnowParams, Winnower, fingerprint_of, posting, posting_pairs,
+    shared_enough,
+};
 
 /// Everything a scan needs to know. Build with [`ScanParams::new`].
 #[derive(Debug, Clone)]
@@ -361,7 +363,7 @@ struct FirstPass {
     /// Where each record is, so later passes read only the records they need.
     positions: Vec<RecordPosition>,
     /// `(fingerprint, document)` for the containment-aware index (empty when it is off).
-    fingerprints: Vec<(Fingerprint, u32)>,
+    fingerprints: Vec<Posting>,
 }
 
 /// One record after the first pass: its outcome, band keys, warnings and fingerprints.
@@ -408,7 +410,7 @@ fn first_pass(corpus: &Corpus, params: &ScanParams, progress: &dyn Progress) -> 
             }
             pass.warnings.extend(sketched.warnings);
             pass.fingerprints
-                .extend(sketched.fingerprints.into_iter().map(|f| (f, doc)));
+                .extend(sketched.fingerprints.into_iter().map(|f| posting(f, doc)));
         }
         progress.advance(bytes as u64);
         Ok(())
@@ -562,11 +564,11 @@ fn lsh_candidates(
 /// Candidates from the winnowing index: documents sharing at least `min_shared` fingerprints.
 /// Sorting and pairing run in parallel over slices that never split a fingerprint's postings.
 fn winnow_candidates(
-    mut entries: Vec<(Fingerprint, u32)>,
+    mut entries: Vec<Posting>,
     accepted: &[bool],
     params: &WinnowParams,
 ) -> Vec<CandidatePair> {
-    entries.retain(|&(_, doc)| accepted[doc as usize]);
+    entries.retain(|&p| accepted[p as u32 as usize]);
     entries.par_sort_unstable();
     let slices = slices_at_runs(&entries, rayon::current_num_threads() * 8);
     let mut pairs: Vec<u64> = slices
@@ -579,13 +581,15 @@ fn winnow_candidates(
 }
 
 /// Cuts sorted `entries` into about `parts` slices, each cut placed between two fingerprints.
-fn slices_at_runs(entries: &[(Fingerprint, u32)], parts: usize) -> Vec<&[(Fingerprint, u32)]> {
+fn slices_at_runs(entries: &[Posting], parts: usize) -> Vec<&[Posting]> {
     let step = entries.len().div_ceil(parts.max(1)).max(1);
     let mut slices = Vec::with_capacity(parts);
     let mut start = 0;
     while start < entries.len() {
         let mut end = (start + step).min(entries.len());
-        while end < entries.len() && entries[end].0 == entries[end - 1].0 {
+        while end < entries.len()
+            && fingerprint_of(entries[end]) == fingerprint_of(entries[end - 1])
+        {
             end += 1;
         }
         slices.push(&entries[start..end]);
@@ -594,17 +598,29 @@ fn slices_at_runs(entries: &[(Fingerprint, u32)], parts: usize) -> Vec<&[(Finger
     slices
 }
 
-/// A candidate document held in memory during verification.
+/// A candidate document held in memory during verification: its shingle set and its text
+/// prepared for alignment.
 struct OpenDoc {
     set: Vec<u64>,
-    text: String,
-    /// Normalized only if some pair needs aligning.
-    normalized: OnceLock<NormalizedText>,
+    text: AlignText,
 }
 
 impl OpenDoc {
-    fn normalized(&self) -> &NormalizedText {
-        self.normalized.get_or_init(|| normalize(&self.text))
+    /// Reads the text once and, when the shingles are the alignment's k-grams (the default),
+    /// takes the set from the prepared text instead of shingling a second time.
+    fn new(text: &str, params: &ScanParams, shingler: &mut Shingler) -> Self {
+        let same_grams =
+            matches!(params.shingle.kind(), ShingleKind::Words(k) if k == params.align.anchor());
+        if same_grams && let Some(text) = AlignText::from_original(text, shingler) {
+            return OpenDoc {
+                set: text.shingle_set(),
+                text,
+            };
+        }
+        OpenDoc {
+            set: shingler.set(text).0,
+            text: AlignText::new(&normalize(text), &params.align),
+        }
     }
 }
 
@@ -628,11 +644,10 @@ fn relate_pair(
     } else {
         figures.intersection >= MIN_SHARED_TO_ALIGN
     };
-    let passages = aligned.then(|| align(doc_a.normalized(), doc_b.normalized(), &params.align));
-    let overlap = passages.as_ref().map(|p| {
-        let words = |d: &OpenDoc| d.normalized().words.len() as u32;
-        Overlap::new((words(doc_a), words(doc_b)), p)
-    });
+    let passages = aligned.then(|| align_prepared(&doc_a.text, &doc_b.text, &params.align));
+    let overlap = passages
+        .as_ref()
+        .map(|p| Overlap::new((doc_a.text.words() as u32, doc_b.text.words() as u32), p));
     let Verdict { relation, reason } = decide(
         figures.jaccard,
         params.threshold,
@@ -705,11 +720,7 @@ fn relate_streaming(
                     let text = parse_record(&raw, &params.read)
                         .map(|doc| doc.text)
                         .unwrap_or_default();
-                    OpenDoc {
-                        set: shingler.set(&text).0,
-                        text,
-                        normalized: OnceLock::new(),
-                    }
+                    OpenDoc::new(&text, params, shingler)
                 },
             )
             .collect();
@@ -971,19 +982,19 @@ pub fn explain(
 }
 
 /// Writes a generated corpus as JSONL, and one truth line per article when `truth_out` is
-/// given. Returns the number of planted copies.
+/// given. Returns the number of planted copies and partial lifts.
 /// Articles are generated in parallel chunks and written in order.
 pub fn generate(
     generator: &Generator,
     corpus_out: &mut dyn Write,
     mut truth_out: Option<&mut dyn Write>,
     threads: usize,
-) -> Result<usize> {
+) -> Result<(usize, usize)> {
     const CHUNK: usize = 4096;
     let docs = generator.params().docs;
     let write_error = |e: std::io::Error| Error::io("<output>", e);
     let pool = thread_pool(threads)?;
-    let mut planted_total = 0;
+    let (mut planted_total, mut lifts_total) = (0, 0);
     for chunk_start in (0..docs).step_by(CHUNK) {
         let chunk_end = (chunk_start + CHUNK).min(docs);
         let rendered: Vec<(Vec<u8>, ArticleTruth)> = pool.install(|| {
@@ -999,7 +1010,8 @@ pub fn generate(
         });
         for (line, truth) in rendered {
             corpus_out.write_all(&line).map_err(write_error)?;
-            planted_total += usize::from(truth.parent.is_some());
+            planted_total += usize::from(truth.kind == "copy");
+            lifts_total += usize::from(truth.kind == "partial");
             if let Some(out) = truth_out.as_deref_mut() {
                 let mut line = serde_json::to_vec(&truth).expect("truth serializes");
                 line.push(b'\n');
@@ -1007,5 +1019,5 @@ pub fn generate(
             }
         }
     }
-    Ok(planted_total)
+    Ok((planted_total, lifts_total))
 }

@@ -98,6 +98,9 @@ fn fold(window: &[u64]) -> u64 {
         .fold(0u64, |acc, &h| acc.rotate_left(ROTATION) ^ h)
 }
 
+/// A word's byte range `(start, end)` in the original text.
+pub type WordRange = (u32, u32);
+
 /// Computes shingles straight from original text, reusing its buffers across documents so
 /// the per-document hot loop does not allocate. Yields the same shingles as
 /// [`shingle_sequence`] over [`crate::normalize::normalize`]d text.
@@ -123,30 +126,9 @@ impl Shingler {
 
     /// Calls `visit` with every shingle hash of `original` in document order (repeats
     /// included) and returns the number of units (words or characters) in the text.
-    pub fn for_each(&mut self, original: &str, mut visit: impl FnMut(u64)) -> usize {
+    pub fn for_each(&mut self, original: &str, visit: impl FnMut(u64)) -> usize {
         match self.params.kind {
-            ShingleKind::Words(k) => {
-                // The last 64 word hashes in a ring (k ≤ 64), so the window slides as words
-                // arrive, without a second pass.
-                let seed = self.params.seed;
-                let leaving_rotation = (k as u32 * ROTATION) % 64;
-                let mut ring = [0u64; 64];
-                let mut count = 0usize;
-                let mut acc = 0u64;
-                for_each_word(original, &mut self.words, |word, _, _| {
-                    let hash = xxh3_64_with_seed(word.as_bytes(), seed);
-                    acc = acc.rotate_left(ROTATION) ^ hash;
-                    if count >= k {
-                        acc ^= ring[(count - k) & 63].rotate_left(leaving_rotation);
-                    }
-                    ring[count & 63] = hash;
-                    count += 1;
-                    if count >= k {
-                        visit(acc);
-                    }
-                });
-                count
-            }
+            ShingleKind::Words(k) => self.for_each_word_shingle(original, k, visit, |_, _| {}),
             ShingleKind::Chars(_) => {
                 let normalized = crate::normalize::normalize(original);
                 shingle_sequence(&normalized, &self.params)
@@ -155,6 +137,55 @@ impl Shingler {
                 normalized.text.chars().count()
             }
         }
+    }
+
+    /// For word shingles: every shingle hash in document order and every word's byte range
+    /// in `original`, in one pass. `None` for character n-grams.
+    pub fn sequence_with_spans(&mut self, original: &str) -> Option<(Vec<u64>, Vec<WordRange>)> {
+        let ShingleKind::Words(k) = self.params.kind else {
+            return None;
+        };
+        let mut grams = Vec::with_capacity(original.len() / 5);
+        let mut spans = Vec::with_capacity(original.len() / 5);
+        self.for_each_word_shingle(
+            original,
+            k,
+            |h| grams.push(h),
+            |start, end| spans.push((start, end)),
+        );
+        Some((grams, spans))
+    }
+
+    /// The word-shingle loop: `on_word` sees each word's byte range, `visit` each k-gram.
+    #[inline]
+    fn for_each_word_shingle(
+        &mut self,
+        original: &str,
+        k: usize,
+        mut visit: impl FnMut(u64),
+        mut on_word: impl FnMut(u32, u32),
+    ) -> usize {
+        // The last 64 word hashes in a ring (k ≤ 64), so the window slides as words arrive,
+        // without a second pass.
+        let seed = self.params.seed;
+        let leaving_rotation = (k as u32 * ROTATION) % 64;
+        let mut ring = [0u64; 64];
+        let mut count = 0usize;
+        let mut acc = 0u64;
+        for_each_word(original, &mut self.words, |word, start, end| {
+            on_word(start, end);
+            let hash = xxh3_64_with_seed(word.as_bytes(), seed);
+            acc = acc.rotate_left(ROTATION) ^ hash;
+            if count >= k {
+                acc ^= ring[(count - k) & 63].rotate_left(leaving_rotation);
+            }
+            ring[count & 63] = hash;
+            count += 1;
+            if count >= k {
+                visit(acc);
+            }
+        });
+        count
     }
 
     /// The sorted, deduplicated shingle set of `original`, and its number of units.

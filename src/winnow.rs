@@ -12,11 +12,8 @@
 //! widely is an outlet template or a stock phrase, and pairing all its holders would cost
 //! time quadratic in their number. Copies in large clusters are still found by Jaccard LSH.
 
-use std::collections::VecDeque;
-
 use crate::error::{Error, Result};
 use crate::lsh::CandidatePair;
-use crate::shingle::avalanche;
 
 /// Validated winnowing parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,10 +81,18 @@ pub type Fingerprint = u32;
 #[derive(Debug, Clone)]
 pub struct Winnower {
     window: usize,
-    /// (position, value) with increasing values: the front is the window's minimum.
-    queue: VecDeque<(usize, Fingerprint)>,
+    /// The last `window` values, value at position p in slot p % window.
+    ring: Vec<Fingerprint>,
+    /// Values pushed so far.
     position: usize,
-    last_selected: Option<usize>,
+    /// `position % window`, kept without dividing.
+    slot: usize,
+    /// Position and value of the current window's minimum (the rightmost on ties).
+    min_position: usize,
+    min_value: Fingerprint,
+    /// Whether the minimum changed since it was last selected. Minimum positions only move
+    /// forward, so a changed minimum is always a new selection.
+    fresh: bool,
     selected: Vec<Fingerprint>,
 }
 
@@ -96,9 +101,12 @@ impl Winnower {
     pub fn new(params: &WinnowParams) -> Self {
         Winnower {
             window: params.window,
-            queue: VecDeque::with_capacity(params.window + 1),
+            ring: vec![0; params.window],
             position: 0,
-            last_selected: None,
+            slot: 0,
+            min_position: 0,
+            min_value: Fingerprint::MAX,
+            fresh: false,
             selected: Vec::new(),
         }
     }
@@ -106,67 +114,94 @@ impl Winnower {
     /// Adds the next shingle hash.
     #[inline]
     pub fn push(&mut self, shingle: u64) {
-        // The sketch and the index must not see correlated values: avalanche with a
-        // different constant than the sketch's permutation, keep the high half.
-        let value = (avalanche(shingle ^ 0x9e37_79b9_7f4a_7c15) >> 32) as Fingerprint;
+        // Shingle hashes are already well mixed; one multiply keeps the selection from
+        // lining up with the bits the sketch uses.
+        let value = (shingle.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as Fingerprint;
         let position = self.position;
         self.position += 1;
+        self.ring[self.slot] = value;
+        self.slot += 1;
+        if self.slot == self.window {
+            self.slot = 0;
+        }
         // Ties keep the rightmost minimum, so a run of equal values selects once per window.
-        while self.queue.back().is_some_and(|&(_, v)| v >= value) {
-            self.queue.pop_back();
+        if value <= self.min_value {
+            self.min_value = value;
+            self.min_position = position;
+            self.fresh = true;
+        } else if self.min_position + self.window <= position {
+            self.rescan(position);
         }
-        self.queue.push_back((position, value));
-        while self
-            .queue
-            .front()
-            .is_some_and(|&(p, _)| p + self.window <= position)
-        {
-            self.queue.pop_front();
-        }
-        if position + 1 >= self.window {
-            self.select_front();
+        if self.fresh && position + 1 >= self.window {
+            self.selected.push(self.min_value);
+            self.fresh = false;
         }
     }
 
-    fn select_front(&mut self) {
-        let (p, v) = *self
-            .queue
-            .front()
-            .expect("the queue holds the newest value");
-        if self.last_selected != Some(p) {
-            self.last_selected = Some(p);
-            self.selected.push(v);
+    /// The minimum left the window ending at `position`: find the new one.
+    #[cold]
+    fn rescan(&mut self, position: usize) {
+        // Slots from `self.slot` on hold the window's oldest values, slots before it the
+        // newest: scanning the two slices in that order visits positions in order.
+        let start = position + 1 - self.window;
+        let (newest, oldest) = self.ring.split_at(self.slot);
+        let mut best = (Fingerprint::MAX, 0usize);
+        for (offset, &value) in oldest.iter().chain(newest).enumerate() {
+            if value <= best.0 {
+                best = (value, offset);
+            }
         }
+        self.min_value = best.0;
+        self.min_position = start + best.1;
+        self.fresh = true;
     }
 
     /// The document's fingerprints, sorted and deduplicated, and a reset winnower. A text
     /// shorter than one window contributes its single smallest value.
     pub fn finish(&mut self) -> Vec<Fingerprint> {
-        if self.position > 0 && self.position < self.window {
-            self.select_front();
+        if self.fresh && self.position < self.window {
+            self.selected.push(self.min_value);
         }
         let mut out = std::mem::take(&mut self.selected);
         out.sort_unstable();
         out.dedup();
-        self.queue.clear();
         self.position = 0;
-        self.last_selected = None;
+        self.slot = 0;
+        self.min_value = Fingerprint::MAX;
+        self.fresh = false;
         out
     }
 }
 
+/// One document holding one fingerprint, packed as `fingerprint << 32 | document` so that
+/// sorting plain integers groups the holders of each fingerprint.
+pub type Posting = u64;
+
+/// Packs a [`Posting`].
+#[inline]
+pub fn posting(fingerprint: Fingerprint, document: u32) -> Posting {
+    u64::from(fingerprint) << 32 | u64::from(document)
+}
+
+/// The fingerprint of a posting.
+#[inline]
+pub fn fingerprint_of(posting: Posting) -> Fingerprint {
+    (posting >> 32) as Fingerprint
+}
+
 /// Every document pair that shares a fingerprint, once per shared fingerprint, packed as
-/// `a << 32 | b` with `a < b`. `entries` are `(fingerprint, document)` sorted, each
-/// document listing a fingerprint once. Fingerprints held by more than `max_postings`
-/// documents are skipped.
-pub fn posting_pairs(entries: &[(Fingerprint, u32)], params: &WinnowParams) -> Vec<u64> {
+/// `a << 32 | b` with `a < b`. `postings` are sorted, each document holding a fingerprint
+/// once. Fingerprints held by more than `max_postings` documents are skipped.
+pub fn posting_pairs(postings: &[Posting], params: &WinnowParams) -> Vec<u64> {
     let mut pairs = Vec::new();
-    for run in entries.chunk_by(|x, y| x.0 == y.0) {
+    for run in postings.chunk_by(|&x, &y| fingerprint_of(x) == fingerprint_of(y)) {
         if run.len() < 2 || run.len() > params.max_postings {
             continue;
         }
-        for (i, &(_, a)) in run.iter().enumerate() {
-            for &(_, b) in &run[i + 1..] {
+        for (i, &a) in run.iter().enumerate() {
+            let a = a as u32;
+            for &b in &run[i + 1..] {
+                let b = b as u32;
                 pairs.push(u64::from(a.min(b)) << 32 | u64::from(a.max(b)));
             }
         }
@@ -223,6 +258,63 @@ mod tests {
         }
     }
 
+    /// Winnowing by definition: the rightmost minimum of every window, recorded when it
+    /// changes position.
+    fn naive_winnow(values: &[Fingerprint], window: usize) -> Vec<Fingerprint> {
+        let mut selected = Vec::new();
+        let mut last = None;
+        if values.len() < window
+            && let Some(min) = values.iter().min()
+        {
+            selected.push(*min);
+        }
+        for end in window..=values.len() {
+            let (mut best, mut at) = (Fingerprint::MAX, 0);
+            for (p, &v) in values.iter().enumerate().take(end).skip(end - window) {
+                if v <= best {
+                    (best, at) = (v, p);
+                }
+            }
+            if last != Some(at) {
+                last = Some(at);
+                selected.push(best);
+            }
+        }
+        selected.sort_unstable();
+        selected.dedup();
+        selected
+    }
+
+    #[test]
+    fn agrees_with_winnowing_by_definition() {
+        let mut state = 11u64;
+        for window in [2, 3, 5, 16] {
+            for length in [0, 1, window - 1, window, window + 1, 100, 1_000] {
+                let hashes: Vec<u64> = (0..length)
+                    .map(|_| {
+                        state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+                        // Few distinct values, so ties happen.
+                        (state >> 60) << 32
+                    })
+                    .collect();
+                let params = WinnowParams::new(window, 1, 64).unwrap();
+                let mut winnower = Winnower::new(&params);
+                for &h in &hashes {
+                    winnower.push(h);
+                }
+                let values: Vec<Fingerprint> = hashes
+                    .iter()
+                    .map(|h| (h.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as Fingerprint)
+                    .collect();
+                assert_eq!(
+                    winnower.finish(),
+                    naive_winnow(&values, window),
+                    "window {window}, length {length}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn density_is_about_two_over_window_plus_one() {
         let params = WinnowParams::new(16, 2, 64).unwrap();
@@ -241,7 +333,7 @@ mod tests {
     #[test]
     fn pairs_need_enough_shared_fingerprints_and_skip_crowded_ones() {
         let params = WinnowParams::new(4, 2, 3).unwrap();
-        let mut entries = vec![
+        let mut entries: Vec<Posting> = [
             (10, 0),
             (10, 1),
             (20, 0),
@@ -253,7 +345,10 @@ mod tests {
             (40, 2),
             (40, 3),
             (40, 4),
-        ];
+        ]
+        .iter()
+        .map(|&(f, d)| posting(f, d))
+        .collect();
         entries.sort_unstable();
         let mut pairs = posting_pairs(&entries, &params);
         pairs.sort_unstable();

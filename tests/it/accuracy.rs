@@ -66,3 +66,61 @@ fn recall_and_precision_against_exact_join_on_20k_generated_articles() {
     assert!(recall >= 0.99, "recall {recall}");
     assert_eq!(precision, 1.0);
 }
+
+/// Copy clusters, originals, partial lifts and containment recall on generated articles with
+/// edited, cut and wrapped copies and paragraph lifts (the targets; the full-size run
+/// is `cargo run --release --example syndication_eval`).
+#[test]
+fn syndication_targets_on_generated_articles() {
+    use rayon::prelude::*;
+    use reprint::eval::score_syndication;
+    use reprint::exact::exact_containment_pairs;
+    use reprint::synth::{Generator, SynthParams};
+
+    let docs = 6_000;
+    let generator = Generator::new(SynthParams {
+        docs,
+        seed: 21,
+        copy_rate: 0.3,
+        max_edit_rate: 0.1,
+        truncate_rate: 0.4,
+        boilerplate_rate: 0.3,
+        lift_rate: 0.1,
+    })
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("corpus.jsonl");
+    {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        reprint::pipeline::generate(&generator, &mut out, None, 0).unwrap();
+        std::io::Write::flush(&mut out).unwrap();
+    }
+    let truths: Vec<_> = (0..docs).map(|i| generator.article(i).1).collect();
+    let params = ScanParams::default();
+    let sets: Vec<Vec<u64>> = (0..docs)
+        .into_par_iter()
+        .map(|i| shingle_set(&normalize(&generator.article(i).0.text), &params.shingle))
+        .collect();
+    let containment = exact_containment_pairs(&sets, 0.5);
+    let result = scan(&[path], &params);
+    let s = score_syndication(&result, &truths, &containment);
+    println!("{s:?}");
+    assert!(s.lifts > 300 && s.groups > 1000, "{s:?}");
+    assert!(s.ari >= 0.95, "ARI {}", s.ari);
+    assert!(
+        s.originals_share() >= 0.95,
+        "originals {}",
+        s.originals_share()
+    );
+    assert!(s.lift_recall() >= 0.9, "lift recall {}", s.lift_recall());
+    assert!(
+        s.lifts_merged_share() <= 0.02,
+        "lifts merged {}",
+        s.lifts_merged_share()
+    );
+    assert!(
+        s.containment_recall() >= 0.95,
+        "containment recall {}",
+        s.containment_recall()
+    );
+}
