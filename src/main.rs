@@ -171,9 +171,10 @@ struct InputArgs {
     #[arg(long)]
     jaccard_only: bool,
     /// Shingles per window of the passage index: a shared run of this many shingles is
-    /// always found; smaller finds shorter passages and uses more memory.
-    #[arg(long, default_value_t = WinnowParams::default().window())]
-    winnow_window: usize,
+    /// always found; smaller finds shorter passages and uses more memory. By default, 16 word
+    /// shingles or 100 character n-grams.
+    #[arg(long)]
+    winnow_window: Option<usize>,
 }
 
 impl InputArgs {
@@ -206,12 +207,12 @@ impl InputArgs {
         params.relation =
             RelationParams::new(self.copy_share, self.partial_words, self.partial_share)?;
         params.passages = !self.no_passages;
-        let defaults = WinnowParams::default();
+        let defaults = WinnowParams::for_shingles(kind);
         params.winnow = if self.jaccard_only {
             None
         } else {
             Some(WinnowParams::new(
-                self.winnow_window,
+                self.winnow_window.unwrap_or(defaults.window()),
                 defaults.min_shared(),
                 defaults.max_postings(),
             )?)

@@ -81,7 +81,7 @@ impl ScanParams {
             lsh: lsh.unwrap_or(derived),
             threads,
             relation: RelationParams::default(),
-            winnow: Some(WinnowParams::default()),
+            winnow: Some(WinnowParams::for_shingles(shingle.kind())),
             // Passages anchor on as many words as a word shingle has; alignment is word-based,
             // so character n-grams keep the default anchor.
             align: match shingle.kind() {
@@ -665,7 +665,7 @@ fn relate_pair(
         shares: overlap.map_or((figures.containment_ab, figures.containment_ba), |o| {
             o.shares()
         }),
-        passages: passages.filter(|_| params.passages),
+        passages,
         from: None,
         direction: String::new(),
     })

@@ -594,6 +594,7 @@ pub fn render_explanation(explanation: &Explanation, colour: bool) -> String {
         100.0 * coverage(e.words.0, e.passages.iter().map(|p| p.words)),
         100.0 * coverage(e.words.1, e.passages.iter().map(|p| p.b_words)),
     );
+    // The passages interleaved, a's wording above b's, before the two full texts.
     for (i, p) in e.passages.iter().enumerate() {
         let _ = writeln!(
             s,
@@ -605,6 +606,14 @@ pub fn render_explanation(explanation: &Explanation, colour: bool) -> String {
             p.b_start,
             p.b_end
         );
+        let in_a = &e.a.text[p.a_start as usize..p.a_end as usize];
+        let in_b = &e.b.text[p.b_start as usize..p.b_end as usize];
+        let _ = writeln!(s, "     a: {}", snippet(in_a));
+        if in_a == in_b {
+            let _ = writeln!(s, "     b: the same text");
+        } else {
+            let _ = writeln!(s, "     b: {}", snippet(in_b));
+        }
     }
     let spans_a: Vec<(u32, u32)> = e.passages.iter().map(|p| (p.a_start, p.a_end)).collect();
     let mut spans_b: Vec<(u32, u32)> = e.passages.iter().map(|p| (p.b_start, p.b_end)).collect();
@@ -643,6 +652,18 @@ fn highlight(text: &str, spans: &[(u32, u32)], colour: bool) -> String {
     }
     out.push_str(&text[position..]);
     out.trim_end().to_string()
+}
+
+/// A passage on one line: whitespace collapsed, long ones cut in the middle.
+fn snippet(text: &str) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let chars: Vec<char> = flat.chars().collect();
+    if chars.len() <= 150 {
+        return flat;
+    }
+    let head: String = chars[..100].iter().collect();
+    let tail: String = chars[chars.len() - 40..].iter().collect();
+    format!("{head} … {tail}")
 }
 
 fn human_bytes(bytes: u64) -> String {

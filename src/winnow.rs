@@ -14,6 +14,7 @@
 
 use crate::error::{Error, Result};
 use crate::lsh::CandidatePair;
+use crate::shingle::ShingleKind;
 
 /// Validated winnowing parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +35,19 @@ impl Default for WinnowParams {
 }
 
 impl WinnowParams {
+    /// The defaults for a shingle kind: 16 word shingles, or 100 character n-grams (about the
+    /// same 20 words of text).
+    pub fn for_shingles(kind: ShingleKind) -> Self {
+        let window = match kind {
+            ShingleKind::Words(_) => 16,
+            ShingleKind::Chars(_) => 100,
+        };
+        WinnowParams {
+            window,
+            ..WinnowParams::default()
+        }
+    }
+
     /// `window`: shingles per winnowing window (2 to 1024); `min_shared`: fingerprints two
     /// documents must share to become candidates (at least 1); `max_postings`: fingerprints
     /// held by more documents than this are ignored (at least 2).

@@ -384,3 +384,67 @@ fn explain_names_an_unknown_id() {
         "error: no document with id \"nope\"\n"
     );
 }
+
+#[test]
+fn relation_parameters_are_checked() {
+    for (flag, value, message) in [
+        (
+            "--copy-share",
+            "1.5",
+            "--copy-share: must be in [0, 1], got 1.5",
+        ),
+        (
+            "--partial-words",
+            "0",
+            "--partial-words: must be at least 1",
+        ),
+        (
+            "--cluster-floor=-0.1",
+            "",
+            "--cluster-floor: must be in [0, 1], got -0.1",
+        ),
+        (
+            "--winnow-window",
+            "1",
+            "--winnow-window: must be 2 to 1024, got 1",
+        ),
+    ] {
+        let output = reprint()
+            .args(["scan", "corpus", flag])
+            .args((!value.is_empty()).then_some(value))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{flag}");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(stderr.contains(message), "{flag}: {stderr}");
+    }
+}
+
+#[test]
+fn jaccard_only_misses_the_cut_copy_and_no_passages_drops_passages() {
+    let run = |extra: &[&str]| -> Vec<Value> {
+        let output = reprint()
+            .args(["pairs", "corpus"])
+            .args(extra)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let is_cut = |p: &&Value| p["b"] == "saltmere-mercury-bridge" && p["a"] == "wire-bridge";
+    let default = run(&[]);
+    assert!(default.iter().any(|p| is_cut(&p)));
+    let jaccard_only = run(&["--jaccard-only"]);
+    assert!(!jaccard_only.iter().any(|p| is_cut(&p)));
+    // Without passages, pairs that are copies by Jaccard carry none; the others still do.
+    for pair in run(&["--no-passages"]) {
+        let by_jaccard = pair["jaccard"].as_f64().unwrap() >= 0.5;
+        assert_eq!(pair["passages"].is_null(), by_jaccard, "{pair}");
+    }
+}
