@@ -243,19 +243,9 @@ fn diagonal_runs(a: &AlignText, b: &AlignText, k: usize) -> Vec<WordRun> {
             if i > 0 && j > 0 && a_grams[i - 1] == b_grams[j - 1] {
                 return;
             }
-            let mut length = 1;
-            while i + length < a_grams.len()
-                && j + length < b_grams.len()
-                && a_grams[i + length] == b_grams[j + length]
-            {
-                length += 1;
-            }
-            runs.push(WordRun {
-                a: i,
-                a_end: i + length + k - 1,
-                b: j,
-                b_end: j + length + k - 1,
-            });
+            let run = run_from(a_grams, b_grams, i, j, k);
+            let length = run.b_end + 1 - k - j;
+            runs.push(run);
             if cover.is_none_or(|(_, end)| j + length > end) {
                 cover = Some((i as isize - j as isize, j + length));
             }
@@ -263,6 +253,23 @@ fn diagonal_runs(a: &AlignText, b: &AlignText, k: usize) -> Vec<WordRun> {
         j += 1;
     }
     runs
+}
+
+/// The run of equal k-grams starting at `a_grams[i]` = `b_grams[j]`, in words.
+fn run_from(a_grams: &[u64], b_grams: &[u64], i: usize, j: usize, k: usize) -> WordRun {
+    let mut length = 1;
+    while i + length < a_grams.len()
+        && j + length < b_grams.len()
+        && a_grams[i + length] == b_grams[j + length]
+    {
+        length += 1;
+    }
+    WordRun {
+        a: i,
+        a_end: i + length + k - 1,
+        b: j,
+        b_end: j + length + k - 1,
+    }
 }
 
 /// Keeps runs longest first, dropping any that overlaps a kept run in either text.
@@ -398,19 +405,7 @@ mod tests {
                 let starts = a.grams[i] == b.grams[j]
                     && (i == 0 || j == 0 || a.grams[i - 1] != b.grams[j - 1]);
                 if starts {
-                    let mut length = 1;
-                    while i + length < a.grams.len()
-                        && j + length < b.grams.len()
-                        && a.grams[i + length] == b.grams[j + length]
-                    {
-                        length += 1;
-                    }
-                    runs.push(WordRun {
-                        a: i,
-                        a_end: i + length + k - 1,
-                        b: j,
-                        b_end: j + length + k - 1,
-                    });
+                    runs.push(run_from(&a.grams, &b.grams, i, j, k));
                 }
             }
         }

@@ -123,6 +123,17 @@ pub fn build_clusters(
     clusters
 }
 
+/// The pairs whose two documents are both in `docs` (sorted).
+fn pairs_among<'a>(pairs: &[&'a RelatedPair], docs: &[u32]) -> Vec<&'a RelatedPair> {
+    pairs
+        .iter()
+        .copied()
+        .filter(|p| {
+            docs.binary_search(&p.figures.a).is_ok() && docs.binary_search(&p.figures.b).is_ok()
+        })
+        .collect()
+}
+
 /// Splits one connected group into clusters whose members each link to the representative.
 fn split_group(
     mut remaining: Vec<u32>,
@@ -135,27 +146,13 @@ fn split_group(
     let group_size = remaining.len();
     let mut clusters = Vec::new();
     while remaining.len() > 1 {
-        let pool_pairs: Vec<&RelatedPair> = pairs
-            .iter()
-            .copied()
-            .filter(|p| {
-                remaining.binary_search(&p.figures.a).is_ok()
-                    && remaining.binary_search(&p.figures.b).is_ok()
-            })
-            .collect();
+        let pool_pairs = pairs_among(pairs, &remaining);
         let representative = choose_representative(&remaining, &pool_pairs, members);
         let (cluster, rest): (Vec<u32>, Vec<u32>) = remaining
             .iter()
             .partition(|&&d| d == representative || linked_to(d, representative));
         if cluster.len() > 1 {
-            let cluster_pairs: Vec<&RelatedPair> = pool_pairs
-                .iter()
-                .copied()
-                .filter(|p| {
-                    cluster.binary_search(&p.figures.a).is_ok()
-                        && cluster.binary_search(&p.figures.b).is_ok()
-                })
-                .collect();
+            let cluster_pairs = pairs_among(&pool_pairs, &cluster);
             let mut reason = describe_choice(representative, &cluster, &cluster_pairs, members);
             if group_size > cluster.len() {
                 reason.push_str(&format!(

@@ -42,12 +42,21 @@ pub fn exact_pairs(sets: &[Vec<u64>], threshold: f64) -> Vec<VerifiedPair> {
             }
         }
     }
+    verify_candidates(candidates, sets, |pair| pair.jaccard >= threshold)
+}
+
+/// Sorts and deduplicates candidate pairs, verifies each exactly and keeps those `keep` accepts.
+fn verify_candidates(
+    mut candidates: Vec<(u32, u32)>,
+    sets: &[Vec<u64>],
+    keep: impl Fn(&VerifiedPair) -> bool,
+) -> Vec<VerifiedPair> {
     candidates.sort_unstable();
     candidates.dedup();
     candidates
         .into_iter()
         .map(|(a, b)| verify_pair(a, b, &sets[a as usize], &sets[b as usize]))
-        .filter(|pair| pair.jaccard >= threshold)
+        .filter(|pair| keep(pair))
         .collect()
 }
 
@@ -84,13 +93,9 @@ pub fn exact_containment_pairs(sets: &[Vec<u64>], min_containment: f64) -> Vec<V
             }
         }
     }
-    candidates.sort_unstable();
-    candidates.dedup();
-    candidates
-        .into_iter()
-        .map(|(a, b)| verify_pair(a, b, &sets[a as usize], &sets[b as usize]))
-        .filter(|pair| pair.containment_ab.max(pair.containment_ba) >= min_containment)
-        .collect()
+    verify_candidates(candidates, sets, |pair| {
+        pair.containment_ab.max(pair.containment_ba) >= min_containment
+    })
 }
 
 #[cfg(test)]
