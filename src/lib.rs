@@ -28,6 +28,7 @@ pub mod lsh;
 pub mod minhash;
 pub mod normalize;
 pub mod pipeline;
+pub mod quality;
 pub mod relation;
 pub mod report;
 pub mod shingle;
