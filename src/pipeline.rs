@@ -257,12 +257,12 @@ pub fn with_threads<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) ->
     Ok(thread_pool(threads)?.install(work))
 }
 
-/// Reads the corpus and finds its near-duplicate clusters.
+/// Reads the corpus and finds its copy clusters, partial reuse and who took from whom.
 ///
 /// Memory stays proportional to the number of documents, not to their text: the first pass
-/// keeps per document only its metadata and LSH band keys; the second pass reads the corpus
-/// again and rebuilds shingle sets only for documents in candidate pairs, holding each set
-/// just until its last partner has been verified.
+/// keeps per document only its metadata, LSH band keys and winnowed fingerprints; the second
+/// pass reads again only the documents in candidate pairs, prepares each once for
+/// verification and alignment, and holds it just until its last partner is done.
 pub fn scan(corpus: &Corpus, params: &ScanParams, progress: &dyn Progress) -> Result<ScanResult> {
     with_threads(params.threads, || scan_in_pool(corpus, params, progress))?
 }
@@ -362,7 +362,7 @@ struct FirstPass {
     warnings: Vec<String>,
     /// Where each record is, so later passes read only the records they need.
     positions: Vec<RecordPosition>,
-    /// `(fingerprint, document)` for the containment-aware index (empty when it is off).
+    /// Packed (fingerprint, document) postings for the passage index (empty when it is off).
     fingerprints: Vec<Posting>,
 }
 
