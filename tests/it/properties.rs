@@ -23,6 +23,33 @@ proptest! {
     }
 
     #[test]
+    fn passages_are_ordered_disjoint_ranges_on_char_boundaries(
+        words in proptest::collection::vec("[a-cé]{1,3}|[A-Z][a-z]{0,2}|\\d{1,2}", 5..80),
+        cut in 0usize..40,
+        inserted in proptest::collection::vec("[x-zü]{1,4}", 0..6),
+    ) {
+        use reprint::align::{AlignParams, align};
+        let a = words.join(" ");
+        // b: a prefix-cut, with a few words inserted at spread positions, punctuation between.
+        let mut b_words: Vec<String> = words[cut.min(words.len())..].to_vec();
+        for (k, word) in inserted.iter().enumerate() {
+            let at = (k * 7) % (b_words.len() + 1);
+            b_words.insert(at, word.clone());
+        }
+        let b = b_words.join(", ");
+        let passages = align(&normalize(&a), &normalize(&b), &AlignParams::new(3, 4).unwrap());
+        let mut last_end = 0;
+        for p in &passages {
+            prop_assert!(p.a_start < p.a_end && p.b_start < p.b_end);
+            prop_assert!(a.is_char_boundary(p.a_start as usize) && a.is_char_boundary(p.a_end as usize));
+            prop_assert!(b.is_char_boundary(p.b_start as usize) && b.is_char_boundary(p.b_end as usize));
+            prop_assert!(p.a_end as usize <= a.len() && p.b_end as usize <= b.len());
+            prop_assert!(p.a_start >= last_end, "passages overlap in a");
+            last_end = p.a_end;
+        }
+    }
+
+    #[test]
     fn normalize_is_idempotent(text in "\\PC{0,200}") {
         let once = normalize(&text).text;
         prop_assert_eq!(normalize(&once).text, once);
@@ -81,12 +108,25 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(8))]
 
     #[test]
-    fn clusters_are_independent_of_thread_count(seed in 0u64..1_000_000, copy_rate in 0.1f64..0.6) {
+    fn clusters_are_independent_of_thread_count_and_hold_only_copies_of_the_original(
+        seed in 0u64..1_000_000,
+        copy_rate in 0.1f64..0.6,
+        lift_rate in 0.0f64..0.3,
+        truncate_rate in 0.0f64..0.5,
+    ) {
         use reprint::pipeline::ScanParams;
         use reprint::synth::{Generator, SynthParams};
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("corpus.jsonl");
-        let generator = Generator::new(SynthParams { docs: 300, seed, copy_rate, ..SynthParams::default() }).unwrap();
+        let generator = Generator::new(SynthParams {
+            docs: 300,
+            seed,
+            copy_rate,
+            lift_rate,
+            truncate_rate,
+            ..SynthParams::default()
+        })
+        .unwrap();
         let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
         reprint::pipeline::generate(&generator, &mut out, None, 1).unwrap();
         std::io::Write::flush(&mut out).unwrap();
@@ -100,5 +140,15 @@ proptest! {
         };
         prop_assert!(!one.clusters.is_empty());
         prop_assert_eq!(view(&one), view(&three));
+        // No chaining: every member has a copy pair with its cluster's representative.
+        for cluster in &one.clusters {
+            for &member in cluster.members.iter().filter(|&&m| m != cluster.representative) {
+                let key = (member.min(cluster.representative), member.max(cluster.representative));
+                let linked = one.pairs.iter().any(|p| {
+                    (p.figures.a, p.figures.b) == key && p.relation == reprint::relation::Relation::Copy
+                });
+                prop_assert!(linked, "member {} of cluster {} is not a copy of its original", member, cluster.id);
+            }
+        }
     }
 }
