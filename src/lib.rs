@@ -24,6 +24,7 @@ pub mod corpus;
 pub mod error;
 pub mod eval;
 pub mod exact;
+pub mod html;
 pub mod lsh;
 pub mod minhash;
 pub mod normalize;
