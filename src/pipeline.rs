@@ -10,7 +10,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::align::{AlignParams, AlignText, Passage, align, align_prepared};
+use crate::align::{AlignParams, AlignText, Passage, align_prepared};
 use crate::cluster::{Cluster, MemberInfo, build_clusters};
 use crate::corpus::{
     BATCH_BYTES, Corpus, Document, Origin, RawRecord, ReadOptions, RecordPosition, Rejection,
@@ -23,7 +23,7 @@ use crate::normalize::normalize;
 use crate::relation::{
     Overlap, RelatedPair, Relation, RelationParams, Side, Verdict, decide, direction,
 };
-use crate::shingle::{ShingleKind, ShingleParams, Shingler, shingle_set};
+use crate::shingle::{ShingleKind, ShingleParams, Shingler};
 use crate::synth::{ArticleTruth, Generator};
 use crate::verify::{VerifiedPair, verify_pair};
 use crate::winnow::{
@@ -628,8 +628,52 @@ impl OpenDoc {
 /// hold a passage long enough to matter.
 const MIN_SHARED_TO_ALIGN: u32 = 2;
 
-/// Exact figures, passages and relation of one candidate pair; `None` when the pair is not
-/// worth keeping (no reuse, and below the cluster floor).
+/// What two prepared documents share and how they relate.
+struct PairMeasure {
+    figures: VerifiedPair,
+    passages: Option<Vec<Passage>>,
+    overlap: Option<Overlap>,
+    verdict: Verdict,
+}
+
+/// Exact figures, passages and relation of two prepared documents (corpus indices `a`, `b`).
+/// Passages are aligned when `always_align`, when the pair is below the threshold and shares
+/// enough to hold a passage (its relation depends on them), or when passages are asked for.
+fn measure_pair(
+    a: u32,
+    b: u32,
+    doc_a: &OpenDoc,
+    doc_b: &OpenDoc,
+    params: &ScanParams,
+    always_align: bool,
+) -> PairMeasure {
+    let figures = verify_pair(a, b, &doc_a.set, &doc_b.set);
+    let aligned = always_align
+        || if figures.jaccard >= params.threshold {
+            params.passages
+        } else {
+            figures.intersection >= MIN_SHARED_TO_ALIGN
+        };
+    let passages = aligned.then(|| align_prepared(&doc_a.text, &doc_b.text, &params.align));
+    let overlap = passages
+        .as_ref()
+        .map(|p| Overlap::new((doc_a.text.words() as u32, doc_b.text.words() as u32), p));
+    let verdict = decide(
+        figures.jaccard,
+        params.threshold,
+        overlap.as_ref(),
+        &params.relation,
+    );
+    PairMeasure {
+        figures,
+        passages,
+        overlap,
+        verdict,
+    }
+}
+
+/// One candidate pair as the scan keeps it; `None` when the pair is not worth keeping (no
+/// reuse, and below the cluster floor).
 fn relate_pair(
     a: u32,
     b: u32,
@@ -637,23 +681,12 @@ fn relate_pair(
     doc_b: &OpenDoc,
     params: &ScanParams,
 ) -> Option<RelatedPair> {
-    let figures = verify_pair(a, b, &doc_a.set, &doc_b.set);
-    let above = figures.jaccard >= params.threshold;
-    let aligned = if above {
-        params.passages
-    } else {
-        figures.intersection >= MIN_SHARED_TO_ALIGN
-    };
-    let passages = aligned.then(|| align_prepared(&doc_a.text, &doc_b.text, &params.align));
-    let overlap = passages
-        .as_ref()
-        .map(|p| Overlap::new((doc_a.text.words() as u32, doc_b.text.words() as u32), p));
-    let Verdict { relation, reason } = decide(
-        figures.jaccard,
-        params.threshold,
-        overlap.as_ref(),
-        &params.relation,
-    );
+    let PairMeasure {
+        figures,
+        passages,
+        overlap,
+        verdict: Verdict { relation, reason },
+    } = measure_pair(a, b, doc_a, doc_b, params, false);
     let floor_link = params.cluster_floor.is_some_and(|f| figures.jaccard >= f);
     if relation == Relation::None && !floor_link {
         return None;
@@ -934,23 +967,16 @@ pub fn explain(
 ) -> Result<Explanation> {
     let mut docs = find_documents(corpus, &params.read, &[id_a, id_b])?.into_iter();
     let (a, b) = (docs.next().expect("two ids"), docs.next().expect("two ids"));
-    let (norm_a, norm_b) = (normalize(&a.text), normalize(&b.text));
-    let (set_a, set_b) = (
-        shingle_set(&norm_a, &params.shingle),
-        shingle_set(&norm_b, &params.shingle),
+    // The same preparation and measurement as the scan, so the verdict matches its reports.
+    let mut shingler = Shingler::new(params.shingle);
+    let (doc_a, doc_b) = (
+        OpenDoc::new(&a.text, params, &mut shingler),
+        OpenDoc::new(&b.text, params, &mut shingler),
     );
-    let figures = verify_pair(0, 1, &set_a, &set_b);
-    let passages = align(&norm_a, &norm_b, &params.align);
-    let overlap = Overlap::new(
-        (norm_a.words.len() as u32, norm_b.words.len() as u32),
-        &passages,
-    );
-    let verdict = decide(
-        figures.jaccard,
-        params.threshold,
-        Some(&overlap),
-        &params.relation,
-    );
+    let measured = measure_pair(0, 1, &doc_a, &doc_b, params, true);
+    let (figures, verdict) = (measured.figures, measured.verdict);
+    let passages = measured.passages.expect("always aligned");
+    let overlap = measured.overlap.expect("always aligned");
     let direction = (verdict.relation != Relation::None).then(|| {
         let (share_a, share_b) = overlap.shares();
         direction(
@@ -969,8 +995,8 @@ pub fn explain(
     });
     Ok(Explanation {
         figures,
-        shingles: (set_a.len(), set_b.len()),
-        words: (norm_a.words.len(), norm_b.words.len()),
+        shingles: (doc_a.set.len(), doc_b.set.len()),
+        words: (doc_a.text.words(), doc_b.text.words()),
         passages,
         overlap,
         above_threshold: figures.jaccard >= params.threshold,

@@ -228,7 +228,8 @@ fn restated_sentences(text: &str) -> Component {
 }
 
 /// Words that carry no topic: a repeated phrase must not start or end with one. English;
-/// other languages fall back to the number and unit rules alone.
+/// other languages fall back to the number and unit rules alone. Sorted, for binary search
+/// (a unit test checks).
 const FUNCTION_WORDS: &[&str] = &[
     "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
     "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
@@ -429,7 +430,6 @@ fn has_digit(word: &str) -> bool {
 /// Which words may start or end a stuffed phrase: not function words, not numbers, not words
 /// that label numbers, not short all-capital tokens (tickers, unit codes) in the original.
 fn usable_words(normalized: &NormalizedText, words: &[&str], original: &str) -> Vec<bool> {
-    let function: AHashSet<&str> = FUNCTION_WORDS.iter().copied().collect();
     // How often each word stands right next to a number.
     let mut beside_number: AHashMap<&str, (usize, usize)> = AHashMap::new();
     for (i, word) in words.iter().enumerate() {
@@ -449,7 +449,7 @@ fn usable_words(normalized: &NormalizedText, words: &[&str], original: &str) -> 
             let (near, total) = beside_number[word];
             let labels_numbers = 2 * near > total;
             word.chars().count() > 1
-                && !function.contains(word)
+                && FUNCTION_WORDS.binary_search(word).is_err()
                 && !has_digit(word)
                 && !code
                 && !labels_numbers
@@ -469,6 +469,11 @@ mod tests {
         Residents asked for a stop near the school and a later last service.\n\
         The transport officer said the changes would be tested over the summer.\n\
         A final decision is expected in the autumn, after a public consultation.";
+
+    #[test]
+    fn function_words_are_sorted_for_binary_search() {
+        assert!(FUNCTION_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
 
     #[test]
     fn clean_prose_has_no_padding() {
