@@ -1,22 +1,53 @@
 //! Extracts the main text of every page of the Article Extraction Benchmark (in ../shared)
-//! with reprint's HTML extraction and writes the predictions where `bench/aeb_eval.py` reads
-//! them. Run: `cargo run --release --example aeb_extract -- OUT.json [precision|recall] &&
-//! bench/aeb_eval.py OUT.json`.
+//! and writes the predictions where `bench/aeb_eval.py` reads them. Run:
+//! `cargo run --release --example aeb_extract -- OUT.json [MODE] && bench/aeb_eval.py OUT.json`.
+//!
+//! Modes: `html` (default: extraction, then reprint's boilerplate lines removed),
+//! `extractor` (extraction alone), `precision` / `recall` (extraction alone, favouring one),
+//! `text` (the page flattened to plain text lines, then reprint's line-level boilerplate
+//! removal: no markup used), `page` (the flattened page as it is).
 
 use std::io::Read;
 use std::path::Path;
 
-use reprint::html::{Focus, extract_with};
+use reprint::boilerplate::{TemplateLines, TextKind, analyze_lines};
+use reprint::html::{Focus, extract_with, page_text};
+
+/// The text of `html` that `mode` starts from, and how the line rules read it.
+fn source_text(html: &str, mode: &str) -> reprint::Result<(String, TextKind)> {
+    Ok(match mode {
+        "text" | "page" => (page_text(html), TextKind::Plain),
+        "precision" => (
+            extract_with(html, Focus::Precision)?.text,
+            TextKind::Extracted,
+        ),
+        "recall" => (extract_with(html, Focus::Recall)?.text, TextKind::Extracted),
+        _ => {
+            let page = extract_with(html, Focus::Balanced)?;
+            let kind = page.kind();
+            (page.text, kind)
+        }
+    })
+}
+
+/// The main text of `html` in `mode`.
+fn predict(html: &str, mode: &str) -> reprint::Result<String> {
+    let (text, kind) = source_text(html, mode)?;
+    Ok(match mode {
+        "text" | "html" => {
+            analyze_lines(&text, None, kind, &TemplateLines::none()).clean_text(&text)
+        }
+        _ => text,
+    })
+}
 
 fn main() {
     let out = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "target/aeb-reprint.json".to_string());
-    let focus = match std::env::args().nth(2).as_deref() {
-        Some("precision") => Focus::Precision,
-        Some("recall") => Focus::Recall,
-        _ => Focus::Balanced,
-    };
+    let mode = std::env::args()
+        .nth(2)
+        .unwrap_or_else(|| "html".to_string());
     let pages = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/data/scrapinghub-article-extraction-benchmark/html");
     let mut paths: Vec<_> = std::fs::read_dir(&pages)
@@ -39,8 +70,8 @@ fn main() {
             .to_string_lossy()
             .trim_end_matches(".html.gz")
             .to_string();
-        let text = match extract_with(&html, focus) {
-            Ok(page) => page.text,
+        let text = match predict(&html, &mode) {
+            Ok(text) => text,
             Err(e) => {
                 eprintln!("{id}: {e}");
                 failed += 1;
@@ -50,9 +81,47 @@ fn main() {
         predictions.insert(id, serde_json::json!({ "articleBody": text }));
     }
     std::fs::write(&out, serde_json::to_string(&predictions).unwrap()).unwrap();
+    if let Ok(dump) = std::env::var("AEB_LINES") {
+        write_lines(&paths, &mode, &dump);
+    }
     eprintln!(
         "{} pages in {:.2} s, {failed} failed; wrote {out}",
         paths.len(),
         started.elapsed().as_secs_f64()
     );
+}
+
+/// With `AEB_LINES=FILE`: every line of every page's text before cleaning, with its verdict,
+/// for looking into what the line rules keep and drop.
+fn write_lines(paths: &[std::path::PathBuf], mode: &str, dump: &str) {
+    let mut pages = serde_json::Map::new();
+    for path in paths {
+        let mut html = String::new();
+        flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap())
+            .read_to_string(&mut html)
+            .unwrap();
+        let id = path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .trim_end_matches(".html.gz")
+            .to_string();
+        let (text, kind) = if mode == "text" {
+            (page_text(&html), TextKind::Plain)
+        } else {
+            let page = extract_with(&html, Focus::Balanced);
+            (
+                page.map(|p| p.text).unwrap_or_default(),
+                TextKind::Extracted,
+            )
+        };
+        let analysis = analyze_lines(&text, None, kind, &TemplateLines::none());
+        let lines: Vec<_> = analysis
+            .lines
+            .iter()
+            .map(|l| serde_json::json!([&text[l.range.clone()], l.reason.map(|r| r.name())]))
+            .collect();
+        pages.insert(id, serde_json::Value::Array(lines));
+    }
+    std::fs::write(dump, serde_json::to_string(&pages).unwrap()).unwrap();
 }

@@ -1,6 +1,7 @@
 //! HTML pages: the main text of a page, extracted with rs-trafilatura (chosen on the Article
 //! Extraction Benchmark, see ARCHITECTURE.md), and how much of the page's text it dropped.
 
+use crate::boilerplate::TextKind;
 use crate::error::{Error, Result};
 
 /// What extraction keeps of a page.
@@ -10,6 +11,30 @@ pub struct ExtractedPage {
     pub text: String,
     /// The page title, when the page declares one.
     pub title: Option<String>,
+    /// Whether the text still looks like the whole page: the extractor found no main block
+    /// and fell back to the page's text with its source indentation. Such text still holds
+    /// the page's furniture, so its main text must be found line by line.
+    pub whole_page: bool,
+}
+
+impl ExtractedPage {
+    /// How the boilerplate line rules should read the text: as extracted main text, or, when
+    /// extraction fell back to the whole page, as plain text whose main text is still to find.
+    pub fn kind(&self) -> TextKind {
+        if self.whole_page {
+            TextKind::Plain
+        } else {
+            TextKind::Extracted
+        }
+    }
+}
+
+/// Whether extracted text kept the page source's layout: many lines that are only white
+/// space or start with it, which the extractor's own output never has.
+fn kept_source_layout(text: &str) -> bool {
+    let lines = text.lines().filter(|l| !l.is_empty()).count();
+    let indented = text.lines().filter(|l| l.starts_with([' ', '\t'])).count();
+    indented >= 10 && indented * 5 >= lines
 }
 
 /// How extraction trades precision for recall.
@@ -39,9 +64,24 @@ pub fn extract_with(html: &str, focus: Focus) -> Result<ExtractedPage> {
     let result = rs_trafilatura::extract_with_options(html, &options)
         .map_err(|e| Error::param("html", format!("cannot extract the main text: {e}")))?;
     Ok(ExtractedPage {
+        whole_page: kept_source_layout(&result.content_text),
         text: result.content_text,
         title: result.metadata.title,
     })
+}
+
+/// Elements whose content is never text a reader sees.
+const INVISIBLE: &str =
+    "script, style, noscript, template, svg, iframe, object, canvas, head meta, head link";
+
+/// The whole text of a page as a reader would see it, without any markup: one line per block
+/// element (paragraph, heading, list item, table row, `<br>`), blank lines between blocks.
+/// This is what a page becomes when only its text is kept, and the measure of what extraction
+/// drops.
+pub fn page_text(html: &str) -> String {
+    let document = dom_query::Document::from(html);
+    document.select(INVISIBLE).remove();
+    document.formatted_text().to_string()
 }
 
 #[cfg(test)]
@@ -68,5 +108,25 @@ mod tests {
         assert!(!page.text.contains("All rights reserved"), "{page:?}");
         assert!(!page.text.contains("Sport"), "{page:?}");
         assert_eq!(page.title.as_deref(), Some("Bridge closes"));
+    }
+
+    #[test]
+    fn page_text_keeps_every_visible_block_on_its_own_line() {
+        let html = "<html><head><title>Bridge</title><style>p { color: red }</style>\
+            <script>var x = 1;</script></head><body><nav><ul><li>Home</li><li>News</li></ul></nav>\
+            <p>First <b>paragraph</b> here.</p><p>Second one.<br>After a break.</p></body></html>";
+        let text = page_text(html);
+        let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(
+            lines,
+            [
+                "Bridge",
+                "Home",
+                "News",
+                "First paragraph here.",
+                "Second one.",
+                "After a break."
+            ]
+        );
     }
 }

@@ -19,6 +19,7 @@
 //! ```
 
 pub mod align;
+pub mod boilerplate;
 pub mod cluster;
 pub mod corpus;
 pub mod error;

@@ -230,7 +230,7 @@ fn restated_sentences(text: &str) -> Component {
 /// Words that carry no topic: a repeated phrase must not start or end with one. English;
 /// other languages fall back to the number and unit rules alone. Sorted, for binary search
 /// (a unit test checks).
-const FUNCTION_WORDS: &[&str] = &[
+pub(crate) const FUNCTION_WORDS: &[&str] = &[
     "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
     "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
     "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "even",
@@ -244,6 +244,11 @@ const FUNCTION_WORDS: &[&str] = &[
     "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would",
     "yet", "you", "your", "yours",
 ];
+
+/// Whether `word` (normalized: lower case) is one of the English function words.
+pub(crate) fn is_function_word(word: &str) -> bool {
+    FUNCTION_WORDS.binary_search(&word).is_ok()
+}
 
 /// Natural ceilings of a content phrase's density (share of the words its occurrences cover)
 /// by phrase length: about the 95th percentile of the top phrase in natural texts
@@ -449,7 +454,7 @@ fn usable_words(normalized: &NormalizedText, words: &[&str], original: &str) -> 
             let (near, total) = beside_number[word];
             let labels_numbers = 2 * near > total;
             word.chars().count() > 1
-                && FUNCTION_WORDS.binary_search(word).is_err()
+                && !is_function_word(word)
                 && !has_digit(word)
                 && !code
                 && !labels_numbers
