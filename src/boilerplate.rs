@@ -97,6 +97,24 @@ impl LineAnalysis {
         self.lines.iter().filter(|l| l.reason.is_some())
     }
 
+    /// Byte ranges of the text taken by template lines, runs of them separated only by white
+    /// space joined into one.
+    pub fn template_ranges(&self, text: &str) -> Vec<Range<usize>> {
+        let mut ranges: Vec<Range<usize>> = Vec::new();
+        for line in &self.lines {
+            if line.reason != Some(LineReason::Template) {
+                continue;
+            }
+            match ranges.last_mut() {
+                Some(last) if text[last.end..line.range.start].trim().is_empty() => {
+                    last.end = line.range.end;
+                }
+                _ => ranges.push(line.range.clone()),
+            }
+        }
+        ranges
+    }
+
     /// The text without its boilerplate lines; kept lines are separated as they were (a
     /// blank line between paragraphs stays one).
     pub fn clean_text(&self, text: &str) -> String {

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::quality::PageOrigin;
 
 /// Where a record came from: a file as the user would name it, and a 1-based line number
 /// (always 1 for a whole-file document).
@@ -38,12 +39,14 @@ impl fmt::Display for Origin {
 pub enum Payload {
     /// One line of a JSONL file (without its line terminator).
     JsonLine(Vec<u8>),
-    /// A whole `.txt` or `.md` file, whose id is its path relative to the folder.
+    /// A whole `.txt`, `.md` or `.html` file, whose id is its path relative to the folder.
     TextFile {
         /// The document id derived from the path.
         id: String,
         /// The file's bytes.
         bytes: Vec<u8>,
+        /// Whether the file is an HTML page (its main text is extracted).
+        html: bool,
     },
 }
 
@@ -105,6 +108,9 @@ pub struct Document {
     pub url: Option<String>,
     /// Problems with optional fields that did not stop the record from being used.
     pub warnings: Vec<String>,
+    /// For a document that came as an HTML page (an `.html` file or an `html` field): the
+    /// size of the page's text and how to read the extracted `text`.
+    pub page: Option<PageOrigin>,
 }
 
 /// Why a record could not be used. The reason already names the file and line.
@@ -127,7 +133,7 @@ struct Source {
 #[derive(Debug, Clone)]
 enum SourceKind {
     Jsonl,
-    TextFile { id: String },
+    TextFile { id: String, html: bool },
 }
 
 /// What the user asked to read.
@@ -222,6 +228,11 @@ impl Corpus {
         let kind = match document_kind(path) {
             Some(FileKind::Text) => SourceKind::TextFile {
                 id: display.to_string(),
+                html: false,
+            },
+            Some(FileKind::Html) => SourceKind::TextFile {
+                id: display.to_string(),
+                html: true,
             },
             _ => SourceKind::Jsonl,
         };
@@ -253,7 +264,8 @@ impl Corpus {
                 .collect::<Vec<_>>()
                 .join("/");
             let kind = match document_kind(path) {
-                Some(FileKind::Text) => SourceKind::TextFile { id },
+                Some(FileKind::Text) => SourceKind::TextFile { id, html: false },
+                Some(FileKind::Html) => SourceKind::TextFile { id, html: true },
                 Some(FileKind::Jsonl) => SourceKind::Jsonl,
                 None => {
                     self.ignored.push(path.to_path_buf());
@@ -346,7 +358,7 @@ impl Corpus {
         let source = &self.sources[index];
         let mut reader = open_maybe_gzip(&source.path)?;
         match &source.kind {
-            SourceKind::TextFile { id } => {
+            SourceKind::TextFile { id, html } => {
                 let mut bytes = Vec::new();
                 reader
                     .read_to_end(&mut bytes)
@@ -359,6 +371,7 @@ impl Corpus {
                     payload: Payload::TextFile {
                         id: id.clone(),
                         bytes,
+                        html: *html,
                     },
                     position: RecordPosition {
                         source: index as u32,
@@ -520,6 +533,7 @@ fn read_jsonl_lines(
 
 enum FileKind {
     Text,
+    Html,
     Jsonl,
 }
 
@@ -530,6 +544,7 @@ fn document_kind(path: &Path) -> Option<FileKind> {
     let extension = name.rsplit_once('.')?.1;
     match extension {
         "txt" | "md" => Some(FileKind::Text),
+        "html" | "htm" => Some(FileKind::Html),
         "jsonl" | "ndjson" => Some(FileKind::Jsonl),
         _ => None,
     }
@@ -563,7 +578,16 @@ pub fn parse_record(
     options: &ReadOptions,
 ) -> std::result::Result<Document, Rejection> {
     match &raw.payload {
-        Payload::TextFile { id, bytes } => parse_text_file(&raw.origin, id, bytes),
+        Payload::TextFile {
+            id,
+            bytes,
+            html: false,
+        } => parse_text_file(&raw.origin, id, bytes),
+        Payload::TextFile {
+            id,
+            bytes,
+            html: true,
+        } => parse_html_file(&raw.origin, id, bytes),
         Payload::JsonLine(bytes) => parse_json_line(&raw.origin, bytes, options),
     }
 }
@@ -604,7 +628,48 @@ fn parse_text_file(
         source: None,
         url: None,
         warnings: Vec::new(),
+        page: None,
     })
+}
+
+/// An HTML file: its main text, extracted; the page's `<title>` as the title.
+fn parse_html_file(
+    origin: &Origin,
+    id: &str,
+    bytes: &[u8],
+) -> std::result::Result<Document, Rejection> {
+    // Pages are not always UTF-8; the markup survives a lossy decoding, and so does most text.
+    let html = String::from_utf8_lossy(bytes);
+    let (text, title, page) = extract_page(origin, id, &html)?;
+    Ok(Document {
+        id: id.to_string(),
+        text,
+        title,
+        date: None,
+        source: None,
+        url: None,
+        warnings: Vec::new(),
+        page: Some(page),
+    })
+}
+
+/// The main text of a page, its title and what is known of the page.
+fn extract_page(
+    origin: &Origin,
+    id: &str,
+    html: &str,
+) -> std::result::Result<(String, Option<String>, PageOrigin), Rejection> {
+    let extracted = crate::html::extract_main_text(html)
+        .map_err(|e| reject(origin, Some(id.to_string()), e))?;
+    let page_chars = crate::html::page_text(html)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .count();
+    let page = PageOrigin {
+        page_chars,
+        kind: extracted.kind(),
+    };
+    Ok((extracted.text, extracted.title, page))
 }
 
 /// The first non-empty line, without Markdown heading marks, as a title.
@@ -627,6 +692,7 @@ struct RecordFields {
     date: Option<Value>,
     source: Option<Value>,
     url: Option<Value>,
+    html: Option<Value>,
 }
 
 struct RecordSeed<'a>(&'a ReadOptions);
@@ -665,6 +731,7 @@ impl<'de> serde::de::Visitor<'de> for RecordSeed<'_> {
                     "date" => &mut fields.date,
                     "source" => &mut fields.source,
                     "url" => &mut fields.url,
+                    "html" => &mut fields.html,
                     _ => {
                         map.next_value::<serde::de::IgnoredAny>()?;
                         continue;
@@ -724,9 +791,28 @@ fn parse_json_line(
             ));
         }
     };
-    let text = match fields.text {
-        Some(Value::String(s)) => s,
-        Some(other) => {
+    let mut page = None;
+    let mut page_title = None;
+    let text = match (fields.text, fields.html) {
+        (Some(Value::String(s)), _) => s,
+        // A crawled page without a text field: its main text is extracted.
+        (None | Some(Value::Null), Some(Value::String(html))) => {
+            let (text, title, origin_page) = extract_page(origin, &id, &html)?;
+            page = Some(origin_page);
+            page_title = title;
+            text
+        }
+        (None | Some(Value::Null), Some(other)) => {
+            return Err(reject(
+                origin,
+                Some(id),
+                format!(
+                    "field \"html\" must be a string, found {}",
+                    json_kind(&other)
+                ),
+            ));
+        }
+        (Some(other), _) => {
             return Err(reject(
                 origin,
                 Some(id),
@@ -737,11 +823,11 @@ fn parse_json_line(
                 ),
             ));
         }
-        None => {
+        (None, None) => {
             return Err(reject(
                 origin,
                 Some(id),
-                format!("missing field {:?}", options.text_field),
+                format!("missing field {:?} (or \"html\")", options.text_field),
             ));
         }
     };
@@ -757,7 +843,7 @@ fn parse_json_line(
             None
         }
     };
-    let title = optional_string("title", fields.title);
+    let title = optional_string("title", fields.title).or(page_title);
     let source = optional_string("source", fields.source);
     let url = optional_string("url", fields.url);
     let date_text = optional_string("date", fields.date);
@@ -776,6 +862,7 @@ fn parse_json_line(
         source,
         url,
         warnings,
+        page,
     })
 }
 
@@ -902,7 +989,7 @@ mod tests {
         );
         check_rejected("[1,2]", "not a JSON object");
         check_rejected(r#"{"text":"x"}"#, r#"missing field "id""#);
-        check_rejected(r#"{"id":"a"}"#, r#"missing field "text""#);
+        check_rejected(r#"{"id":"a"}"#, r#"missing field "text" (or "html")"#);
         check_rejected(
             r#"{"id":"a","text":5}"#,
             r#"field "text" must be a string, found a number"#,

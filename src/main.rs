@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use reprint::corpus::{Corpus, InputSpec, ReadOptions};
 use reprint::lsh::LshParams;
 use reprint::minhash::{DEFAULT_MINHASH_SEED, MinHashParams, SketchScheme};
-use reprint::pipeline::{self, Progress, ScanParams, ScanResult};
+use reprint::pipeline::{self, Progress, QualityParams, ScanParams, ScanResult};
 use reprint::relation::RelationParams;
 use reprint::report;
 use reprint::shingle::{DEFAULT_SHINGLE_SEED, ShingleKind, ShingleParams};
@@ -47,6 +47,22 @@ enum Command {
         /// The deduplicated JSONL feed.
         #[arg(short, long)]
         output: PathBuf,
+        /// Add a field "clean_text" to each written record: its text without boilerplate
+        /// lines (for HTML, the extracted main text without them). Other fields are untouched.
+        #[arg(long)]
+        strip_boilerplate: bool,
+    },
+    /// Score every document's quality (boilerplate, padding, keyword stuffing) with the
+    /// evidence: {"id", "quality"} JSONL to stdout or --output, the worst documents to stderr.
+    Score {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Write the JSONL here instead of stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// How many of the lowest-scoring documents the table on stderr lists.
+        #[arg(long, default_value_t = 10)]
+        show: usize,
     },
     /// Print pairs in the copy or partial relation, with their passages, as JSONL on stdout.
     Pairs {
@@ -175,6 +191,13 @@ struct InputArgs {
     /// shingles or 100 character n-grams.
     #[arg(long)]
     winnow_window: Option<usize>,
+    /// A line recurring in the documents of at least this many different clusters is an
+    /// outlet template (boilerplate).
+    #[arg(long, default_value_t = QualityParams::default().template_min_docs)]
+    template_min_docs: u32,
+    /// Do not assess quality (no "quality" in docs.jsonl): a little faster on huge corpora.
+    #[arg(long)]
+    no_quality: bool,
 }
 
 impl InputArgs {
@@ -207,6 +230,15 @@ impl InputArgs {
         params.relation =
             RelationParams::new(self.copy_share, self.partial_words, self.partial_share)?;
         params.passages = !self.no_passages;
+        if self.template_min_docs < 2 {
+            return Err(reprint::Error::param(
+                "--template-min-docs",
+                format!("must be at least 2, got {}", self.template_min_docs),
+            ));
+        }
+        params.quality = (!self.no_quality).then_some(QualityParams {
+            template_min_docs: self.template_min_docs,
+        });
         let defaults = WinnowParams::for_shingles(kind);
         params.winnow = if self.jaccard_only {
             None
@@ -330,10 +362,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 )?;
             }
         }
-        Command::Dedup { input, output } => {
+        Command::Dedup {
+            input,
+            output,
+            strip_boilerplate,
+        } => {
             let (corpus, result) = input.scan()?;
             let mut out = create(&output)?;
-            let stats = report::write_feed(&corpus, &result, &mut out, &output)?;
+            let stats = report::write_feed(&corpus, &result, strip_boilerplate, &mut out, &output)?;
             out.flush()
                 .with_context(|| format!("{}: cannot write", output.display()))?;
             eprintln!(
@@ -348,6 +384,30 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             {
                 eprintln!("  rejected {reason}");
             }
+        }
+        Command::Score {
+            input,
+            output,
+            show,
+        } => {
+            if input.no_quality {
+                anyhow::bail!("score needs quality assessment; drop --no-quality");
+            }
+            let (_, result) = input.scan()?;
+            match &output {
+                Some(path) => {
+                    let mut out = create(path)?;
+                    report::write_scores(&result, &mut out, path)?;
+                    out.flush()
+                        .with_context(|| format!("{}: cannot write", path.display()))?;
+                }
+                None => {
+                    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+                    report::write_scores(&result, &mut stdout, Path::new("<stdout>"))?;
+                    stdout.flush()?;
+                }
+            }
+            eprint!("{}", report::worst_documents(&result, show));
         }
         Command::Pairs { input } => {
             let (_, result) = input.scan()?;

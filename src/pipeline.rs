@@ -6,11 +6,13 @@
 //! collects in input order, so results do not depend on the number of threads.
 
 use std::io::Write;
+use std::ops::Range;
 use std::path::Path;
 
 use rayon::prelude::*;
 
 use crate::align::{AlignParams, AlignText, Passage, align_prepared};
+use crate::boilerplate::{TemplateLines, TextKind, analyze_lines, line_keys};
 use crate::cluster::{Cluster, MemberInfo, build_clusters};
 use crate::corpus::{
     BATCH_BYTES, Corpus, Document, Origin, RawRecord, ReadOptions, RecordPosition, Rejection,
@@ -20,6 +22,7 @@ use crate::error::{Error, Result};
 use crate::lsh::{BandKey, CandidatePair, LshParams, band_candidates, merge_candidates};
 use crate::minhash::{MinHashParams, MinHasher};
 use crate::normalize::normalize;
+use crate::quality::{QualityReport, assess, assess_with_lines};
 use crate::relation::{
     Overlap, RelatedPair, Relation, RelationParams, Side, Verdict, decide, direction,
 };
@@ -60,6 +63,25 @@ pub struct ScanParams {
     /// A cluster member must be a copy of the representative, or have at least this exact
     /// Jaccard with it. By default, `None`: copies only.
     pub cluster_floor: Option<f64>,
+    /// Quality assessment (boilerplate, padding, stuffing) of every document; `None` skips
+    /// it. By default, on.
+    pub quality: Option<QualityParams>,
+}
+
+/// How documents are assessed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QualityParams {
+    /// A line recurring in the documents of at least this many clusters (a document in none
+    /// is its own) is an outlet template. By default, 3.
+    pub template_min_docs: u32,
+}
+
+impl Default for QualityParams {
+    fn default() -> Self {
+        QualityParams {
+            template_min_docs: 3,
+        }
+    }
 }
 
 impl ScanParams {
@@ -90,6 +112,7 @@ impl ScanParams {
             },
             passages: true,
             cluster_floor: None,
+            quality: Some(QualityParams::default()),
         })
     }
 
@@ -183,6 +206,8 @@ pub struct DocOutcome {
     pub words: u32,
     /// The documents this one took text from, by corpus index (see [`Reuse`]).
     pub reuses: Vec<Reuse>,
+    /// Its quality, unless it was rejected or quality was not assessed.
+    pub quality: Option<Box<QualityReport>>,
 }
 
 /// Text a document took from another one.
@@ -236,6 +261,8 @@ pub struct ScanResult {
     pub stats: ScanStats,
     /// Problems that did not reject a record (bad dates, ignored fields), in input order.
     pub warnings: Vec<String>,
+    /// The lines found to recur across the corpus (empty when quality was not assessed).
+    pub templates: TemplateLines,
 }
 
 impl ScanResult {
@@ -280,6 +307,7 @@ fn scan_in_pool(
         warnings,
         positions,
         fingerprints,
+        line_keys,
     } = first_pass(corpus, params, progress)?;
     reject_duplicate_ids(&mut docs);
     let accepted: Vec<bool> = docs
@@ -319,6 +347,17 @@ fn scan_in_pool(
     assign_clusters(&mut docs, &clusters, &pairs);
     // Pairs kept only to let the cluster floor admit members are not reuse.
     pairs.retain(|p| p.relation != Relation::None);
+    let templates = match &params.quality {
+        Some(quality) => {
+            let templates = count_templates(line_keys, &docs, clusters.len(), quality);
+            progress.stage("quality", corpus.total_bytes());
+            let template_ranges = assess_all(corpus, params, &templates, &mut docs, progress)?;
+            // Outlet template lines shared by two of its stories are not reuse of either.
+            pairs.retain(|p| !only_templates(p, &template_ranges));
+            templates
+        }
+        None => TemplateLines::none(),
+    };
     orient_pairs(&mut pairs, &docs, &clusters);
     record_reuses(&mut docs, &pairs, &clusters);
     progress.finish();
@@ -351,7 +390,103 @@ fn scan_in_pool(
         clusters,
         stats,
         warnings,
+        templates,
     })
+}
+
+/// Counts the lines of every document by cluster (a document in no cluster is its own), so
+/// the copies of one story count once and only a line that recurs in different stories is a
+/// template.
+fn count_templates(
+    line_keys: Vec<(u64, u32)>,
+    docs: &[DocOutcome],
+    clusters: usize,
+    params: &QualityParams,
+) -> TemplateLines {
+    let grouped: Vec<(u64, u32)> = line_keys
+        .into_iter()
+        .map(|(key, doc)| {
+            let group = docs[doc as usize].cluster.unwrap_or(clusters as u32 + doc);
+            (key, group)
+        })
+        .collect();
+    TemplateLines::count(grouped, params.template_min_docs)
+}
+
+/// Whether a partial pair shares nothing but template lines: every passage lies inside the
+/// template lines of both documents.
+fn only_templates(pair: &RelatedPair, template_ranges: &[Vec<Range<usize>>]) -> bool {
+    let inside = |ranges: &[Range<usize>], start: u32, end: u32| {
+        ranges
+            .iter()
+            .any(|r| r.start <= start as usize && end as usize <= r.end)
+    };
+    let (a, b) = (
+        &template_ranges[pair.figures.a as usize],
+        &template_ranges[pair.figures.b as usize],
+    );
+    pair.relation == Relation::Partial
+        && !a.is_empty()
+        && !b.is_empty()
+        && pair.passages.as_ref().is_some_and(|passages| {
+            passages
+                .iter()
+                .all(|p| inside(a, p.a_start, p.a_end) && inside(b, p.b_start, p.b_end))
+        })
+}
+
+/// Reads the corpus once more and assesses every accepted document, in parallel per batch.
+/// Returns the byte ranges of each document's template lines.
+fn assess_all(
+    corpus: &Corpus,
+    params: &ScanParams,
+    templates: &TemplateLines,
+    docs: &mut [DocOutcome],
+    progress: &dyn Progress,
+) -> Result<Vec<Vec<Range<usize>>>> {
+    let mut template_ranges = vec![Vec::new(); docs.len()];
+    let mut index = 0usize;
+    corpus.for_each_batch(BATCH_BYTES, |batch| {
+        let bytes: usize = batch.iter().map(|r| r.payload.len()).sum();
+        let end = index + batch.len();
+        let outcomes = docs
+            .get_mut(index..end)
+            .ok_or_else(|| changed_input(Path::new("<corpus>")))?;
+        batch
+            .into_par_iter()
+            .zip(outcomes.par_iter_mut())
+            .zip(template_ranges[index..end].par_iter_mut())
+            .for_each(|((raw, outcome), ranges)| {
+                if outcome.status == DocStatus::Rejected {
+                    return;
+                }
+                if let Ok(doc) = parse_record(&raw, &params.read) {
+                    let (quality, lines) =
+                        assess_with_lines(&doc.text, doc.title.as_deref(), doc.page, templates);
+                    outcome.quality = Some(Box::new(quality));
+                    *ranges = lines.template_ranges(&doc.text);
+                }
+            });
+        index = end;
+        progress.advance(bytes as u64);
+        Ok(())
+    })?;
+    if index != docs.len() {
+        return Err(changed_input(Path::new("<corpus>")));
+    }
+    Ok(template_ranges)
+}
+
+/// The quality of one parsed document.
+pub fn assess_document(doc: &Document, templates: &TemplateLines) -> QualityReport {
+    assess(&doc.text, doc.title.as_deref(), doc.page, templates)
+}
+
+/// The text of a document without its boilerplate lines (for an HTML page, the extracted
+/// main text without them).
+pub fn clean_text(doc: &Document, templates: &TemplateLines) -> String {
+    let kind = doc.page.map_or(TextKind::Plain, |p| p.kind);
+    analyze_lines(&doc.text, doc.title.as_deref(), kind, templates).clean_text(&doc.text)
 }
 
 /// What the first pass keeps: one outcome per record and the band keys of every record
@@ -364,6 +499,9 @@ struct FirstPass {
     positions: Vec<RecordPosition>,
     /// Packed (fingerprint, document) postings for the passage index (empty when it is off).
     fingerprints: Vec<Posting>,
+    /// (line key, document) for every distinct line of every document (empty when quality
+    /// is not assessed).
+    line_keys: Vec<(u64, u32)>,
 }
 
 /// One record after the first pass: its outcome, band keys, warnings and fingerprints.
@@ -372,6 +510,7 @@ struct Sketched {
     keys: Option<Vec<BandKey>>,
     warnings: Vec<String>,
     fingerprints: Vec<Fingerprint>,
+    line_keys: Vec<u64>,
 }
 
 fn first_pass(corpus: &Corpus, params: &ScanParams, progress: &dyn Progress) -> Result<FirstPass> {
@@ -383,6 +522,7 @@ fn first_pass(corpus: &Corpus, params: &ScanParams, progress: &dyn Progress) -> 
         warnings: Vec::new(),
         positions: Vec::new(),
         fingerprints: Vec::new(),
+        line_keys: Vec::new(),
     };
     corpus.for_each_batch(BATCH_BYTES, |batch| {
         let bytes: usize = batch.iter().map(|r| r.payload.len()).sum();
@@ -411,6 +551,8 @@ fn first_pass(corpus: &Corpus, params: &ScanParams, progress: &dyn Progress) -> 
             pass.warnings.extend(sketched.warnings);
             pass.fingerprints
                 .extend(sketched.fingerprints.into_iter().map(|f| posting(f, doc)));
+            pass.line_keys
+                .extend(sketched.line_keys.into_iter().map(|key| (key, doc)));
         }
         progress.advance(bytes as u64);
         Ok(())
@@ -435,6 +577,7 @@ fn sketch_record(
                 keys: None,
                 warnings: Vec::new(),
                 fingerprints: Vec::new(),
+                line_keys: Vec::new(),
             };
         }
     };
@@ -447,6 +590,11 @@ fn sketch_record(
         None => shingler.for_each(&doc.text, |shingle| sketch.add(shingle)),
     };
     let fingerprints = winnower.map(|w| w.finish()).unwrap_or_default();
+    let line_keys = if params.quality.is_some() {
+        line_keys(&doc.text)
+    } else {
+        Vec::new()
+    };
     let signature = sketch.finish();
     let mut outcome = DocOutcome {
         origin: raw.origin.clone(),
@@ -461,6 +609,7 @@ fn sketch_record(
         reason: None,
         words: units as u32,
         reuses: Vec::new(),
+        quality: None,
     };
     match signature {
         Some(signature) if units >= params.shingle.size() => Sketched {
@@ -468,6 +617,7 @@ fn sketch_record(
             keys: Some(params.lsh.band_keys(&signature)),
             warnings: doc.warnings,
             fingerprints,
+            line_keys,
         },
         _ => {
             outcome.status = DocStatus::Rejected;
@@ -477,6 +627,7 @@ fn sketch_record(
                 keys: None,
                 warnings: doc.warnings,
                 fingerprints: Vec::new(),
+                line_keys: Vec::new(),
             }
         }
     }
@@ -511,6 +662,7 @@ fn rejected(origin: &Origin, rejection: Rejection) -> DocOutcome {
         reason: Some(rejection.reason),
         words: 0,
         reuses: Vec::new(),
+        quality: None,
     }
 }
 

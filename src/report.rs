@@ -10,9 +10,10 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::align::{Passage, coverage};
-use crate::corpus::{BATCH_BYTES, Corpus, Payload, changed_input};
+use crate::corpus::{BATCH_BYTES, Corpus, Payload, RawRecord, changed_input, parse_record};
 use crate::error::{Error, Result};
-use crate::pipeline::{DocStatus, Explanation, ScanResult};
+use crate::pipeline::{DocStatus, Explanation, ScanResult, clean_text};
+use crate::quality::QualityReport;
 use crate::relation::Relation;
 
 /// Similarities are printed with six decimals: enough to tell pairs apart, short to read.
@@ -40,6 +41,21 @@ pub struct DocLine<'a> {
     /// The documents this one took text from: its original for a duplicate, sources of
     /// partial reuse, copy sources outside its cluster. Empty for originals and unique texts.
     pub reuses: Vec<ReuseLine<'a>>,
+    /// Boilerplate, padding and stuffing with flags and evidence; null for rejected records
+    /// (and when quality was not assessed).
+    pub quality: Option<&'a QualityReport>,
+}
+
+/// One line of `reprint score`'s output.
+#[derive(Debug, Serialize)]
+pub struct ScoreLine<'a> {
+    /// Document id (null when a malformed record had none).
+    pub id: Option<&'a str>,
+    /// The assessment; null for rejected records.
+    pub quality: Option<&'a QualityReport>,
+    /// Why a record was rejected (only on rejected records).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'a str>,
 }
 
 /// One entry of a document's `reuses`.
@@ -127,10 +143,60 @@ pub fn write_docs(result: &ScanResult, out: &mut dyn Write, path: &Path) -> Resu
                     share: round6(r.share),
                 })
                 .collect(),
+            quality: doc.quality.as_deref(),
         };
         write_line(out, &line, path)?;
     }
     Ok(())
+}
+
+/// Writes `reprint score`'s output: one `{"id", "quality"}` line per input record, in input
+/// order (rejected records carry their `reason` and a null quality).
+pub fn write_scores(result: &ScanResult, out: &mut dyn Write, path: &Path) -> Result<()> {
+    for doc in &result.docs {
+        let line = ScoreLine {
+            id: doc.id.as_deref(),
+            quality: doc.quality.as_deref(),
+            reason: doc.reason.as_deref(),
+        };
+        write_line(out, &line, path)?;
+    }
+    Ok(())
+}
+
+/// The `worst` lowest-scoring documents with their flags and strongest evidence, as a table
+/// (ties broken by input order).
+pub fn worst_documents(result: &ScanResult, worst: usize) -> String {
+    let mut scored: Vec<(usize, &QualityReport)> = result
+        .docs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| d.quality.as_deref().map(|q| (i, q)))
+        .collect();
+    let assessed = scored.len();
+    scored.sort_by(|x, y| x.1.score.total_cmp(&y.1.score).then(x.0.cmp(&y.0)));
+    let flagged = scored.iter().filter(|(_, q)| !q.flags.is_empty()).count();
+    let mut text = format!(
+        "{assessed} documents assessed, {flagged} flagged; lowest scores:\n{:<28} {:>5}  {:<34} evidence\n",
+        "id", "score", "flags"
+    );
+    for (i, quality) in scored.into_iter().take(worst) {
+        let evidence = quality.evidence.first().map_or(String::new(), |e| {
+            let example = e
+                .text
+                .as_deref()
+                .map(|t| format!(" {:?}", truncate(t, 60)))
+                .unwrap_or_default();
+            format!("{} {:.3}{example}", e.signal, e.value)
+        });
+        text.push_str(&format!(
+            "{:<28} {:>5.3}  {:<34} {evidence}\n",
+            truncate(result.docs[i].id.as_deref().unwrap_or("?"), 28),
+            quality.score,
+            quality.flags.join(","),
+        ));
+    }
+    text
 }
 
 /// Writes `pairs.jsonl`: one line per `copy` or `partial` pair, sorted by input order of `a`,
@@ -317,14 +383,18 @@ struct TextFileRecord<'a> {
     id: &'a str,
     title: Option<&'a str>,
     text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    clean_text: Option<&'a str>,
 }
 
 /// Reads the corpus a second time and writes every record that is not a duplicate or
 /// rejected: JSONL records byte for byte as they were read, text files as `{"id", "title",
-/// "text"}` records.
+/// "text"}` records (for HTML files, `text` is the extracted main text). With
+/// `strip_boilerplate`, each record gains `clean_text`: its text without boilerplate lines.
 pub fn write_feed(
     corpus: &Corpus,
     result: &ScanResult,
+    strip_boilerplate: bool,
     out: &mut dyn Write,
     path: &Path,
 ) -> Result<FeedStats> {
@@ -342,22 +412,14 @@ pub fn write_feed(
                 DocStatus::Rejected => stats.dropped_rejected += 1,
                 DocStatus::Unique | DocStatus::Original => {
                     stats.kept += 1;
-                    match &raw.payload {
-                        Payload::JsonLine(bytes) => {
-                            out.write_all(bytes).map_err(|e| Error::io(path, e))?;
-                            out.write_all(b"\n").map_err(|e| Error::io(path, e))?;
-                        }
-                        Payload::TextFile { id, bytes } => {
-                            // Kept documents passed UTF-8 validation in the first pass.
-                            let text = String::from_utf8_lossy(bytes);
-                            let record = TextFileRecord {
-                                id,
-                                title: doc.title.as_deref(),
-                                text: text.strip_prefix('\u{feff}').unwrap_or(&text),
-                            };
-                            write_line(out, &record, path)?;
-                        }
-                    }
+                    write_kept(
+                        &raw,
+                        doc.title.as_deref(),
+                        result,
+                        strip_boilerplate,
+                        out,
+                        path,
+                    )?;
                 }
             }
         }
@@ -367,6 +429,66 @@ pub fn write_feed(
         return Err(changed_input(Path::new("<corpus>")));
     }
     Ok(stats)
+}
+
+/// Writes one kept record of the feed.
+fn write_kept(
+    raw: &RawRecord,
+    title: Option<&str>,
+    result: &ScanResult,
+    strip_boilerplate: bool,
+    out: &mut dyn Write,
+    path: &Path,
+) -> Result<()> {
+    let html = matches!(raw.payload, Payload::TextFile { html: true, .. });
+    // Kept records parsed in the first pass; parsing again gives the same document.
+    let doc = if strip_boilerplate || html {
+        Some(parse_record(raw, &result.params.read).map_err(|_| changed_input(path))?)
+    } else {
+        None
+    };
+    let clean = match (&doc, strip_boilerplate) {
+        (Some(doc), true) => Some(clean_text(doc, &result.templates)),
+        _ => None,
+    };
+    match &raw.payload {
+        Payload::JsonLine(bytes) => {
+            match &clean {
+                // The record's own bytes, with the field added before its closing brace.
+                Some(clean) => {
+                    let trimmed = bytes.trim_ascii_end();
+                    let body = trimmed
+                        .strip_suffix(b"}")
+                        .ok_or_else(|| changed_input(path))?;
+                    out.write_all(body).map_err(|e| Error::io(path, e))?;
+                    out.write_all(b",\"clean_text\":")
+                        .map_err(|e| Error::io(path, e))?;
+                    serde_json::to_writer(&mut *out, clean)
+                        .map_err(|e| Error::io(path, e.into()))?;
+                    out.write_all(b"}\n").map_err(|e| Error::io(path, e))
+                }
+                None => {
+                    out.write_all(bytes).map_err(|e| Error::io(path, e))?;
+                    out.write_all(b"\n").map_err(|e| Error::io(path, e))
+                }
+            }
+        }
+        Payload::TextFile { id, bytes, .. } => {
+            // Kept documents passed UTF-8 validation in the first pass.
+            let raw_text = String::from_utf8_lossy(bytes);
+            let text = match &doc {
+                Some(doc) if html => doc.text.as_str(),
+                _ => raw_text.strip_prefix('\u{feff}').unwrap_or(&raw_text),
+            };
+            let record = TextFileRecord {
+                id,
+                title,
+                text,
+                clean_text: clean.as_deref(),
+            };
+            write_line(out, &record, path)
+        }
+    }
 }
 
 /// The human summary printed by `scan`: counts, the band shape, the largest clusters.

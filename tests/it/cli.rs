@@ -142,7 +142,36 @@ fn docs_and_pairs_have_the_documented_fields() {
         .arg(&out)
         .assert()
         .success();
-    let docs = std::fs::read_to_string(out.join("docs.jsonl")).unwrap();
+    let docs_with_quality = std::fs::read_to_string(out.join("docs.jsonl")).unwrap();
+    // The quality object closes each line; its own fields are checked on their own.
+    let mut docs = String::new();
+    for line in docs_with_quality.lines() {
+        let at = line.find(r#","quality":"#).expect("every line has quality");
+        docs.push_str(&line[..at]);
+        docs.push_str("}\n");
+        let quality: Value = serde_json::from_str(&line[at + 11..line.len() - 1]).unwrap();
+        let keys: Vec<&str> = quality
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "boilerplate",
+                "evidence",
+                "flags",
+                "padding",
+                "score",
+                "stuffing"
+            ],
+            "{line}"
+        );
+        // One-sentence records are thin.
+        assert_eq!(quality["flags"], json!(["thin_content"]), "{line}");
+        assert_eq!(quality["evidence"][0]["signal"], "thin_content", "{line}");
+    }
     let file = path.display();
     // z is x plus one sentence: it contains all of x, so it is the likely original.
     assert_eq!(
@@ -447,4 +476,199 @@ fn jaccard_only_misses_the_cut_copy_and_no_passages_drops_passages() {
         let by_jaccard = pair["jaccard"].as_f64().unwrap() >= 0.5;
         assert_eq!(pair["passages"].is_null(), by_jaccard, "{pair}");
     }
+}
+
+/// Three stories of one outlet, each between the same header and footer lines, and a story
+/// syndicated to two outlets with its own closing line.
+fn outlet_feed() -> String {
+    let stories = [
+        "The parks committee met on Thursday evening and agreed to plant two hundred oaks along the river meadow this winter.\n\n\
+         Volunteers will dig the holes in November, and the county forester offered young trees grown from acorns collected in the old deer park.\n\n\
+         Dog walkers asked for the main path to stay open, which the committee promised in writing.",
+        "Roadworks on the high street will start after the Easter holiday and last about nine weeks, the highways office said in a letter to traders.\n\n\
+         Buses will stop at the station instead of the market square, and deliveries to the shops must arrive before eight in the morning.\n\n\
+         The café owners said they would put tables on the green so customers can still sit outside.",
+        "The harbour master reported that a seal pup has been resting on the slipway every afternoon since the storm last week.\n\n\
+         Visitors have crowded the quay to see it, so the harbour has roped off a corner and asked people to keep their dogs on leads.\n\n\
+         A marine rescue volunteer checked the pup on Sunday and said it was healthy and would swim off when it was ready.",
+    ];
+    let footer = "Support local reporting: become a member of the Tarn Times today.\n\nGot a story? Write to news@tarntimes.example";
+    let wire = "The library reopened on Saturday after a year of repairs to its roof and windows, with a queue of readers at the door before nine.\n\n\
+        The librarian said the new children's corner has twice as many shelves, and the reading room now has a lift for visitors who cannot use the stairs.\n\n\
+        The council paid for most of the work, and a book sale raised the rest.\n\nThis story first ran on Coast Wire.";
+    [
+        json!({"id": "parks", "title": "Oaks for the meadow", "text": format!("{}\n\n{footer}", stories[0])}),
+        json!({"id": "roads", "title": "High street roadworks", "text": format!("{}\n\n{footer}", stories[1])}),
+        json!({"id": "harbour", "title": "Seal pup on the slipway", "text": format!("{}\n\n{footer}", stories[2])}),
+        json!({"id": "wire", "text": wire}),
+        json!({"id": "wire-copy", "text": wire}),
+    ]
+    .iter()
+    .map(|r| format!("{r}\n"))
+    .collect()
+}
+
+#[test]
+fn score_writes_quality_per_record_and_names_template_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "feed.jsonl", outlet_feed().as_bytes());
+    let out = dir.path().join("scores.jsonl");
+    let assert = reprint()
+        .args(["score", path.to_str().unwrap(), "-o", out.to_str().unwrap()])
+        .assert()
+        .success();
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(stderr.starts_with("5 documents assessed"), "{stderr}");
+    assert!(stderr.contains("boilerplate.template"), "{stderr}");
+    let lines: Vec<Value> = std::fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let ids: Vec<&str> = lines.iter().map(|l| l["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["parks", "roads", "harbour", "wire", "wire-copy"]);
+    for line in &lines[..3] {
+        let evidence = &line["quality"]["evidence"][0];
+        assert_eq!(evidence["signal"], "boilerplate.template", "{line}");
+        assert_eq!(evidence["count"], 3, "{line}");
+        assert!(
+            line["quality"]["boilerplate"].as_f64().unwrap() > 0.2,
+            "{line}"
+        );
+    }
+    // The syndicated closing line recurs in two documents of one cluster: not a template.
+    for line in &lines[3..] {
+        let signals: Vec<&str> = line["quality"]["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["signal"].as_str().unwrap())
+            .collect();
+        assert!(!signals.contains(&"boilerplate.template"), "{line}");
+    }
+    // stdout without -o, and the minimum is checked.
+    let stdout = reprint()
+        .args(["score", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(stdout.stdout, std::fs::read(&out).unwrap());
+    reprint()
+        .args(["score", path.to_str().unwrap(), "--template-min-docs", "1"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn strip_boilerplate_adds_clean_text_and_leaves_the_record_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "feed.jsonl", outlet_feed().as_bytes());
+    let out = dir.path().join("clean.jsonl");
+    reprint()
+        .args(["dedup", path.to_str().unwrap(), "-o", out.to_str().unwrap()])
+        .arg("--strip-boilerplate")
+        .assert()
+        .success();
+    let input: Vec<Value> = outlet_feed()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let written: Vec<Value> = std::fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // wire-copy is a duplicate of wire and is dropped.
+    assert_eq!(written.len(), 4);
+    for (record, original) in written.iter().zip(&input) {
+        let mut without = record.clone();
+        let clean = without
+            .as_object_mut()
+            .unwrap()
+            .remove("clean_text")
+            .unwrap();
+        assert_eq!(&without, original);
+        let clean = clean.as_str().unwrap();
+        let story = original["text"].as_str().unwrap();
+        assert!(clean.starts_with(&story[..40]), "{clean}");
+        assert!(!clean.contains("Support local reporting"), "{clean}");
+        assert!(!clean.contains("Got a story"), "{clean}");
+        // Paragraph breaks stay.
+        assert_eq!(clean.matches("\n\n").count(), 2, "{clean}");
+    }
+}
+
+const PAGE: &str = "<html><head><title>Weir to go</title></head><body>\
+    <nav><a href='/'>Home</a> | <a href='/news'>News</a> | <a href='/sport'>Sport</a></nav>\
+    <article><h1>Hollin Bridge weir to be removed</h1>\
+    <p>The river authority said on Monday that the old weir at Hollin Bridge would be removed next summer so that salmon can reach their spawning grounds upstream for the first time in a century.</p>\
+    <p>Anglers have asked for the change for twenty years. The authority said the work would take six weeks and that the footpath beside the river would stay open while it was done.</p>\
+    <p>A survey last autumn counted no salmon above the weir, against several hundred in the pools below it, which engineers said showed the fish could not climb the old stone step.</p></article>\
+    <footer>Copyright 2025 Dale Gazette. All rights reserved. Privacy policy. Cookie settings.</footer></body></html>";
+
+#[test]
+fn html_files_and_html_fields_are_extracted_and_scored() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("pages");
+    write(&folder, "weir.html", PAGE.as_bytes());
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(PAGE.as_bytes()).unwrap();
+    write(&folder, "weir-again.html.gz", &gz.finish().unwrap());
+    let feed = write(
+        dir.path(),
+        "crawl.jsonl",
+        format!(
+            "{}\n",
+            json!({"id": "crawled", "html": PAGE, "url": "http://x"})
+        )
+        .as_bytes(),
+    );
+    let docs = docs_of(dir.path(), &[&folder, &feed]);
+    let ids: Vec<&str> = docs.iter().map(|d| d["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["weir-again.html.gz", "weir.html", "crawled"]);
+    // The three are one page: one original and two duplicates.
+    let mut statuses: Vec<&str> = docs.iter().map(|d| d["status"].as_str().unwrap()).collect();
+    statuses.sort();
+    assert_eq!(statuses, ["duplicate", "duplicate", "original"]);
+    for doc in &docs {
+        let quality = &doc["quality"];
+        let dropped = quality["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["signal"] == "boilerplate.dropped_by_extraction")
+            .unwrap_or_else(|| panic!("{doc}"));
+        assert!(dropped["value"].as_f64().unwrap() > 0.0, "{doc}");
+        assert!(quality["boilerplate"].as_f64().unwrap() > 0.0, "{doc}");
+    }
+    // The feed written from HTML files carries the extracted text.
+    let out = dir.path().join("feed.jsonl");
+    reprint()
+        .args([
+            "dedup",
+            folder.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let record: Value =
+        serde_json::from_str(std::fs::read_to_string(&out).unwrap().trim()).unwrap();
+    let text = record["text"].as_str().unwrap();
+    assert!(
+        text.contains("salmon can reach their spawning grounds"),
+        "{text}"
+    );
+    assert!(!text.contains("<p>"), "{text}");
+    assert!(!text.contains("All rights reserved"), "{text}");
+    assert_eq!(record["title"], "Weir to go");
+    // A non-string html field is a rejection naming the line.
+    let bad = write(dir.path(), "bad.jsonl", b"{\"id\":\"b\",\"html\":5}\n");
+    let docs = docs_of(dir.path(), &[&bad]);
+    assert_eq!(
+        docs[0]["reason"],
+        format!(
+            "{}:1: field \"html\" must be a string, found a number",
+            bad.display()
+        )
+    );
 }

@@ -232,8 +232,8 @@ fn a_regional_cut_below_the_threshold_is_still_a_copy() {
 #[test]
 fn every_record_is_accounted_for() {
     let scanned = scan_sample();
-    // 41 JSONL records and 5 text files.
-    assert_eq!(scanned.docs.len(), 46);
+    // 45 JSONL records and 5 text files.
+    assert_eq!(scanned.docs.len(), 50);
     for id in strings(&truth()["rejected"]) {
         let doc = by_id(&scanned.docs)[&id];
         assert_eq!(doc["status"], "rejected");
@@ -314,4 +314,101 @@ fn explain_output_matches_golden_files() {
     ] {
         check_golden(name, &run_in_repo(&["explain", a, b, "corpus"]));
     }
+}
+
+fn flags_of(doc: &Value) -> Vec<&str> {
+    doc["quality"]["flags"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no quality: {doc}"))
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn quality_flags_and_evidence_match_the_truth() {
+    let scanned = scan_sample();
+    let truth = truth();
+    let cases = &truth["quality"];
+    let docs = by_id(&scanned.docs);
+    for (id, flags) in cases["flagged"].as_object().unwrap() {
+        for flag in strings(flags) {
+            assert!(
+                flags_of(docs[id]).contains(&flag.as_str()),
+                "{id}: {}",
+                docs[id]
+            );
+        }
+    }
+    for id in strings(&cases["not_flagged"]) {
+        assert_eq!(
+            flags_of(docs[&id]),
+            Vec::<&str>::new(),
+            "{id}: {}",
+            docs[&id]
+        );
+    }
+    for (id, phrase) in cases["stuffed_phrase"].as_object().unwrap() {
+        let evidence = docs[id]["quality"]["evidence"].as_array().unwrap();
+        let stuffing = evidence
+            .iter()
+            .find(|e| e["signal"] == "stuffing")
+            .unwrap_or_else(|| panic!("{id}: {}", docs[id]));
+        assert_eq!(&stuffing["text"], phrase);
+        assert!(stuffing["count"].as_u64().unwrap() >= 10, "{stuffing}");
+    }
+    for id in strings(&cases["clean"]) {
+        let quality = &docs[&id]["quality"];
+        assert_eq!(quality["boilerplate"], 0.0, "{id}: {quality}");
+        assert!(
+            quality["score"].as_f64().unwrap() >= 0.95,
+            "{id}: {quality}"
+        );
+    }
+}
+
+#[test]
+fn template_lines_are_stripped_and_the_story_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("clean.jsonl");
+    run_in_repo(&[
+        "dedup",
+        "corpus",
+        "-o",
+        out.to_str().unwrap(),
+        "--strip-boilerplate",
+    ]);
+    let written = read_jsonl(&out);
+    let records = by_id(&written);
+    let truth = truth();
+    for (id, lines) in truth["quality"]["template_lines"].as_object().unwrap() {
+        let record = records[id];
+        let clean = record["clean_text"].as_str().unwrap();
+        for line in strings(lines) {
+            assert!(record["text"].as_str().unwrap().contains(&line));
+            assert!(!clean.contains(&line), "{id} kept {line:?}:\n{clean}");
+        }
+        // The story itself is all there.
+        let text = record["text"].as_str().unwrap();
+        let first_paragraph = text.split("\n\n").nth(1).unwrap();
+        assert!(clean.starts_with(first_paragraph), "{id}:\n{clean}");
+    }
+}
+
+#[test]
+fn score_output_matches_golden_files() {
+    let output = reprint()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["score", "corpus"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    check_golden(
+        "sample-scores.jsonl",
+        &String::from_utf8(output.stdout).unwrap(),
+    );
+    check_golden(
+        "sample-score-table.txt",
+        &String::from_utf8(output.stderr).unwrap(),
+    );
 }
