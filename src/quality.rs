@@ -321,11 +321,12 @@ pub fn padding(text: &str) -> Padding {
         "duplicate_paragraphs",
         DUPLICATE_PARAGRAPH_LIMIT,
     ));
+    let ids = word_ids(&words);
     for (n, limit) in TOP_NGRAM_LIMITS {
-        components.push(top_ngram(&words, total_chars, n, limit));
+        components.push(top_ngram(&words, &ids, total_chars, n, limit));
     }
     for (n, limit) in DUPLICATE_NGRAM_LIMITS {
-        components.push(duplicate_ngrams(&words, total_chars, n, limit));
+        components.push(duplicate_ngrams(&words, &ids, total_chars, n, limit));
     }
     components.push(restated_sentences(text));
     let score = components
@@ -377,24 +378,42 @@ fn share(part: usize, whole: usize) -> f64 {
     }
 }
 
+/// A word n-gram as one number, from the ids of its words: the n-gram maps are keyed by
+/// integers, not by slices of strings (hashing strings was most of the cost of padding).
+fn gram_key(ids: &[u64]) -> u64 {
+    ids.iter().fold(0x9e37_79b9_7f4a_7c15u64, |key, &id| {
+        (key.rotate_left(5) ^ id).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The ids of the words, one hash per word.
+fn word_ids(words: &[&str]) -> Vec<u64> {
+    words
+        .iter()
+        .map(|w| xxhash_rust::xxh3::xxh3_64(w.as_bytes()))
+        .collect()
+}
+
 /// Characters in all occurrences of the most frequent word n-gram, as a share of all word
 /// characters. Ties go to the n-gram seen first.
-fn top_ngram(words: &[&str], total_chars: usize, n: usize, limit: f64) -> Component {
-    let mut counts: AHashMap<&[&str], (usize, usize)> = AHashMap::new();
-    for (i, gram) in words.windows(n).enumerate() {
-        counts.entry(gram).or_insert((0, i)).0 += 1;
+fn top_ngram(words: &[&str], ids: &[u64], total_chars: usize, n: usize, limit: f64) -> Component {
+    // Per n-gram: occurrences and first position.
+    let mut counts: AHashMap<u64, (usize, usize)> = AHashMap::with_capacity(ids.len());
+    for (i, gram) in ids.windows(n).enumerate() {
+        counts.entry(gram_key(gram)).or_insert((0, i)).0 += 1;
     }
-    let best = words
-        .windows(n)
-        .enumerate()
-        .filter(|(i, gram)| counts[gram].1 == *i)
-        .map(|(_, gram)| (gram, counts[gram].0))
-        .max_by(|x, y| x.1.cmp(&y.1).then(std::cmp::Ordering::Greater));
+    let best = counts
+        .values()
+        .copied()
+        .max_by(|x, y| x.0.cmp(&y.0).then(y.1.cmp(&x.1)));
     let (value, example) = match best {
-        Some((gram, count)) if count > 1 => (
-            share(count * char_count(gram), total_chars),
-            Some(format!("{} (x{count})", gram.join(" "))),
-        ),
+        Some((count, first)) if count > 1 => {
+            let gram = &words[first..first + n];
+            (
+                share(count * char_count(gram), total_chars),
+                Some(format!("{} (x{count})", gram.join(" "))),
+            )
+        }
         _ => (0.0, None),
     };
     Component {
@@ -407,17 +426,25 @@ fn top_ngram(words: &[&str], total_chars: usize, n: usize, limit: f64) -> Compon
 
 /// Characters of the words covered by some n-gram that occurs more than once, as a share of
 /// all word characters.
-fn duplicate_ngrams(words: &[&str], total_chars: usize, n: usize, limit: f64) -> Component {
-    let mut counts: AHashMap<&[&str], usize> = AHashMap::new();
-    for gram in words.windows(n) {
-        *counts.entry(gram).or_default() += 1;
+fn duplicate_ngrams(
+    words: &[&str],
+    ids: &[u64],
+    total_chars: usize,
+    n: usize,
+    limit: f64,
+) -> Component {
+    let keys: Vec<u64> = ids.windows(n).map(gram_key).collect();
+    let mut counts: AHashMap<u64, usize> = AHashMap::with_capacity(keys.len());
+    for key in &keys {
+        *counts.entry(*key).or_default() += 1;
     }
     let mut covered = vec![false; words.len()];
     let mut example = None;
-    for (i, gram) in words.windows(n).enumerate() {
-        if counts[gram] > 1 {
+    for (i, key) in keys.iter().enumerate() {
+        let count = counts[key];
+        if count > 1 {
             covered[i..i + n].fill(true);
-            example.get_or_insert_with(|| format!("{} (x{})", gram.join(" "), counts[gram]));
+            example.get_or_insert_with(|| format!("{} (x{count})", words[i..i + n].join(" ")));
         }
     }
     let repeated: usize = words
@@ -439,11 +466,14 @@ fn duplicate_ngrams(words: &[&str], total_chars: usize, n: usize, limit: f64) ->
 fn restated_sentences(text: &str) -> Component {
     // At most this many sentences are compared pairwise, so a huge text stays cheap.
     const MAX_SENTENCES: usize = 400;
-    let sentences: Vec<(AHashSet<String>, &str)> = text
+    let sentences: Vec<(Vec<u64>, &str)> = text
         .split(['.', '!', '?', '\n'])
         .filter_map(|s| {
-            let words: AHashSet<String> = normalize(s).iter_words().map(str::to_string).collect();
-            (words.len() >= RESTATED_MIN_WORDS).then_some((words, s.trim()))
+            let normalized = normalize(s);
+            let mut ids = word_ids(&normalized.iter_words().collect::<Vec<_>>());
+            ids.sort_unstable();
+            ids.dedup();
+            (ids.len() >= RESTATED_MIN_WORDS).then_some((ids, s.trim()))
         })
         .take(MAX_SENTENCES)
         .collect();
@@ -451,7 +481,12 @@ fn restated_sentences(text: &str) -> Component {
     let mut example = None;
     for (i, (words, sentence)) in sentences.iter().enumerate() {
         let earlier = sentences[..i].iter().any(|(other, _)| {
-            let common = words.intersection(other).count();
+            // Jaccard of at least s needs the smaller set to be at least s times the larger.
+            let (small, large) = (words.len().min(other.len()), words.len().max(other.len()));
+            if (small as f64) < RESTATED_SIMILARITY * large as f64 {
+                return false;
+            }
+            let common = crate::verify::intersection_size(words, other);
             common as f64 / (words.len() + other.len() - common) as f64 >= RESTATED_SIMILARITY
         });
         if earlier {
