@@ -671,8 +671,9 @@ pub fn analyze_lines(
         .map(|r| LineShape::of(&text[r.clone()]))
         .collect();
     let own: Vec<Option<LineReason>> = shapes.iter().map(LineShape::own_verdict).collect();
+    let keys: Vec<Option<u64>> = ranges.iter().map(|r| line_key(&text[r.clone()])).collect();
     let main = match kind {
-        TextKind::Plain => main_text(&shapes, &own, &repeated_lines(text, &ranges)),
+        TextKind::Plain => main_text(&shapes, &own, &repeated_lines(&keys)),
         TextKind::Extracted => 0..shapes.len(),
     };
     let title_key = title.and_then(line_key);
@@ -680,8 +681,7 @@ pub fn analyze_lines(
         .into_iter()
         .enumerate()
         .map(|(i, range)| {
-            let line = &text[range.clone()];
-            let key = line_key(line);
+            let key = keys[i];
             let template_docs = key.and_then(|k| templates.docs(k));
             let is_title = key.is_some() && key == title_key;
             let reason = if template_docs.is_some() {
@@ -710,8 +710,7 @@ pub fn analyze_lines(
 
 /// Which lines occur more than once in the text: a page lists the same teaser or link in
 /// several places, an article rarely repeats a line.
-fn repeated_lines(text: &str, ranges: &[Range<usize>]) -> Vec<bool> {
-    let keys: Vec<Option<u64>> = ranges.iter().map(|r| line_key(&text[r.clone()])).collect();
+fn repeated_lines(keys: &[Option<u64>]) -> Vec<bool> {
     let mut counts: AHashMap<u64, usize> = AHashMap::new();
     for key in keys.iter().flatten() {
         *counts.entry(*key).or_default() += 1;
