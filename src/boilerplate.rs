@@ -149,11 +149,10 @@ const SHORT_PROSE: f64 = 40.0;
 pub const MAX_TEMPLATE_LINE_CHARS: usize = 400;
 
 /// Lines that recur across the corpus, with the number of distinct clusters (a document in no
-/// cluster is its own) whose documents contain them.
+/// cluster is its own) whose documents contain them. Only template lines are kept.
 #[derive(Debug, Clone, Default)]
 pub struct TemplateLines {
     counts: AHashMap<u64, u32>,
-    min_docs: u32,
 }
 
 impl TemplateLines {
@@ -174,15 +173,12 @@ impl TemplateLines {
                 counts.insert(run[0].0, run.len() as u32);
             }
         }
-        TemplateLines { counts, min_docs }
+        TemplateLines { counts }
     }
 
     /// In how many groups the line with this key recurs, when that makes it a template.
     pub fn docs(&self, key: u64) -> Option<u32> {
-        self.counts
-            .get(&key)
-            .copied()
-            .filter(|&n| n >= self.min_docs.max(2))
+        self.counts.get(&key).copied()
     }
 
     /// How many distinct lines are templates.

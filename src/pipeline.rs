@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::lsh::{BandKey, CandidatePair, LshParams, band_candidates, merge_candidates};
 use crate::minhash::{MinHashParams, MinHasher};
 use crate::normalize::normalize;
-use crate::quality::{QualityReport, assess, assess_with_lines};
+use crate::quality::{QualityReport, assess_with_lines};
 use crate::relation::{
     Overlap, RelatedPair, Relation, RelationParams, Side, Verdict, decide, direction,
 };
@@ -475,11 +475,6 @@ fn assess_all(
         return Err(changed_input(Path::new("<corpus>")));
     }
     Ok(template_ranges)
-}
-
-/// The quality of one parsed document.
-pub fn assess_document(doc: &Document, templates: &TemplateLines) -> QualityReport {
-    assess(&doc.text, doc.title.as_deref(), doc.page, templates)
 }
 
 /// The text of a document without its boilerplate lines (for an HTML page, the extracted
