@@ -196,39 +196,82 @@ impl TemplateLines {
 /// runs folded to one digit so "© 2024" and "© 2025" or "Page 2 of 9" and "Page 3 of 9" meet.
 /// `None` for blank lines and lines too long to be templates.
 pub fn line_key(line: &str) -> Option<u64> {
+    line_key_with(line, &mut Vec::new())
+}
+
+/// [`line_key`] folding into `folded`, a buffer reused from line to line.
+fn line_key_with(line: &str, folded: &mut Vec<u8>) -> Option<u64> {
     let line = line.trim();
     if line.is_empty() || line.len() > MAX_TEMPLATE_LINE_CHARS * 4 {
         return None;
     }
-    let mut folded = String::with_capacity(line.len());
+    folded.clear();
     let mut chars = 0;
     let mut last_digit = false;
-    for c in line.chars() {
-        if !c.is_whitespace() {
-            chars += 1;
+    let mut alphanumeric = false;
+    let push_separator = |folded: &mut Vec<u8>| {
+        if folded.last().is_some_and(|&b| b != b' ') {
+            folded.push(b' ');
         }
+    };
+    for c in line.chars() {
+        // A paragraph is no template: stop as soon as the line is too long to be one.
+        if chars > MAX_TEMPLATE_LINE_CHARS {
+            return None;
+        }
+        if c.is_ascii() {
+            let byte = c as u8;
+            chars += usize::from(!byte.is_ascii_whitespace());
+            if byte.is_ascii_digit() {
+                if !last_digit {
+                    folded.push(b'0');
+                }
+                last_digit = true;
+                alphanumeric = true;
+                continue;
+            }
+            last_digit = false;
+            if byte.is_ascii_alphabetic() {
+                folded.push(byte.to_ascii_lowercase());
+                alphanumeric = true;
+            } else {
+                push_separator(folded);
+            }
+            continue;
+        }
+        chars += usize::from(!c.is_whitespace());
         if c.is_numeric() {
             if !last_digit {
-                folded.push('0');
+                folded.push(b'0');
             }
             last_digit = true;
+            alphanumeric = true;
             continue;
         }
         last_digit = false;
         if c.is_alphanumeric() {
-            folded.extend(c.to_lowercase());
-        } else if !folded.ends_with(' ') && !folded.is_empty() {
-            folded.push(' ');
+            let mut utf8 = [0u8; 4];
+            for lower in c.to_lowercase() {
+                folded.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes());
+            }
+            alphanumeric = true;
+        } else {
+            push_separator(folded);
         }
     }
-    let folded = folded.trim_end();
-    (chars <= MAX_TEMPLATE_LINE_CHARS && folded.chars().any(char::is_alphanumeric))
-        .then(|| xxh3_64(folded.as_bytes()))
+    while folded.last() == Some(&b' ') {
+        folded.pop();
+    }
+    (chars <= MAX_TEMPLATE_LINE_CHARS && alphanumeric).then(|| xxh3_64(folded))
 }
 
 /// The distinct template keys of a text's lines.
 pub fn line_keys(text: &str) -> Vec<u64> {
-    let mut keys: Vec<u64> = text.lines().filter_map(line_key).collect();
+    let mut folded = Vec::new();
+    let mut keys: Vec<u64> = text
+        .lines()
+        .filter_map(|line| line_key_with(line, &mut folded))
+        .collect();
     keys.sort_unstable();
     keys.dedup();
     keys
@@ -259,51 +302,58 @@ struct LineShape {
 
 impl LineShape {
     fn of(line: &str) -> Self {
-        let tokens: Vec<&str> = line.split_whitespace().collect();
-        let words: Vec<&str> = tokens
-            .iter()
-            .copied()
-            .filter(|t| t.chars().any(char::is_alphanumeric))
-            .collect();
-        let chars = tokens.iter().map(|t| t.chars().count()).sum::<usize>();
-        let lower: Vec<String> = words.iter().map(|w| bare(w).to_lowercase()).collect();
-        let function = lower.iter().filter(|w| is_function_word(w)).count();
-        let alphabetic: Vec<&&str> = words
-            .iter()
-            .filter(|w| bare(w).chars().next().is_some_and(char::is_alphabetic))
-            .collect();
-        let capitalized = alphabetic
-            .iter()
-            .filter(|w| bare(w).chars().next().is_some_and(char::is_uppercase))
-            .count();
-        let link_chars: usize = tokens
-            .iter()
-            .filter(|t| is_link(t))
-            .map(|t| t.chars().count())
-            .sum();
-        let trimmed = line.trim_end();
-        LineShape {
-            words: words.len().max(unspaced_words(line)),
-            chars,
-            sentence_end: trimmed.ends_with([
-                '.', '!', '?', '"', '”', '’', '\'', ':', ')', ';', '。', '！', '？', '」',
-            ]) && !ends_in_ellipsis(trimmed),
-            function_share: ratio(function, words.len()),
-            capitalized_share: ratio(capitalized, alphabetic.len()),
-            link_share: ratio(link_chars, chars),
-            separators: tokens.iter().filter(|t| is_separator(t)).count(),
-            numeric_share: ratio(
-                words
-                    .iter()
-                    .filter(|w| w.chars().any(|c| c.is_ascii_digit()))
-                    .count(),
-                words.len(),
-            ),
-            ellipsis: ends_in_ellipsis(trimmed),
-            call_to_action: has_call_to_action(&lower, line, words.len()),
-            byline: is_byline(&words, &lower),
-            timestamp: is_timestamp(&lower),
+        let mut shape = LineShape::default();
+        let (mut function, mut alphabetic, mut capitalized) = (0, 0, 0);
+        let (mut link_chars, mut numeric) = (0, 0);
+        for token in line.split_whitespace() {
+            let chars = if token.is_ascii() {
+                token.len()
+            } else {
+                token.chars().count()
+            };
+            shape.chars += chars;
+            shape.separators += usize::from(is_separator(token));
+            if is_link(token) {
+                link_chars += chars;
+            }
+            // A word is a token with a letter or digit in it.
+            let word = bare(token);
+            let Some(first) = word.chars().next() else {
+                continue;
+            };
+            shape.words += 1;
+            function += usize::from(is_function_word(word));
+            if first.is_alphabetic() {
+                alphabetic += 1;
+                capitalized += usize::from(first.is_uppercase());
+            }
+            numeric += usize::from(token.bytes().any(|b| b.is_ascii_digit()));
         }
+        let trimmed = line.trim_end();
+        shape.ellipsis = ends_in_ellipsis(trimmed);
+        shape.sentence_end = !shape.ellipsis
+            && trimmed.ends_with([
+                '.', '!', '?', '"', '”', '’', '\'', ':', ')', ';', '。', '！', '？', '」',
+            ]);
+        shape.function_share = ratio(function, shape.words);
+        shape.capitalized_share = ratio(capitalized, alphabetic);
+        shape.link_share = ratio(link_chars, shape.chars);
+        shape.numeric_share = ratio(numeric, shape.words);
+        // The wording signals apply to short lines only: lower-case their words then.
+        if shape.words <= MAX_CALL_TO_ACTION_WORDS {
+            let words: Vec<&str> = line
+                .split_whitespace()
+                .filter(|t| !bare(t).is_empty())
+                .collect();
+            let lower: Vec<String> = words.iter().map(|w| bare(w).to_lowercase()).collect();
+            shape.call_to_action = has_call_to_action(&lower, line, words.len());
+            shape.byline = is_byline(&words, &lower);
+            shape.timestamp = is_timestamp(&lower);
+        }
+        if !line.is_ascii() {
+            shape.words = shape.words.max(unspaced_words(line));
+        }
+        shape
     }
 
     /// Reads as running text: long enough and ending like a sentence, or long enough to be a
@@ -394,6 +444,10 @@ fn ends_in_ellipsis(line: &str) -> bool {
 }
 
 fn is_link(token: &str) -> bool {
+    // Every form below has a period or an at sign.
+    if !token.contains(['.', '@']) {
+        return false;
+    }
     let t = token.trim_matches(|c: char| matches!(c, '(' | ')' | '<' | '>' | ',' | '.' | '"'));
     t.starts_with("http://")
         || t.starts_with("https://")
@@ -402,7 +456,11 @@ fn is_link(token: &str) -> bool {
         || (t.contains('@') && t.contains('.') && !t.starts_with('@'))
         || [".com", ".org", ".net", ".co.uk", ".html"]
             .iter()
-            .any(|end| t.ends_with(end) || t.contains(&format!("{end}/")))
+            .any(|end| {
+                t.match_indices(end).any(|(at, _)| {
+                    t[at + end.len()..].is_empty() || t[at + end.len()..].starts_with('/')
+                })
+            })
 }
 
 fn is_separator(token: &str) -> bool {
@@ -667,7 +725,11 @@ pub fn analyze_lines(
         .map(|r| LineShape::of(&text[r.clone()]))
         .collect();
     let own: Vec<Option<LineReason>> = shapes.iter().map(LineShape::own_verdict).collect();
-    let keys: Vec<Option<u64>> = ranges.iter().map(|r| line_key(&text[r.clone()])).collect();
+    let mut folded = Vec::new();
+    let keys: Vec<Option<u64>> = ranges
+        .iter()
+        .map(|r| line_key_with(&text[r.clone()], &mut folded))
+        .collect();
     let main = match kind {
         TextKind::Plain => main_text(&shapes, &own, &repeated_lines(&keys)),
         TextKind::Extracted => 0..shapes.len(),

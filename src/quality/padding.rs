@@ -1,0 +1,452 @@
+//! Padding: repetition and filler as continuous measures, following the repetition measures
+//! used to filter web text for language models (duplicate lines and paragraphs, the character
+//! share of the most frequent 2-, 3- and 4-gram, the character share of words inside repeated
+//! 5- to 10-grams), reported as values next to the limits such filters use, plus restated
+//! sentences.
+
+use std::ops::Range;
+
+use ahash::{AHashMap, AHashSet};
+
+use super::words::{GramStats, LINE_BREAK, PARAGRAPH_BREAK, SENTENCE_BREAK, TextWords, gram_key};
+
+/// Components get an example from this share of their limit on: below it they do not reach
+/// the evidence, and building the example would be wasted.
+pub(crate) const PADDING_EVIDENCE: f64 = 0.5;
+
+/// One measured repetition component.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Component {
+    /// Which measure (`duplicate_lines`, `top_3gram`, `duplicate_7grams`, ...).
+    pub name: &'static str,
+    /// Its value, a share of the document's characters.
+    pub value: f64,
+    /// The value at which the text counts as repetitive.
+    pub limit: f64,
+    /// An example of the repeated text, when the value is at least half its limit.
+    pub example: Option<String>,
+}
+
+impl Component {
+    /// A component with the example `describe` gives for `at`, when it is worth showing.
+    fn new(
+        name: &'static str,
+        value: f64,
+        limit: f64,
+        at: Option<Range<usize>>,
+        describe: impl FnOnce(Range<usize>) -> String,
+    ) -> Self {
+        let example = at
+            .filter(|_| value > 0.0 && value >= PADDING_EVIDENCE * limit)
+            .map(describe);
+        Component {
+            name,
+            value,
+            limit,
+            example,
+        }
+    }
+}
+
+/// Reference limits for the repetition measures: the values at which web-text filters for
+/// language-model training drop a document (the widely used Gopher rules).
+const DUPLICATE_LINE_LIMIT: f64 = 0.20;
+const DUPLICATE_PARAGRAPH_LIMIT: f64 = 0.20;
+const TOP_NGRAMS: [(usize, f64, &str); 3] = [
+    (2, 0.20, "top_2gram"),
+    (3, 0.18, "top_3gram"),
+    (4, 0.16, "top_4gram"),
+];
+const DUPLICATE_NGRAMS: [(usize, f64, &str); 6] = [
+    (5, 0.15, "duplicate_5grams"),
+    (6, 0.14, "duplicate_6grams"),
+    (7, 0.13, "duplicate_7grams"),
+    (8, 0.12, "duplicate_8grams"),
+    (9, 0.11, "duplicate_9grams"),
+    (10, 0.10, "duplicate_10grams"),
+];
+/// Share of sentences restated (the same words as an earlier sentence, give or take a few) at
+/// which a text counts as repetitive.
+const RESTATED_LIMIT: f64 = 0.20;
+/// Two sentences with at least this Jaccard similarity of their word sets (4/5, kept as a
+/// fraction for exact integer comparisons) say the same thing.
+const RESTATED_SIMILARITY: (usize, usize) = (4, 5);
+/// Sentences shorter than this (in words) are not compared: "Yes." repeated is not padding.
+const RESTATED_MIN_WORDS: usize = 6;
+/// At most this many sentences are compared pairwise, so a huge text stays cheap.
+const MAX_SENTENCES: usize = 400;
+
+/// The padding measures of a text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Padding {
+    /// 0 for text with no repetition, 1 at or beyond a repetition limit: the largest
+    /// `value / limit` of the components, capped at 1.
+    pub score: f64,
+    /// Every component, in a fixed order.
+    pub components: Vec<Component>,
+}
+
+impl Padding {
+    /// The component that set the score.
+    pub fn worst(&self) -> Option<&Component> {
+        self.components
+            .iter()
+            .max_by(|x, y| (x.value / x.limit).total_cmp(&(y.value / y.limit)))
+    }
+}
+
+/// Measures repetition in `text`.
+pub fn padding(text: &str) -> Padding {
+    padding_of(&TextWords::new(text))
+}
+
+/// Measures repetition in a text's words.
+pub fn padding_of(words: &TextWords) -> Padding {
+    let total_chars = words.chars(0..words.len());
+    let mut components = vec![
+        duplicate_blocks(words, LINE_BREAK, "duplicate_lines", DUPLICATE_LINE_LIMIT),
+        duplicate_blocks(
+            words,
+            PARAGRAPH_BREAK,
+            "duplicate_paragraphs",
+            DUPLICATE_PARAGRAPH_LIMIT,
+        ),
+    ];
+    for (n, limit, name) in TOP_NGRAMS {
+        components.push(top_ngram(words, total_chars, n, limit, name));
+    }
+    components.extend(duplicate_ngrams(words, total_chars));
+    components.push(restated_sentences(words));
+    let score = components
+        .iter()
+        .map(|c| (c.value / c.limit).min(1.0))
+        .fold(0.0, f64::max);
+    Padding { score, components }
+}
+
+pub(crate) fn share(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+/// Share of characters in blocks (lines or paragraphs) whose words repeat an earlier block's.
+fn duplicate_blocks(words: &TextWords, kind: u8, name: &'static str, limit: f64) -> Component {
+    let mut seen: AHashSet<u64> = AHashSet::new();
+    let (mut total, mut repeated) = (0usize, 0usize);
+    let mut first_repeat = None;
+    for block in words.blocks(kind) {
+        let chars = words.chars(block.clone());
+        total += chars;
+        if !seen.insert(gram_key(&words.ids()[block.clone()])) {
+            repeated += chars;
+            first_repeat.get_or_insert(block);
+        }
+    }
+    Component::new(name, share(repeated, total), limit, first_repeat, |at| {
+        words.original_text(at).to_string()
+    })
+}
+
+/// Characters in all occurrences of the most frequent word n-gram, as a share of all word
+/// characters. Ties go to the n-gram seen first.
+fn top_ngram(
+    words: &TextWords,
+    total_chars: usize,
+    n: usize,
+    limit: f64,
+    name: &'static str,
+) -> Component {
+    let best = words
+        .gram_stats(n)
+        .values()
+        .max_by(|x, y| x.count.cmp(&y.count).then(y.first.cmp(&x.first)))
+        .filter(|s| s.count > 1);
+    let Some(&GramStats { count, first, .. }) = best else {
+        return Component::new(name, 0.0, limit, None, |_| String::new());
+    };
+    let at = first as usize..first as usize + n;
+    let value = share(count as usize * words.chars(at.clone()), total_chars);
+    Component::new(name, value, limit, Some(at), |at| {
+        format!("{} (x{count})", words.phrase(at))
+    })
+}
+
+/// For each n from 5 to 10: characters of the words covered by some n-gram that occurs more
+/// than once, as a share of all word characters.
+///
+/// An n-gram longer than 5 repeats only where every 5-gram inside it repeats, so the longer
+/// ones are counted only at such positions: in most texts none are left after the 5-grams.
+fn duplicate_ngrams(words: &TextWords, total_chars: usize) -> Vec<Component> {
+    let ids = words.ids();
+    let mut counts: AHashMap<u64, u32> = AHashMap::with_capacity(ids.len());
+    // For each start, how many consecutive starts from it begin a repeated 5-gram.
+    let mut repeated_run: Vec<u32> = Vec::new();
+    let mut components = Vec::with_capacity(DUPLICATE_NGRAMS.len());
+    for (n, limit, name) in DUPLICATE_NGRAMS {
+        let starts: Vec<usize> = if n == 5 {
+            (0..(ids.len() + 1).saturating_sub(n)).collect()
+        } else {
+            (0..(ids.len() + 1).saturating_sub(n))
+                .filter(|&i| repeated_run[i] as usize > n - 5)
+                .collect()
+        };
+        counts.clear();
+        for &i in &starts {
+            *counts.entry(gram_key(&ids[i..i + n])).or_insert(0) += 1;
+        }
+        let mut covered = vec![false; ids.len()];
+        let mut first_repeat = None;
+        let mut repeated_at = Vec::new();
+        for &i in &starts {
+            let count = counts[&gram_key(&ids[i..i + n])];
+            if count > 1 {
+                covered[i..i + n].fill(true);
+                first_repeat.get_or_insert((i..i + n, count));
+                repeated_at.push(i);
+            }
+        }
+        if n == 5 {
+            repeated_run = vec![0; ids.len() + 1];
+            for &i in repeated_at.iter().rev() {
+                repeated_run[i] = repeated_run[i + 1] + 1;
+            }
+        }
+        let repeated: usize = (0..ids.len())
+            .filter(|&i| covered[i])
+            .map(|i| words.chars(i..i + 1))
+            .sum();
+        let count = first_repeat.as_ref().map_or(0, |(_, count)| *count);
+        let value = share(repeated, total_chars);
+        components.push(Component::new(
+            name,
+            value,
+            limit,
+            first_repeat.map(|(at, _)| at),
+            |at| format!("{} (x{count})", words.phrase(at)),
+        ));
+    }
+    components
+}
+
+/// Share of sentences (of at least six words) that restate an earlier one: their word sets
+/// have a Jaccard similarity of at least 0.8.
+///
+/// Sentences are compared only when they share a word among the first few of their sets in
+/// one fixed order (rarest word in the text first), the prefix filter of similarity joins: two sets with
+/// Jaccard ≥ 4/5 share at least ⌈4/5 · |x|⌉ words, so one of them lies within the first
+/// `|x| - ⌈4/5 · |x|⌉ + 1` of each. The result is that of comparing every pair.
+fn restated_sentences(words: &TextWords) -> Component {
+    // A word as its count in the text, then its class: sorting puts rare words first, so
+    // prefixes hold rare words and few sentences share one.
+    let stats = words.word_stats();
+    let rank = |class: u32| (u64::from(stats[class as usize].count) << 32) | u64::from(class);
+    // Each sentence's distinct words, sorted, one after another in `sets`.
+    let mut sets: Vec<u64> = Vec::new();
+    let mut sentences: Vec<(Range<usize>, Range<usize>)> = Vec::new();
+    let mut scratch: Vec<u64> = Vec::new();
+    for sentence in words.blocks(SENTENCE_BREAK) {
+        if sentences.len() == MAX_SENTENCES {
+            break;
+        }
+        scratch.clear();
+        scratch.extend(words.classes()[sentence.clone()].iter().map(|&c| rank(c)));
+        scratch.sort_unstable();
+        scratch.dedup();
+        if scratch.len() >= RESTATED_MIN_WORDS {
+            let start = sets.len();
+            sets.extend_from_slice(&scratch);
+            sentences.push((start..sets.len(), sentence));
+        }
+    }
+    // Pairs of sentences that share a word of their prefixes, found by sorting the
+    // (word, sentence) entries of all prefixes.
+    let mut entries: Vec<(u64, u32)> = Vec::new();
+    for (i, (set, _)) in sentences.iter().enumerate() {
+        let set = &sets[set.clone()];
+        let prefix = &set[..set.len() - min_restated_overlap(set.len()) + 1];
+        entries.extend(prefix.iter().map(|&word| (word, i as u32)));
+    }
+    entries.sort_unstable();
+    let mut candidates: Vec<(u32, u32)> = Vec::new();
+    for group in entries.chunk_by(|x, y| x.0 == y.0) {
+        for (k, &(_, earlier)) in group.iter().enumerate() {
+            candidates.extend(group[k + 1..].iter().map(|&(_, later)| (later, earlier)));
+        }
+    }
+    candidates.sort_unstable();
+    candidates.dedup();
+    let mut is_restated = vec![false; sentences.len()];
+    for (later, earlier) in candidates {
+        let later = later as usize;
+        if !is_restated[later]
+            && restates(
+                &sets[sentences[later].0.clone()],
+                &sets[sentences[earlier as usize].0.clone()],
+            )
+        {
+            is_restated[later] = true;
+        }
+    }
+    let restated = is_restated.iter().filter(|&&r| r).count();
+    let first = is_restated
+        .iter()
+        .position(|&r| r)
+        .map(|i| sentences[i].1.clone());
+    Component::new(
+        "restated_sentences",
+        share(restated, sentences.len()),
+        RESTATED_LIMIT,
+        first,
+        |at| words.original_text(at).to_string(),
+    )
+}
+
+/// The fewest words a set of `size` words shares with any set it has a Jaccard similarity of
+/// at least [`RESTATED_SIMILARITY`] with: ⌈4/5 · size⌉, in integers so no rounding moves it.
+fn min_restated_overlap(size: usize) -> usize {
+    (size * RESTATED_SIMILARITY.0).div_ceil(RESTATED_SIMILARITY.1)
+}
+
+/// Whether two sorted word sets have a Jaccard similarity of at least [`RESTATED_SIMILARITY`].
+fn restates(x: &[u64], y: &[u64]) -> bool {
+    let (numerator, denominator) = RESTATED_SIMILARITY;
+    // Jaccard of at least s needs the smaller set to be at least s times the larger.
+    let (small, large) = (x.len().min(y.len()), x.len().max(y.len()));
+    if small * denominator < numerator * large {
+        return false;
+    }
+    let common = crate::verify::intersection_size(x, y);
+    common * denominator >= numerator * (x.len() + y.len() - common)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn component<'a>(padding: &'a Padding, name: &str) -> &'a Component {
+        padding.components.iter().find(|c| c.name == name).unwrap()
+    }
+
+    pub(crate) const PROSE: &str = "The council met on Monday to discuss the new bus routes.\n\
+        Residents asked for a stop near the school and a later last service.\n\
+        The transport officer said the changes would be tested over the summer.\n\
+        A final decision is expected in the autumn, after a public consultation.";
+
+    #[test]
+    fn clean_prose_has_no_padding() {
+        let measured = padding(PROSE);
+        assert_eq!(component(&measured, "duplicate_lines").value, 0.0);
+        assert_eq!(component(&measured, "duplicate_5grams").value, 0.0);
+        assert!(measured.score < 0.3, "{measured:?}");
+    }
+
+    #[test]
+    fn repeated_lines_and_paragraphs_are_measured_by_characters() {
+        let text = format!("{PROSE}\n\n{PROSE}");
+        let measured = padding(&text);
+        assert!((component(&measured, "duplicate_lines").value - 0.5).abs() < 1e-9);
+        assert!((component(&measured, "duplicate_paragraphs").value - 0.5).abs() < 1e-9);
+        assert_eq!(measured.score, 1.0);
+        // The copy repeats every 10-gram: that measure is furthest past its limit.
+        assert_eq!(measured.worst().map(|c| c.name), Some("duplicate_10grams"));
+        assert_eq!(
+            component(&measured, "duplicate_lines").example.as_deref(),
+            Some("The council met on Monday to discuss the new bus routes")
+        );
+    }
+
+    #[test]
+    fn top_ngram_share_counts_every_occurrence() {
+        // "red apple" 3 times: 3 x 8 characters of 34 word characters in all.
+        let measured = padding("red apple red apple red apple sold out now");
+        let top = component(&measured, "top_2gram");
+        assert!((top.value - 24.0 / 34.0).abs() < 1e-9, "{top:?}");
+        assert_eq!(top.example.as_deref(), Some("red apple (x3)"));
+    }
+
+    #[test]
+    fn restated_sentences_are_found_despite_small_changes() {
+        let text = "Our product is the best choice for busy families today. \
+                    It ships in two days. \
+                    Today our product is the best choice for busy families. \
+                    Prices start low.";
+        let measured = padding(text);
+        let restated = component(&measured, "restated_sentences");
+        assert_eq!(restated.value, 0.5, "{restated:?}");
+        assert_eq!(
+            restated.example.as_deref(),
+            Some("Today our product is the best choice for busy families")
+        );
+    }
+
+    /// The prefix filter finds every restated sentence that comparing all pairs finds.
+    #[test]
+    fn restated_sentences_agree_with_comparing_every_pair() {
+        let vocabulary = [
+            "sun", "rain", "wind", "snow", "fog", "hail", "mist", "frost", "dew",
+        ];
+        let mut text = String::new();
+        let mut seed = 7u64;
+        for _ in 0..120 {
+            let length = 6 + (seed % 5) as usize;
+            for _ in 0..length {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                text.push_str(vocabulary[(seed >> 33) as usize % vocabulary.len()]);
+                text.push(' ');
+            }
+            text.push_str(". ");
+        }
+        let words = TextWords::new(&text);
+        let sets: Vec<Vec<u64>> = words
+            .blocks(SENTENCE_BREAK)
+            .into_iter()
+            .map(|s| {
+                let mut set = words.ids()[s].to_vec();
+                set.sort_unstable();
+                set.dedup();
+                set
+            })
+            .filter(|set| set.len() >= RESTATED_MIN_WORDS)
+            .collect();
+        let expected = (0..sets.len())
+            .filter(|&i| (0..i).any(|j| restates(&sets[i], &sets[j])))
+            .count();
+        assert!(expected > 10, "the vocabulary should make restatements");
+        let measured = restated_sentences(&words);
+        assert_eq!(measured.value, expected as f64 / sets.len() as f64);
+    }
+
+    /// The longer n-grams, counted only where 5-grams repeat, agree with counting them all.
+    #[test]
+    fn long_ngrams_agree_with_a_full_count() {
+        let text = "a b c d e f g h i j k a b c d e f g x y z a b c d e f g h i j q \
+                    m n o p q r m n o p q s";
+        let words = TextWords::new(text);
+        let measured = padding_of(&words);
+        let total = words.chars(0..words.len());
+        for (n, _, name) in DUPLICATE_NGRAMS {
+            let ids = words.ids();
+            let mut covered = vec![false; ids.len()];
+            for i in 0..=ids.len() - n {
+                let repeats = (0..=ids.len() - n).any(|j| j != i && ids[j..j + n] == ids[i..i + n]);
+                if repeats {
+                    covered[i..i + n].fill(true);
+                }
+            }
+            let chars = (0..ids.len()).filter(|&i| covered[i]).count();
+            let expected = chars as f64 / total as f64;
+            assert!(
+                (component(&measured, name).value - expected).abs() < 1e-12,
+                "{name}: {} vs {expected}",
+                component(&measured, name).value
+            );
+        }
+        // The 10-gram "a .. j" occurs twice: twenty of 44 one-letter words.
+        assert!((component(&measured, "duplicate_10grams").value - 20.0 / 44.0).abs() < 1e-12);
+    }
+}
