@@ -205,8 +205,63 @@ fn line_key_with(line: &str, folded: &mut Vec<u8>) -> Option<u64> {
     if line.is_empty() || line.len() > MAX_TEMPLATE_LINE_CHARS * 4 {
         return None;
     }
+    // A paragraph is no template: count its characters before folding it.
+    let chars = if line.is_ascii() {
+        line.bytes().filter(|b| !b.is_ascii_whitespace()).count()
+    } else {
+        line.chars().filter(|c| !c.is_whitespace()).count()
+    };
+    if chars > MAX_TEMPLATE_LINE_CHARS {
+        return None;
+    }
     folded.clear();
-    let mut chars = 0;
+    let alphanumeric = if line.is_ascii() {
+        fold_ascii(line.as_bytes(), folded)
+    } else {
+        fold_unicode(line, folded)
+    };
+    while folded.last() == Some(&b' ') {
+        folded.pop();
+    }
+    alphanumeric.then(|| xxh3_64(folded))
+}
+
+/// Folds an ASCII line for [`line_key`] into `folded`; whether it has a letter or digit.
+fn fold_ascii(line: &[u8], folded: &mut Vec<u8>) -> bool {
+    #[derive(PartialEq)]
+    enum Last {
+        Separator,
+        Letter,
+        Digit,
+    }
+    folded.reserve(line.len());
+    // At the start, as after a separator: no space is written before the first word.
+    let mut last = Last::Separator;
+    let mut alphanumeric = false;
+    for &byte in line {
+        if byte.is_ascii_alphabetic() {
+            folded.push(byte.to_ascii_lowercase());
+            last = Last::Letter;
+            alphanumeric = true;
+        } else if byte.is_ascii_digit() {
+            if last != Last::Digit {
+                folded.push(b'0');
+            }
+            last = Last::Digit;
+            alphanumeric = true;
+        } else {
+            if last != Last::Separator {
+                folded.push(b' ');
+            }
+            last = Last::Separator;
+        }
+    }
+    alphanumeric
+}
+
+/// [`fold_ascii`] for a line with other characters: digits of any script fold to `0`, letters
+/// are lower-cased.
+fn fold_unicode(line: &str, folded: &mut Vec<u8>) -> bool {
     let mut last_digit = false;
     let mut alphanumeric = false;
     let push_separator = |folded: &mut Vec<u8>| {
@@ -215,13 +270,8 @@ fn line_key_with(line: &str, folded: &mut Vec<u8>) -> Option<u64> {
         }
     };
     for c in line.chars() {
-        // A paragraph is no template: stop as soon as the line is too long to be one.
-        if chars > MAX_TEMPLATE_LINE_CHARS {
-            return None;
-        }
         if c.is_ascii() {
             let byte = c as u8;
-            chars += usize::from(!byte.is_ascii_whitespace());
             if byte.is_ascii_digit() {
                 if !last_digit {
                     folded.push(b'0');
@@ -239,7 +289,6 @@ fn line_key_with(line: &str, folded: &mut Vec<u8>) -> Option<u64> {
             }
             continue;
         }
-        chars += usize::from(!c.is_whitespace());
         if c.is_numeric() {
             if !last_digit {
                 folded.push(b'0');
@@ -259,10 +308,7 @@ fn line_key_with(line: &str, folded: &mut Vec<u8>) -> Option<u64> {
             push_separator(folded);
         }
     }
-    while folded.last() == Some(&b' ') {
-        folded.pop();
-    }
-    (chars <= MAX_TEMPLATE_LINE_CHARS && alphanumeric).then(|| xxh3_64(folded))
+    alphanumeric
 }
 
 /// The distinct template keys of a text's lines.
@@ -436,6 +482,14 @@ fn ratio(part: usize, whole: usize) -> f64 {
 
 /// A word without the punctuation around it.
 fn bare(word: &str) -> &str {
+    if word.is_ascii() {
+        let bytes = word.as_bytes();
+        let Some(start) = bytes.iter().position(u8::is_ascii_alphanumeric) else {
+            return "";
+        };
+        let end = bytes.iter().rposition(u8::is_ascii_alphanumeric).map_or(start, |e| e + 1);
+        return &word[start..end];
+    }
     word.trim_matches(|c: char| !c.is_alphanumeric())
 }
 
@@ -445,7 +499,7 @@ fn ends_in_ellipsis(line: &str) -> bool {
 
 fn is_link(token: &str) -> bool {
     // Every form below has a period or an at sign.
-    if !token.contains(['.', '@']) {
+    if !token.bytes().any(|b| b == b'.' || b == b'@') {
         return false;
     }
     let t = token.trim_matches(|c: char| matches!(c, '(' | ')' | '<' | '>' | ',' | '.' | '"'));

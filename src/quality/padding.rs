@@ -181,13 +181,17 @@ fn top_ngram(
 /// ones are counted only at such positions: in most texts none are left after the 5-grams.
 fn duplicate_ngrams(words: &TextWords, total_chars: usize) -> Vec<Component> {
     let ids = words.ids();
-    let mut counts: AHashMap<u64, u32> = AHashMap::with_capacity(ids.len());
+    let mut counts: AHashMap<u64, u32> = AHashMap::with_capacity(ids.len() / 2);
+    // A 5-gram holding a word that occurs once occurs once.
+    let word_runs = words.repeated_word_runs();
     // For each start, how many consecutive starts from it begin a repeated 5-gram.
     let mut repeated_run: Vec<u32> = Vec::new();
     let mut components = Vec::with_capacity(DUPLICATE_NGRAMS.len());
     for (n, limit, name) in DUPLICATE_NGRAMS {
         let starts: Vec<usize> = if n == 5 {
-            (0..(ids.len() + 1).saturating_sub(n)).collect()
+            (0..(ids.len() + 1).saturating_sub(n))
+                .filter(|&i| word_runs[i] as usize >= n)
+                .collect()
         } else {
             (0..(ids.len() + 1).saturating_sub(n))
                 .filter(|&i| repeated_run[i] as usize > n - 5)
