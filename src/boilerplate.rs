@@ -5,11 +5,12 @@
 //!
 //! Each line is first judged on its own: its length, whether it ends like a sentence, how much
 //! of it is links, separators or capitalized words, whether it trails off in an ellipsis,
-//! whether it reads like a byline or a timestamp, and whether a short line carries the wording
-//! of a call to action (one signal among the others, not the rule). Then the main text is
-//! located as the run of lines with the most prose in it (the largest-sum run, prose lines
-//! counting for and the rest against): short lines inside it are headings and stay, short
-//! lines outside it are page furniture. Finally [`TemplateLines`], counted over the whole
+//! whether it reads like a byline, a timestamp, a comment header or a cookie notice, and whether
+//! a short line carries the wording of a call to action or is a row of share buttons (one
+//! signal among the others, not the rule). Then the main text is located as the run of lines
+//! with the most prose in it (the largest-sum run, prose lines counting for and the rest
+//! against; a comment header ends it): short lines inside it are headings and stay, short lines
+//! outside it are page furniture, and so is prose cut off from it by boilerplate lines. Finally [`TemplateLines`], counted over the whole
 //! corpus, marks every line that recurs in documents of several different clusters: an
 //! outlet's template, which no single-page method can see.
 
@@ -39,9 +40,13 @@ pub enum LineReason {
     Teaser,
     /// A byline or a credit line ("By Jane Doe", "Reporting by ...").
     Byline,
+    /// The header of a reader's comment ("Jane on May 3, 2019 at 4:47 pm said:",
+    /// "jdoe says:"): a comment thread follows, which the main text does not reach across.
+    CommentHeader,
     /// Only a date or time.
     Timestamp,
-    /// A short line that is not a sentence, outside the main text.
+    /// Outside the main text: a short line that is not a sentence, or prose cut off from the
+    /// main text by boilerplate lines (a comment thread, teaser summaries, a legal footer).
     OutsideMainText,
 }
 
@@ -55,6 +60,7 @@ impl LineReason {
             LineReason::Menu => "menu",
             LineReason::Teaser => "teaser",
             LineReason::Byline => "byline",
+            LineReason::CommentHeader => "comment_header",
             LineReason::Timestamp => "timestamp",
             LineReason::OutsideMainText => "outside_main_text",
         }
@@ -344,6 +350,15 @@ struct LineShape {
     call_to_action: bool,
     byline: bool,
     timestamp: bool,
+    /// Ends in a verb of speech and a colon ("... said:", "... says:"), as comment headers do.
+    speech_header: bool,
+    /// Holds a date or a time of day.
+    dated: bool,
+    /// Holds punctuation that sentences have (commas, periods, ...); long lines without any are
+    /// lists of words (tags, menus, archives), not prose.
+    punctuated: bool,
+    /// A notice about the site's cookies, however long.
+    cookie_notice: bool,
 }
 
 impl LineShape {
@@ -376,6 +391,10 @@ impl LineShape {
             numeric += usize::from(token.bytes().any(|b| b.is_ascii_digit()));
         }
         let trimmed = line.trim_end();
+        shape.punctuated = line.contains([
+            ',', '.', ';', ':', '!', '?', '，', '。', '、', '；', '！', '？',
+        ]);
+        shape.cookie_notice = is_cookie_notice(line);
         shape.ellipsis = ends_in_ellipsis(trimmed);
         shape.sentence_end = !shape.ellipsis
             && trimmed.ends_with([
@@ -392,9 +411,12 @@ impl LineShape {
                 .filter(|t| !bare(t).is_empty())
                 .collect();
             let lower: Vec<String> = words.iter().map(|w| bare(w).to_lowercase()).collect();
-            shape.call_to_action = has_call_to_action(&lower, line, words.len());
+            shape.call_to_action =
+                has_call_to_action(&lower, line, words.len()) || is_button_row(&lower);
             shape.byline = is_byline(&words, &lower);
             shape.timestamp = is_timestamp(&lower);
+            shape.speech_header = is_speech_header(&lower, line);
+            shape.dated = has_date_or_time(&lower);
         }
         if !line.is_ascii() {
             shape.words = shape.words.max(unspaced_words(line));
@@ -405,7 +427,12 @@ impl LineShape {
     /// Reads as running text: long enough and ending like a sentence, or long enough to be a
     /// paragraph whatever its end, with function words in it when it is English.
     fn is_prose(&self) -> bool {
-        (self.words >= 8 && self.sentence_end) || self.words >= 20
+        // Mostly figures (an archive of dates, a price list) is not running text.
+        if self.numeric_share >= 0.5 {
+            return false;
+        }
+        (self.words >= 8 && self.sentence_end)
+            || (self.words >= 20 && self.punctuated && self.capitalized_share < 0.7)
     }
 
     /// The verdict a line gets on its own, whatever surrounds it.
@@ -417,7 +444,7 @@ impl LineShape {
         if self.separators >= 2 && self.words <= 30 && self.numeric_share < 0.2 {
             return Some(LineReason::Menu);
         }
-        if self.call_to_action {
+        if self.call_to_action || self.cookie_notice {
             return Some(LineReason::CallToAction);
         }
         if self.byline {
@@ -487,7 +514,10 @@ fn bare(word: &str) -> &str {
         let Some(start) = bytes.iter().position(u8::is_ascii_alphanumeric) else {
             return "";
         };
-        let end = bytes.iter().rposition(u8::is_ascii_alphanumeric).map_or(start, |e| e + 1);
+        let end = bytes
+            .iter()
+            .rposition(u8::is_ascii_alphanumeric)
+            .map_or(start, |e| e + 1);
         return &word[start..end];
     }
     word.trim_matches(|c: char| !c.is_alphanumeric())
@@ -602,6 +632,107 @@ fn has_call_to_action(lower: &[String], line: &str, words: usize) -> bool {
         .iter()
         .any(|phrase| opens_with(phrase) || (words <= 4 && contains_phrase(&joined, phrase)))
         || caption_label(lower, line)
+}
+
+/// A site's notice about its cookies: the word next to words about the site or consent. (A
+/// recipe's cookies have neither.)
+fn is_cookie_notice(line: &str) -> bool {
+    if !line.contains("ookie") && !line.contains("OOKIE") {
+        return false;
+    }
+    let lower = line.to_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).collect();
+    words.iter().any(|w| *w == "cookie" || *w == "cookies")
+        && words.iter().any(|w| {
+            matches!(
+                *w,
+                "website" | "websites" | "site" | "browser" | "browsing" | "consent" | "privacy"
+            )
+        })
+}
+
+/// The words of share and reaction buttons: a short line made only of them is a row of
+/// buttons ("Share", "Share Tweet Email", "Reply", "Like").
+const BUTTON_WORDS: &[&str] = &[
+    "comment",
+    "comments",
+    "email",
+    "facebook",
+    "flipboard",
+    "like",
+    "linkedin",
+    "permalink",
+    "pin",
+    "pinterest",
+    "print",
+    "reddit",
+    "reply",
+    "report",
+    "save",
+    "share",
+    "submit",
+    "tweet",
+    "twitter",
+    "whatsapp",
+];
+
+fn is_button_row(lower: &[String]) -> bool {
+    !lower.is_empty() && lower.len() <= 4 && lower.iter().all(|w| BUTTON_WORDS.contains(&bare(w)))
+}
+
+/// Verbs a comment header ends in, before its colon.
+const SPEECH_VERBS: &[&str] = &[
+    "asked",
+    "asks",
+    "commented",
+    "comments",
+    "replied",
+    "replies",
+    "said",
+    "says",
+    "wrote",
+    "writes",
+];
+
+/// "... said:", "... says:": a short line ending in a verb of speech and a colon.
+fn is_speech_header(lower: &[String], line: &str) -> bool {
+    lower.len() <= 15
+        && line.trim_end().ends_with(':')
+        && lower
+            .last()
+            .is_some_and(|w| SPEECH_VERBS.contains(&bare(w)))
+}
+
+/// Whether the words hold a date (a month name next to a number) or a time of day.
+fn has_date_or_time(lower: &[String]) -> bool {
+    let is_number = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit());
+    lower.iter().enumerate().any(|(i, word)| {
+        let word = bare(word);
+        let time = word
+            .split_once(':')
+            .is_some_and(|(h, m)| is_number(h) && h.len() <= 2 && m.len() == 2 && is_number(m));
+        let month_dated = MONTHS.contains(&word)
+            && [i.checked_sub(1), Some(i + 1)]
+                .into_iter()
+                .flatten()
+                .filter_map(|j| lower.get(j))
+                .any(|w| is_number(bare(w)));
+        time || month_dated
+    })
+}
+
+/// Which lines are comment headers: a line ending in a verb of speech and a colon that holds a
+/// date or time ("Jane on May 3, 2019 at 4:47 pm said:"), or one of at least three short such
+/// lines on the page ("jdoe says:"), the pattern of a comment thread. A single undated
+/// "The minister said:" introduces a quotation in an article and is not one.
+fn comment_headers(shapes: &[LineShape]) -> Vec<bool> {
+    const SHORT_HEADER_WORDS: usize = 6;
+    let short = |s: &LineShape| s.speech_header && s.words <= SHORT_HEADER_WORDS;
+    let thread = shapes.iter().filter(|s| short(s)).count() >= 3;
+    shapes
+        .iter()
+        .map(|s| s.speech_header && (s.dated || (thread && short(s))))
+        .collect()
 }
 
 /// "Photo: ...", "Video/...", "Image: ...": a caption or media label.
@@ -778,7 +909,12 @@ pub fn analyze_lines(
         .iter()
         .map(|r| LineShape::of(&text[r.clone()]))
         .collect();
-    let own: Vec<Option<LineReason>> = shapes.iter().map(LineShape::own_verdict).collect();
+    let mut own: Vec<Option<LineReason>> = shapes.iter().map(LineShape::own_verdict).collect();
+    for (verdict, header) in own.iter_mut().zip(comment_headers(&shapes)) {
+        if header && verdict.is_none() {
+            *verdict = Some(LineReason::CommentHeader);
+        }
+    }
     let mut folded = Vec::new();
     let keys: Vec<Option<u64>> = ranges
         .iter()
@@ -788,6 +924,16 @@ pub fn analyze_lines(
         TextKind::Plain => main_text(&shapes, &own, &repeated_lines(&keys)),
         TextKind::Extracted => 0..shapes.len(),
     };
+    // Prose next to the main text, with no boilerplate line between, is kept: an article's
+    // opening paragraph above a list stays with it. Prose beyond a boilerplate line (a comment
+    // thread, teaser summaries, a footer's legal text) is not the article.
+    let mut block = main.clone();
+    while block.start > 0 && own[block.start - 1].is_none() {
+        block.start -= 1;
+    }
+    while block.end < shapes.len() && own[block.end].is_none() {
+        block.end += 1;
+    }
     let title_key = title.and_then(line_key);
     let lines = ranges
         .into_iter()
@@ -804,7 +950,7 @@ pub fn analyze_lines(
                 Some(reason)
             } else if !main.contains(&i) && shapes[i].ellipsis {
                 Some(LineReason::Teaser)
-            } else if !main.contains(&i) && !shapes[i].is_prose() {
+            } else if !main.contains(&i) && (!shapes[i].is_prose() || !block.contains(&i)) {
                 Some(LineReason::OutsideMainText)
             } else {
                 None
@@ -846,6 +992,11 @@ fn main_text(shapes: &[LineShape], own: &[Option<LineReason>], repeated: &[bool]
     let (mut best, mut best_sum) = (0..0, f64::MIN);
     let (mut start, mut sum) = (0, 0.0);
     for (i, (shape, verdict)) in shapes.iter().zip(own).enumerate() {
+        // A comment thread starts here: the main text stops before it.
+        if *verdict == Some(LineReason::CommentHeader) {
+            sum = 0.0;
+            continue;
+        }
         if sum <= 0.0 {
             start = i;
             sum = 0.0;
@@ -970,6 +1121,70 @@ mod tests {
         let line = "By the end of the week the road will reopen to buses and bicycles.";
         let text = format!("{BODY}\n\n{line}");
         assert_eq!(reason_of(&text, line), None);
+    }
+
+    #[test]
+    fn a_comment_thread_is_not_joined_to_the_article() {
+        let comment = "I drive across that bridge every day and I think the detour will be much \
+                       longer than twenty minutes at rush hour, so please plan for it.";
+        let reply = "Thanks for the note, we asked the council about rush hour and will update \
+                     the story when they answer our questions.";
+        let text = format!(
+            "{BODY}\n\n3 Comments\n\nSam Reed on May 3, 2019 at 4:47 pm said:\n\n{comment}\n\n\
+             Harbour Desk on May 3, 2019 at 6:02 pm said:\n\n{reply}"
+        );
+        assert_eq!(
+            reason_of(&text, "Sam Reed on May 3, 2019 at 4:47 pm said:"),
+            Some("comment_header")
+        );
+        assert_eq!(reason_of(&text, comment), Some("outside_main_text"));
+        assert_eq!(reason_of(&text, reply), Some("outside_main_text"));
+        let first = BODY.split("\n\n").next().unwrap();
+        assert_eq!(reason_of(&text, first), None);
+    }
+
+    #[test]
+    fn undated_comment_headers_count_only_as_a_thread() {
+        let quote = "The minister said:";
+        let text = format!("{BODY}\n\n{quote}\n\n{LATER}");
+        assert_eq!(reason_of(&text, quote), None);
+        let thread = format!(
+            "{BODY}\n\njdoe says:\n\nFirst!\n\nharbourfan says:\n\nAgreed.\n\nkeld99 says:\n\nNo."
+        );
+        assert_eq!(
+            reason_of(&thread, "harbourfan says:"),
+            Some("comment_header")
+        );
+    }
+
+    #[test]
+    fn cookie_notices_and_button_rows_are_boilerplate_whatever_their_length() {
+        let notice = "This website uses cookies to improve your experience while you navigate \
+                      through the website. Out of these cookies, the cookies that are categorized \
+                      as necessary are stored on your browser as they are essential for the \
+                      working of basic functionalities of the website.";
+        let recipe = "Bake the cookies for twelve minutes, until the edges are golden and the \
+                      middles still soft, then leave them on the tray to cool.";
+        let text = format!("{BODY}\n\n{recipe}\n\nShare Tweet Email\n\n{notice}");
+        assert_eq!(reason_of(&text, notice), Some("call_to_action"));
+        assert_eq!(
+            reason_of(&text, "Share Tweet Email"),
+            Some("call_to_action")
+        );
+        assert_eq!(reason_of(&text, recipe), None);
+    }
+
+    #[test]
+    fn long_lines_of_bare_words_or_figures_are_not_prose() {
+        let tags = "harbour bridge council ferry coast road detour winter spring cables \
+                    corrosion inspection engineers shops trade rates town journey summer buses";
+        let archive = "Archive November 2019 October 2019 September 2019 August 2019 July 2019 \
+                       June 2019 May 2019 April 2019 March 2019";
+        for line in [tags, archive] {
+            assert!(!LineShape::of(line).is_prose(), "{line}");
+        }
+        let text = format!("{BODY}\n\nTags\n\n{tags}");
+        assert_eq!(reason_of(&text, tags), Some("outside_main_text"));
     }
 
     #[test]
