@@ -3,7 +3,8 @@
 //! `cargo run --release --example aeb_extract -- OUT.json [MODE] && bench/aeb_eval.py OUT.json`.
 //!
 //! Modes: `html` (default: extraction, then reprint's boilerplate lines removed),
-//! `extractor` (extraction alone), `precision` / `recall` (extraction alone, favouring one),
+//! `extractor` (the extraction crate alone), `precision` / `recall` (the crate alone, favouring
+//! one),
 //! `text` (the page flattened to plain text lines, then reprint's line-level boilerplate
 //! removal: no markup used), `page` (the flattened page as it is).
 
@@ -17,11 +18,17 @@ use reprint::html::{Focus, extract_with, page_text};
 fn source_text(html: &str, mode: &str) -> reprint::Result<(String, TextKind)> {
     Ok(match mode {
         "text" | "page" => (page_text(html), TextKind::Plain),
-        "precision" => (
-            extract_with(html, Focus::Precision)?.text,
-            TextKind::Extracted,
-        ),
-        "recall" => (extract_with(html, Focus::Recall)?.text, TextKind::Extracted),
+        // The extraction crate alone, without reprint's fallback for run-on output.
+        "extractor" | "precision" | "recall" => {
+            let options = rs_trafilatura::Options {
+                favor_precision: mode == "precision",
+                favor_recall: mode == "recall",
+                ..rs_trafilatura::Options::default()
+            };
+            let result = rs_trafilatura::extract_with_options(html, &options)
+                .map_err(|e| reprint::Error::param("html", e.to_string()))?;
+            (result.content_text, TextKind::Extracted)
+        }
         _ => {
             let page = extract_with(html, Focus::Balanced)?;
             let kind = page.kind();
@@ -106,15 +113,7 @@ fn write_lines(paths: &[std::path::PathBuf], mode: &str, dump: &str) {
             .to_string_lossy()
             .trim_end_matches(".html.gz")
             .to_string();
-        let (text, kind) = if mode == "text" {
-            (page_text(&html), TextKind::Plain)
-        } else {
-            let page = extract_with(&html, Focus::Balanced);
-            (
-                page.map(|p| p.text).unwrap_or_default(),
-                TextKind::Extracted,
-            )
-        };
+        let (text, kind) = source_text(&html, mode).unwrap_or((String::new(), TextKind::Plain));
         let analysis = analyze_lines(&text, None, kind, &TemplateLines::none());
         let lines: Vec<_> = analysis
             .lines

@@ -661,12 +661,8 @@ fn extract_page(
 ) -> std::result::Result<(String, Option<String>, PageOrigin), Rejection> {
     let extracted = crate::html::extract_main_text(html)
         .map_err(|e| reject(origin, Some(id.to_string()), e))?;
-    let page_chars = crate::html::page_text(html)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .count();
     let page = PageOrigin {
-        page_chars,
+        page_chars: extracted.page_chars,
         kind: extracted.kind(),
     };
     Ok((extracted.text, extracted.title, page))

@@ -11,10 +11,14 @@ pub struct ExtractedPage {
     pub text: String,
     /// The page title, when the page declares one.
     pub title: Option<String>,
-    /// Whether the text still looks like the whole page: the extractor found no main block
-    /// and fell back to the page's text with its source indentation. Such text still holds
-    /// the page's furniture, so its main text must be found line by line.
+    /// Whether the text is the whole page: the extractor found no main block and fell back to
+    /// the page's text with its source indentation, or it lost the page's line structure (one
+    /// run-on line) and the text is the page flattened by [`page_text`] instead. Such text
+    /// still holds the page's furniture, so its main text must be found line by line.
     pub whole_page: bool,
+    /// Non-space characters of the whole page's text ([`page_text`]): what extraction dropped
+    /// is the difference.
+    pub page_chars: usize,
 }
 
 impl ExtractedPage {
@@ -35,6 +39,17 @@ fn kept_source_layout(text: &str) -> bool {
     let lines = text.lines().filter(|l| !l.is_empty()).count();
     let indented = text.lines().filter(|l| l.starts_with([' ', '\t'])).count();
     indented >= 10 && indented * 5 >= lines
+}
+
+/// A run-on line at least this long, holding at least half the text, means the extractor
+/// joined the page's blocks into one: a paragraph of news rarely passes 2,000 characters.
+const RUN_ON_CHARS: usize = 2_000;
+
+/// Whether extracted text lost the page's line structure: one line holds most of it. Line
+/// rules cannot tell the article from the furniture inside such a line.
+fn is_run_on(text: &str) -> bool {
+    let longest = text.lines().map(str::len).max().unwrap_or(0);
+    longest >= RUN_ON_CHARS && 2 * longest >= text.len()
 }
 
 /// How extraction trades precision for recall.
@@ -63,10 +78,19 @@ pub fn extract_with(html: &str, focus: Focus) -> Result<ExtractedPage> {
     };
     let result = rs_trafilatura::extract_with_options(html, &options)
         .map_err(|e| Error::param("html", format!("cannot extract the main text: {e}")))?;
+    let page = page_text(html);
+    let page_chars = page.chars().filter(|c| !c.is_whitespace()).count();
+    let (text, whole_page) = if is_run_on(&result.content_text) {
+        (page, true)
+    } else {
+        let whole_page = kept_source_layout(&result.content_text);
+        (result.content_text, whole_page)
+    };
     Ok(ExtractedPage {
-        whole_page: kept_source_layout(&result.content_text),
-        text: result.content_text,
+        text,
         title: result.metadata.title,
+        whole_page,
+        page_chars,
     })
 }
 
@@ -108,6 +132,15 @@ mod tests {
         assert!(!page.text.contains("All rights reserved"), "{page:?}");
         assert!(!page.text.contains("Sport"), "{page:?}");
         assert_eq!(page.title.as_deref(), Some("Bridge closes"));
+    }
+
+    #[test]
+    fn a_run_on_extraction_falls_back_to_the_page_text() {
+        let long = "word ".repeat(500);
+        assert!(is_run_on(&format!("Title\n\n{long}")));
+        assert!(!is_run_on(&format!("{long}\n\n{long}\n\n{long}")));
+        let paragraphs = "A paragraph of news.\n\n".repeat(200);
+        assert!(!is_run_on(&paragraphs));
     }
 
     #[test]
