@@ -391,9 +391,10 @@ impl LineShape {
             numeric += usize::from(token.bytes().any(|b| b.is_ascii_digit()));
         }
         let trimmed = line.trim_end();
-        shape.punctuated = line.contains([
-            ',', '.', ';', ':', '!', '?', '，', '。', '、', '；', '！', '？',
-        ]);
+        shape.punctuated = line
+            .bytes()
+            .any(|b| matches!(b, b',' | b'.' | b';' | b':' | b'!' | b'?'))
+            || (!line.is_ascii() && line.contains(['，', '。', '、', '；', '！', '？']));
         shape.cookie_notice = is_cookie_notice(line);
         shape.ellipsis = ends_in_ellipsis(trimmed);
         shape.sentence_end = !shape.ellipsis

@@ -307,8 +307,11 @@ fn scan_in_pool(
         warnings,
         positions,
         fingerprints,
-        line_keys,
+        mut line_keys,
     } = first_pass(corpus, params, progress)?;
+    if let Some(quality) = &params.quality {
+        keep_recurring_lines(&mut line_keys, quality.template_min_docs);
+    }
     reject_duplicate_ids(&mut docs);
     let accepted: Vec<bool> = docs
         .iter()
@@ -394,6 +397,26 @@ fn scan_in_pool(
     })
 }
 
+/// Keeps only the `(line key, document)` entries of lines found in at least `min_docs`
+/// documents, the only ones that can be templates, and frees the rest before the next stages:
+/// most lines occur once, and a million documents hold some ten million lines.
+fn keep_recurring_lines(line_keys: &mut Vec<(u64, u32)>, min_docs: u32) {
+    line_keys.par_sort_unstable();
+    let mut kept = 0;
+    let mut start = 0;
+    while start < line_keys.len() {
+        let key = line_keys[start].0;
+        let end = start + line_keys[start..].partition_point(|entry| entry.0 == key);
+        if end - start >= min_docs as usize {
+            line_keys.copy_within(start..end, kept);
+            kept += end - start;
+        }
+        start = end;
+    }
+    line_keys.truncate(kept);
+    line_keys.shrink_to_fit();
+}
+
 /// Counts the lines of every document by cluster (a document in no cluster is its own), so
 /// the copies of one story count once and only a line that recurs in different stories is a
 /// template.
@@ -403,13 +426,12 @@ fn count_templates(
     clusters: usize,
     params: &QualityParams,
 ) -> TemplateLines {
-    let grouped: Vec<(u64, u32)> = line_keys
-        .into_iter()
-        .map(|(key, doc)| {
-            let group = docs[doc as usize].cluster.unwrap_or(clusters as u32 + doc);
-            (key, group)
-        })
-        .collect();
+    let mut grouped = line_keys;
+    for (_, doc) in &mut grouped {
+        *doc = docs[*doc as usize]
+            .cluster
+            .unwrap_or(clusters as u32 + *doc);
+    }
     TemplateLines::count(grouped, params.template_min_docs)
 }
 
@@ -1193,4 +1215,18 @@ pub fn generate(
         }
     }
     Ok((planted_total, lifts_total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_lines_in_enough_documents_are_kept_for_template_counting() {
+        let mut keys = vec![(7, 0), (9, 0), (7, 1), (5, 1), (7, 2), (9, 2), (3, 3)];
+        keep_recurring_lines(&mut keys, 2);
+        assert_eq!(keys, [(7, 0), (7, 1), (7, 2), (9, 0), (9, 2)]);
+        keep_recurring_lines(&mut keys, 3);
+        assert_eq!(keys, [(7, 0), (7, 1), (7, 2)]);
+    }
 }
