@@ -265,8 +265,8 @@ fn fold_ascii(line: &[u8], folded: &mut Vec<u8>) -> bool {
     alphanumeric
 }
 
-/// [`fold_ascii`] for a line with other characters: digits of any script fold to `0`, letters
-/// are lower-cased.
+/// [`fold_ascii`] for a line with other characters, char by char: digits of any script fold
+/// to `0`, letters are lower-cased (and give the same bytes as [`fold_ascii`] on ASCII).
 fn fold_unicode(line: &str, folded: &mut Vec<u8>) -> bool {
     let mut last_digit = false;
     let mut alphanumeric = false;
@@ -276,25 +276,6 @@ fn fold_unicode(line: &str, folded: &mut Vec<u8>) -> bool {
         }
     };
     for c in line.chars() {
-        if c.is_ascii() {
-            let byte = c as u8;
-            if byte.is_ascii_digit() {
-                if !last_digit {
-                    folded.push(b'0');
-                }
-                last_digit = true;
-                alphanumeric = true;
-                continue;
-            }
-            last_digit = false;
-            if byte.is_ascii_alphabetic() {
-                folded.push(byte.to_ascii_lowercase());
-                alphanumeric = true;
-            } else {
-                push_separator(folded);
-            }
-            continue;
-        }
         if c.is_numeric() {
             if !last_digit {
                 folded.push(b'0');
@@ -1122,6 +1103,22 @@ mod tests {
         let line = "By the end of the week the road will reopen to buses and bicycles.";
         let text = format!("{BODY}\n\n{line}");
         assert_eq!(reason_of(&text, line), None);
+    }
+
+    #[test]
+    fn both_folds_agree_on_ascii() {
+        for line in [
+            "(c) 2024 Coastal Wire -- All rights reserved.",
+            "Page 2 of 9",
+            "  a1b2 , x  ",
+        ] {
+            let (mut ascii, mut unicode) = (Vec::new(), Vec::new());
+            assert_eq!(
+                fold_ascii(line.as_bytes(), &mut ascii),
+                fold_unicode(line, &mut unicode)
+            );
+            assert_eq!(ascii, unicode, "{line}");
+        }
     }
 
     #[test]

@@ -65,9 +65,10 @@ pub struct TextWords<'t> {
     chars: Vec<u32>,
     breaks: Vec<u8>,
     marks: Vec<u8>,
-    /// Per class, the counts of its word; per n from 2 to 4, the counts of the n-grams,
-    /// built on first use.
+    /// Per class, the counts of its word; runs of repeated words; per n from 2 to 4, the
+    /// counts of the n-grams: each built on first use.
     word_stats: OnceCell<Vec<GramStats>>,
+    repeated_word_runs: OnceCell<Vec<u32>>,
     gram_stats: [OnceCell<AHashMap<u64, GramStats>>; MAX_COUNTED_GRAM - 1],
 }
 
@@ -85,6 +86,7 @@ impl<'t> TextWords<'t> {
             marks: Vec::with_capacity(count),
             normalized,
             word_stats: OnceCell::new(),
+            repeated_word_runs: OnceCell::new(),
             gram_stats: Default::default(),
         };
         let mut class_of: AHashMap<u64, u32> = AHashMap::with_capacity(count / 2);
@@ -206,16 +208,19 @@ impl<'t> TextWords<'t> {
         self.marks[index] & DIGIT != 0
     }
 
-    /// For each word, how many words from it on in a row occur more than once in the text.
-    pub fn repeated_word_runs(&self) -> Vec<u32> {
-        let stats = self.word_stats();
-        let mut runs = vec![0u32; self.len() + 1];
-        for i in (0..self.len()).rev() {
-            if stats[self.classes[i] as usize].count > 1 {
-                runs[i] = runs[i + 1] + 1;
+    /// For each word, how many words from it on in a row occur more than once in the text
+    /// (one entry more, 0, for the end).
+    pub fn repeated_word_runs(&self) -> &[u32] {
+        self.repeated_word_runs.get_or_init(|| {
+            let stats = self.word_stats();
+            let mut runs = vec![0u32; self.len() + 1];
+            for i in (0..self.len()).rev() {
+                if stats[self.classes[i] as usize].count > 1 {
+                    runs[i] = runs[i + 1] + 1;
+                }
             }
-        }
-        runs
+            runs
+        })
     }
 
     /// The counts of every distinct word, indexed by class.
