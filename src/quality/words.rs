@@ -241,7 +241,7 @@ impl<'t> TextWords<'t> {
     }
 
     /// The counts of the n-grams (`n` from 2 to 4) that may occur more than once, keyed by
-    /// [`gram_key`] of their ids. An n-gram holding a word that occurs once in the text occurs
+    /// `gram_key` of their ids. An n-gram holding a word that occurs once in the text occurs
     /// once too and is left out: every measure reads only repeated n-grams, and in prose about
     /// half the windows hold such a word.
     pub fn gram_stats(&self, n: usize) -> &AHashMap<u64, GramStats> {
