@@ -8,7 +8,9 @@ use std::ops::Range;
 
 use ahash::{AHashMap, AHashSet};
 
-use super::words::{GramStats, LINE_BREAK, PARAGRAPH_BREAK, SENTENCE_BREAK, TextWords, gram_key};
+use super::words::{
+    GramStats, LINE_BREAK, PARAGRAPH_BREAK, SENTENCE_BREAK, TextWords, gram_key, most_frequent,
+};
 
 /// Components get an example from this share of their limit on: below it they do not reach
 /// the evidence, and building the example would be wasted.
@@ -159,12 +161,8 @@ fn top_ngram(
     limit: f64,
     name: &'static str,
 ) -> Component {
-    let best = words
-        .gram_stats(n)
-        .values()
-        .max_by(|x, y| x.count.cmp(&y.count).then(y.first.cmp(&x.first)))
-        .filter(|s| s.count > 1);
-    let Some(&GramStats { count, first, .. }) = best else {
+    let best = most_frequent(words.gram_stats(n).values()).filter(|s| s.count > 1);
+    let Some(GramStats { count, first, .. }) = best else {
         return Component::new(name, 0.0, limit, None, |_| String::new());
     };
     let at = first as usize..first as usize + n;

@@ -1,7 +1,7 @@
 //! Keyword stuffing: how far the most repeated content phrase of a document exceeds the
 //! density natural prose shows.
 
-use super::words::{GramStats, MAX_COUNTED_GRAM, TextWords, is_function_word};
+use super::words::{GramStats, MAX_COUNTED_GRAM, TextWords, is_function_word, most_frequent};
 use crate::normalize::normalize;
 
 /// Natural ceilings of a content phrase's density (share of the words its occurrences cover)
@@ -104,19 +104,19 @@ pub fn top_phrases_of(words: &TextWords, title: Option<&str>) -> [Option<Stuffed
     let usable_at = |i: u32| usable[classes[i as usize] as usize];
     let title_text = title.map(|t| format!(" {} ", normalize(t).text));
     for (slot, n) in top.iter_mut().zip(1..=MAX_COUNTED_GRAM) {
-        let stats: Box<dyn Iterator<Item = &GramStats>> = if n == 1 {
-            Box::new(words.word_stats().iter())
-        } else {
-            Box::new(words.gram_stats(n).values())
-        };
         // The most frequent phrase of this length with usable ends, not mostly in sentences
-        // with numbers, first seen on ties.
-        let Some(found) = stats
-            .filter(|s| usable_at(s.first) && usable_at(s.first + n as u32 - 1))
-            .filter(|s| 2 * s.in_numeric_sentence <= s.count)
-            .max_by(|x, y| x.count.cmp(&y.count).then(y.first.cmp(&x.first)))
-            .copied()
-        else {
+        // with numbers.
+        let candidate = |s: &&GramStats| {
+            usable_at(s.first)
+                && usable_at(s.first + n as u32 - 1)
+                && 2 * s.in_numeric_sentence <= s.count
+        };
+        let found = if n == 1 {
+            most_frequent(words.word_stats().iter().filter(candidate))
+        } else {
+            most_frequent(words.gram_stats(n).values().filter(candidate))
+        };
+        let Some(found) = found else {
             continue;
         };
         let count = found.count as usize;

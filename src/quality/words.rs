@@ -154,15 +154,10 @@ impl<'t> TextWords<'t> {
         &self.ids
     }
 
-    /// The word classes, one per word: `0..class_count()`, numbered in order of first
+    /// The word classes, one per word: `0..` the number of distinct words, numbered in order of first
     /// occurrence.
     pub fn classes(&self) -> &[u32] {
         &self.classes
-    }
-
-    /// How many distinct words.
-    pub fn class_count(&self) -> usize {
-        self.word_stats().len()
     }
 
     /// Characters of the words in `range` (spacing and punctuation not counted, so they do
@@ -264,6 +259,14 @@ impl<'t> TextWords<'t> {
             stats
         })
     }
+}
+
+/// The n-gram with the most occurrences, the one seen first on ties (so the choice does not
+/// depend on the order a hash map yields them in).
+pub(crate) fn most_frequent<'a>(stats: impl Iterator<Item = &'a GramStats>) -> Option<GramStats> {
+    stats
+        .max_by(|x, y| x.count.cmp(&y.count).then(y.first.cmp(&x.first)))
+        .copied()
 }
 
 /// Counts one occurrence with the given marks.
@@ -430,6 +433,6 @@ mod tests {
         assert_eq!(red_apple.count, 3);
         assert_eq!(red_apple.first, 0);
         assert_eq!(red_apple.capitalized, 1);
-        assert_eq!(words.class_count(), 6);
+        assert_eq!(words.word_stats().len(), 6);
     }
 }
