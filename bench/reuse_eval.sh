@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
-venv=.venv-peers
+venv=target/venv-peers
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 "$venv/bin/python" -c "import xlrd" 2>/dev/null || "$venv/bin/pip" install -q xlrd
 "$venv/bin/python" bench/reuse_eval.py "$@"

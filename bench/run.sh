@@ -63,7 +63,7 @@ if [ "$peers" = 1 ]; then
   if [ ! -f "$peers_py" ]; then
     echo "no $peers_py: skipping peers" >&2
   else
-    venv=.venv-peers
+    venv=target/venv-peers
     if [ ! -x "$venv/bin/python" ]; then
       python3 -m venv "$venv"
       "$venv/bin/pip" install -q datasketch gaoya rensa numpy scipy psutil xxhash
