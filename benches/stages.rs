@@ -7,20 +7,20 @@ use std::hint::black_box;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use xxhash_rust::xxh3::xxh3_64;
 
-use reprint::align::{AlignParams, AlignText, align_prepared};
-use reprint::cluster::{MemberInfo, build_clusters};
-use reprint::corpus::{
+use reprint::candidates::lsh::{BandKey, LshParams, band_candidates};
+use reprint::candidates::minhash::{MinHashParams, MinHasher, SketchScheme};
+use reprint::candidates::winnow::{WinnowParams, Winnower};
+use reprint::ingest::{
     Corpus, InputSpec, Origin, Payload, RawRecord, ReadOptions, RecordPosition, parse_record,
 };
-use reprint::lsh::{BandKey, LshParams, band_candidates};
-use reprint::minhash::{MinHashParams, MinHasher, SketchScheme};
-use reprint::normalize::normalize;
 use reprint::pipeline::{self, ScanParams, Silent};
-use reprint::relation::{RelatedPair, Relation};
-use reprint::shingle::{ShingleParams, Shingler, shingle_set};
+use reprint::relate::cluster::{MemberInfo, build_clusters};
+use reprint::relate::relation::{RelatedPair, Relation};
 use reprint::synth::{Generator, SynthParams};
+use reprint::text::normalize::normalize;
+use reprint::text::shingle::{ShingleParams, Shingler, shingle_set};
+use reprint::verify::align::{AlignParams, AlignText, align_prepared};
 use reprint::verify::verify_pair;
-use reprint::winnow::{WinnowParams, Winnower};
 
 fn texts(docs: usize) -> Vec<String> {
     let generator = Generator::new(SynthParams {
@@ -205,7 +205,7 @@ fn per_document(c: &mut Criterion) {
 fn candidates_per_band(
     keys: &[Vec<BandKey>],
     bands: usize,
-) -> Vec<Vec<reprint::lsh::CandidatePair>> {
+) -> Vec<Vec<reprint::candidates::lsh::CandidatePair>> {
     (0..bands)
         .map(|band| {
             let mut entries: Vec<(BandKey, u32)> = keys
@@ -231,7 +231,8 @@ fn corpus_stages(c: &mut Criterion) {
         .iter()
         .map(|s| lsh.band_keys(&hasher.sketch(s).unwrap()))
         .collect();
-    let candidates = reprint::lsh::merge_candidates(candidates_per_band(&keys, lsh.bands()));
+    let candidates =
+        reprint::candidates::lsh::merge_candidates(candidates_per_band(&keys, lsh.bands()));
     let pairs: Vec<_> = candidates
         .iter()
         .map(|c| verify_pair(c.a, c.b, &sets[c.a as usize], &sets[c.b as usize]))

@@ -11,8 +11,8 @@
 use std::io::Read;
 use std::path::Path;
 
-use reprint::boilerplate::{TemplateLines, TextKind, analyze_lines};
-use reprint::html::{Focus, extract_with, page_text};
+use reprint::ingest::html::{Focus, extract_with, page_text};
+use reprint::quality::boilerplate::{TemplateLines, TextKind, analyze_lines};
 
 /// The text of `html` that `mode` starts from, and how the line rules read it.
 fn source_text(html: &str, mode: &str) -> reprint::Result<(String, TextKind)> {
@@ -31,7 +31,11 @@ fn source_text(html: &str, mode: &str) -> reprint::Result<(String, TextKind)> {
         }
         _ => {
             let page = extract_with(html, Focus::Balanced)?;
-            let kind = page.kind();
+            let kind = if page.whole_page {
+                TextKind::Plain
+            } else {
+                TextKind::Extracted
+            };
             (page.text, kind)
         }
     })

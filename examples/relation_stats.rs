@@ -5,11 +5,11 @@
 //! copy/partial defaults are chosen from.
 //! Run: `cargo run --release --example relation_stats`.
 
-use reprint::align::{AlignParams, align};
-use reprint::normalize::normalize;
-use reprint::relation::{Overlap, Relation, RelationParams, decide};
-use reprint::shingle::{ShingleParams, shingle_set};
+use reprint::relate::relation::{Overlap, Relation, RelationParams, decide};
 use reprint::synth::{Generator, SynthParams};
+use reprint::text::normalize::normalize;
+use reprint::text::shingle::{ShingleParams, shingle_set};
+use reprint::verify::align::{AlignParams, align};
 use reprint::verify::verify_pair;
 
 /// Reads one figure of a measured pair.

@@ -2,10 +2,10 @@
 //! article pairs (planted copies and their originals, plus random pairs), at several
 //! signature sizes. Run: `cargo run --release --example sketch_error`.
 
-use reprint::minhash::{MinHashParams, MinHasher, SketchScheme};
-use reprint::normalize::normalize;
-use reprint::shingle::{ShingleParams, shingle_set};
+use reprint::candidates::minhash::{MinHashParams, MinHasher, SketchScheme};
 use reprint::synth::{Generator, SynthParams};
+use reprint::text::normalize::normalize;
+use reprint::text::shingle::{ShingleParams, shingle_set};
 use reprint::verify::jaccard;
 
 fn main() {

@@ -10,7 +10,7 @@
 
 use std::path::Path;
 
-use reprint::corpus::{Corpus, InputSpec, parse_record};
+use reprint::ingest::{Corpus, InputSpec, parse_record};
 use reprint::quality::{stuffing, top_phrases};
 
 /// A small seeded generator (SplitMix64), so the controls are the same on every run.

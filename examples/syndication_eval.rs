@@ -9,14 +9,14 @@ use std::io::Write;
 
 use rayon::prelude::*;
 
-use reprint::corpus::{Corpus, InputSpec, parse_record};
-use reprint::eval::{SyndicationScores, score_syndication};
-use reprint::exact::exact_containment_pairs;
-use reprint::normalize::normalize;
+use reprint::candidates::winnow::WinnowParams;
+use reprint::ingest::{Corpus, InputSpec, parse_record};
 use reprint::pipeline::{self, ScanParams, Silent};
-use reprint::shingle::shingle_set;
 use reprint::synth::{Generator, SynthParams};
-use reprint::winnow::WinnowParams;
+use reprint::testing::eval::{SyndicationScores, score_syndication};
+use reprint::testing::exact::exact_containment_pairs;
+use reprint::text::normalize::normalize;
+use reprint::text::shingle::shingle_set;
 
 fn main() {
     let mut args = std::env::args().skip(1);

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 /// Errors that stop a run. Problems with single records never stop a run: they become
-/// rejected records with a reason (see [`crate::corpus::Rejection`]).
+/// rejected records with a reason (see [`crate::ingest::Rejection`]).
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// An input path does not exist.
@@ -28,6 +28,13 @@ pub enum Error {
         /// What is wrong and what is allowed.
         message: String,
     },
+    /// The input differs between two reads of the same run (a file was changed while it was
+    /// being read).
+    #[error("{path}: the input changed between two passes")]
+    InputChanged {
+        /// The file that changed (`<corpus>` when the record count no longer matches).
+        path: PathBuf,
+    },
     /// A document id asked for does not exist in the corpus.
     #[error("no document with id {0:?}")]
     UnknownId(String),
@@ -43,6 +50,11 @@ impl Error {
             path: path.into(),
             source,
         }
+    }
+
+    /// The error for input that differs between two reads of the same corpus.
+    pub fn input_changed(path: impl Into<PathBuf>) -> Self {
+        Error::InputChanged { path: path.into() }
     }
 
     /// Builds an [`Error::InvalidParameter`].

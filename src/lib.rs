@@ -1,12 +1,17 @@
-//! reprint finds articles that reuse each other's wording (syndicated copies, light rewrites)
-//! in news feeds and large text corpora.
+//! reprint finds articles that reuse each other's wording (syndicated copies, cut and edited
+//! reprints, lifted paragraphs) in news feeds and large text corpora, and scores every article
+//! for boilerplate and padding.
 //!
-//! The pipeline, one module per stage: [`corpus`] (files → records) → [`normalize`] →
-//! [`shingle`] → [`minhash`] → [`lsh`] → [`verify`] → [`cluster`] → [`report`]. The
-//! [`pipeline`] module runs them, in parallel, over a whole corpus.
+//! One folder per phase, each importing only the ones below it:
+//! [`ingest`] (files → documents), [`text`] (normalize, shingle), [`candidates`] (MinHash,
+//! LSH, winnowing), [`verify`] (exact figures, passages), [`relate`] (relations, direction,
+//! clusters), [`quality`] (boilerplate, padding, stuffing), then [`pipeline`], which runs them
+//! over a corpus in parallel, and [`report`], which writes what users read.
 //!
 //! ```
-//! use reprint::{normalize::normalize, shingle::{shingle_set, ShingleParams}, verify::jaccard};
+//! use reprint::text::normalize::normalize;
+//! use reprint::text::shingle::{shingle_set, ShingleParams};
+//! use reprint::verify::jaccard;
 //!
 //! let params = ShingleParams::default();
 //! let wire = shingle_set(&normalize("The council’s “new” budget was approved on Monday night after a long debate."), &params);
@@ -18,24 +23,18 @@
 //! assert_eq!(jaccard(&wire, &edit), 4.0 / 14.0);
 //! ```
 
-pub mod align;
-pub mod boilerplate;
-pub mod cluster;
-pub mod corpus;
+pub mod candidates;
+pub mod date;
 pub mod error;
-pub mod eval;
-pub mod exact;
-pub mod html;
-pub mod lsh;
-pub mod minhash;
-pub mod normalize;
+pub mod ingest;
 pub mod pipeline;
 pub mod quality;
-pub mod relation;
+pub mod relate;
 pub mod report;
-pub mod shingle;
 pub mod synth;
+#[cfg(feature = "testing")]
+pub mod testing;
+pub mod text;
 pub mod verify;
-pub mod winnow;
 
 pub use error::{Error, Result};

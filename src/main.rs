@@ -8,15 +8,15 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use reprint::corpus::{Corpus, InputSpec, ReadOptions};
-use reprint::lsh::LshParams;
-use reprint::minhash::{DEFAULT_MINHASH_SEED, MinHashParams, SketchScheme};
+use reprint::candidates::lsh::LshParams;
+use reprint::candidates::minhash::{DEFAULT_MINHASH_SEED, MinHashParams, SketchScheme};
+use reprint::candidates::winnow::WinnowParams;
+use reprint::ingest::{Corpus, InputSpec, ReadOptions};
 use reprint::pipeline::{self, Progress, QualityParams, ScanParams, ScanResult};
-use reprint::relation::RelationParams;
+use reprint::relate::relation::RelationParams;
 use reprint::report;
-use reprint::shingle::{DEFAULT_SHINGLE_SEED, ShingleKind, ShingleParams};
 use reprint::synth::{Generator, SynthParams};
-use reprint::winnow::WinnowParams;
+use reprint::text::shingle::{DEFAULT_SHINGLE_SEED, ShingleKind, ShingleParams};
 
 /// Find articles that reuse each other's wording.
 #[derive(Parser)]

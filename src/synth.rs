@@ -142,7 +142,7 @@ impl Stream {
 
     fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        crate::shingle::avalanche(self.0)
+        crate::text::shingle::avalanche(self.0)
     }
 
     /// Uniform in [0, 1).
@@ -393,7 +393,7 @@ fn article_id(index: usize) -> String {
 
 /// One article a minute from 2024-01-01, so an original is always dated before its copies.
 fn synthetic_date(index: usize) -> String {
-    crate::corpus::format_date(1_704_067_200 + 60 * index as i64)
+    crate::date::format_date(1_704_067_200 + 60 * index as i64)
 }
 
 /// Appends a sentence: words joined by spaces, the first letter upper-cased (the vocabulary

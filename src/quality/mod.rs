@@ -5,11 +5,13 @@
 //! [`assess`] puts these together with the boilerplate lines of [`crate::boilerplate`] into one
 //! [`QualityReport`] per document: three scores, the flags they trip and the evidence.
 
+pub mod boilerplate;
 mod padding;
 mod stuffing;
 mod words;
 
-use crate::boilerplate::{LineAnalysis, LineReason, TemplateLines, TextKind, analyze_lines};
+use crate::ingest::record::PageOrigin;
+use boilerplate::{LineAnalysis, LineReason, TemplateLines, TextKind, analyze_lines};
 
 pub use padding::{Component, Padding, padding, padding_of};
 use padding::{PADDING_EVIDENCE, share};
@@ -78,15 +80,6 @@ pub struct Evidence {
     pub text: Option<String>,
 }
 
-/// What is known of a document's page when it came as HTML.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PageOrigin {
-    /// Non-space characters of the whole page's text.
-    pub page_chars: usize,
-    /// How the extracted text is to be read (see [`crate::html::ExtractedPage::kind`]).
-    pub kind: TextKind,
-}
-
 /// Assesses one document: its boilerplate lines (with the corpus `templates`), then padding
 /// and stuffing of the text that remains. `page` is set for documents extracted from HTML.
 pub fn assess(
@@ -105,7 +98,7 @@ pub fn assess_with_lines(
     page: Option<PageOrigin>,
     templates: &TemplateLines,
 ) -> (QualityReport, LineAnalysis) {
-    let kind = page.map_or(TextKind::Plain, |p| p.kind);
+    let kind = TextKind::of_page(page);
     let lines = analyze_lines(text, title, kind, templates);
     let clean = lines.clean_text(text);
     let text_chars = lines.total_chars();

@@ -2,7 +2,7 @@
 //! density natural prose shows.
 
 use super::words::{GramStats, MAX_COUNTED_GRAM, TextWords, is_function_word, most_frequent};
-use crate::normalize::normalize;
+use crate::text::normalize::normalize;
 
 /// Natural ceilings of a content phrase's density (share of the words its occurrences cover)
 /// by phrase length: about the 95th percentile of the top phrase in natural texts

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use ahash::AHashMap;
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::normalize::{NormalizedText, normalize};
+use crate::text::normalize::{NormalizedText, normalize};
 
 /// Kinds of break in the gap before a word (bit flags).
 pub(crate) const LINE_BREAK: u8 = 1;

@@ -2,11 +2,11 @@
 
 use std::collections::BTreeSet;
 
-use reprint::corpus::{Corpus, InputSpec, parse_record};
-use reprint::exact::exact_pairs;
-use reprint::normalize::normalize;
+use reprint::ingest::{Corpus, InputSpec, parse_record};
 use reprint::pipeline::ScanParams;
-use reprint::shingle::shingle_set;
+use reprint::testing::exact::exact_pairs;
+use reprint::text::normalize::normalize;
+use reprint::text::shingle::shingle_set;
 
 use crate::support::{generated_corpus, scan};
 
@@ -73,9 +73,9 @@ fn recall_and_precision_against_exact_join_on_20k_generated_articles() {
 #[test]
 fn syndication_targets_on_generated_articles() {
     use rayon::prelude::*;
-    use reprint::eval::score_syndication;
-    use reprint::exact::exact_containment_pairs;
     use reprint::synth::{Generator, SynthParams};
+    use reprint::testing::eval::score_syndication;
+    use reprint::testing::exact::exact_containment_pairs;
 
     let docs = 6_000;
     let generator = Generator::new(SynthParams {

@@ -2,9 +2,9 @@
 
 use proptest::prelude::*;
 
-use reprint::lsh::LshParams;
-use reprint::minhash::{MinHashParams, MinHasher, SketchScheme};
-use reprint::normalize::normalize;
+use reprint::candidates::lsh::LshParams;
+use reprint::candidates::minhash::{MinHashParams, MinHasher, SketchScheme};
+use reprint::text::normalize::normalize;
 use reprint::verify::{jaccard, verify_pair};
 
 fn sorted_set() -> impl Strategy<Value = Vec<u64>> {
@@ -28,7 +28,7 @@ proptest! {
         cut in 0usize..40,
         inserted in proptest::collection::vec("[x-zü]{1,4}", 0..6),
     ) {
-        use reprint::align::{AlignParams, align};
+        use reprint::verify::align::{AlignParams, align};
         let a = words.join(" ");
         // b: a prefix-cut, with a few words inserted at spread positions, punctuation between.
         let mut b_words: Vec<String> = words[cut.min(words.len())..].to_vec();
@@ -145,7 +145,7 @@ proptest! {
             for &member in cluster.members.iter().filter(|&&m| m != cluster.representative) {
                 let key = (member.min(cluster.representative), member.max(cluster.representative));
                 let linked = one.pairs.iter().any(|p| {
-                    (p.figures.a, p.figures.b) == key && p.relation == reprint::relation::Relation::Copy
+                    (p.figures.a, p.figures.b) == key && p.relation == reprint::relate::relation::Relation::Copy
                 });
                 prop_assert!(linked, "member {} of cluster {} is not a copy of its original", member, cluster.id);
             }

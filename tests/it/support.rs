@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use reprint::corpus::{Corpus, InputSpec};
+use reprint::ingest::{Corpus, InputSpec};
 use reprint::pipeline::{self, ScanParams, ScanResult, Silent};
 use reprint::synth::{Generator, SynthParams};
 

@@ -9,8 +9,8 @@
 //! survives the odd changed word, spelling or inserted phrase.
 
 use crate::error::{Error, Result};
-use crate::normalize::NormalizedText;
-use crate::shingle::{
+use crate::text::normalize::NormalizedText;
+use crate::text::shingle::{
     DEFAULT_SHINGLE_SEED, ShingleKind, ShingleParams, Shingler, shingle_sequence,
 };
 
@@ -319,7 +319,7 @@ fn merge_runs(runs: Vec<WordRun>, max_gap: usize) -> Vec<WordRun> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::normalize;
+    use crate::text::normalize::normalize;
 
     /// Aligns and returns the reused passages as text pairs.
     fn check(a: &str, b: &str, expected: &[(&str, &str)]) {

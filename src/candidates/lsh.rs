@@ -9,9 +9,9 @@
 //! is a duplicate lost for good. If no shape reaches the floor (tiny signatures), the
 //! unconstrained minimum is used.
 
+use crate::candidates::minhash::Signature;
 use crate::error::{Error, Result};
-use crate::minhash::Signature;
-use crate::shingle::avalanche;
+use crate::text::shingle::avalanche;
 
 /// Least candidate probability at the threshold that a derived shape must reach.
 pub const RECALL_FLOOR: f64 = 0.98;

@@ -13,7 +13,7 @@
 //! platform.
 
 use crate::error::{Error, Result};
-use crate::shingle::avalanche;
+use crate::text::shingle::avalanche;
 
 /// How a signature is computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

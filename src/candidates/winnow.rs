@@ -12,9 +12,9 @@
 //! widely is an outlet template or a stock phrase, and pairing all its holders would cost
 //! time quadratic in their number. Copies in large clusters are still found by Jaccard LSH.
 
+use crate::candidates::lsh::CandidatePair;
 use crate::error::{Error, Result};
-use crate::lsh::CandidatePair;
-use crate::shingle::ShingleKind;
+use crate::text::shingle::ShingleKind;
 
 /// Validated winnowing parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -236,8 +236,8 @@ pub fn shared_enough(sorted_pairs: &[u64], params: &WinnowParams) -> Vec<Candida
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::normalize;
-    use crate::shingle::{ShingleParams, shingle_sequence};
+    use crate::text::normalize::normalize;
+    use crate::text::shingle::{ShingleParams, shingle_sequence};
 
     fn fingerprints(text: &str, params: &WinnowParams) -> Vec<Fingerprint> {
         let mut winnower = Winnower::new(params);

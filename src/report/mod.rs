@@ -9,12 +9,12 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::align::{Passage, coverage};
-use crate::corpus::{BATCH_BYTES, Corpus, Payload, RawRecord, changed_input, parse_record};
 use crate::error::{Error, Result};
+use crate::ingest::{BATCH_BYTES, Corpus, Payload, RawRecord, parse_record};
 use crate::pipeline::{DocStatus, Explanation, ScanResult, clean_text};
 use crate::quality::QualityReport;
-use crate::relation::Relation;
+use crate::relate::relation::Relation;
+use crate::verify::align::{Passage, coverage};
 
 /// Similarities are printed with six decimals: enough to tell pairs apart, short to read.
 fn round6(x: f64) -> f64 {
@@ -405,7 +405,7 @@ pub fn write_feed(
             let doc = result
                 .docs
                 .get(index)
-                .ok_or_else(|| changed_input(Path::new("<corpus>")))?;
+                .ok_or_else(|| Error::input_changed("<corpus>"))?;
             index += 1;
             match doc.status {
                 DocStatus::Duplicate => stats.dropped_duplicates += 1,
@@ -426,7 +426,7 @@ pub fn write_feed(
         Ok(())
     })?;
     if index != result.docs.len() {
-        return Err(changed_input(Path::new("<corpus>")));
+        return Err(Error::input_changed("<corpus>"));
     }
     Ok(stats)
 }
@@ -443,7 +443,7 @@ fn write_kept(
     let html = matches!(raw.payload, Payload::TextFile { html: true, .. });
     // Kept records parsed in the first pass; parsing again gives the same document.
     let doc = if strip_boilerplate || html {
-        Some(parse_record(raw, &result.params.read).map_err(|_| changed_input(path))?)
+        Some(parse_record(raw, &result.params.read).map_err(|_| Error::input_changed(path))?)
     } else {
         None
     };
@@ -459,7 +459,7 @@ fn write_kept(
                     let trimmed = bytes.trim_ascii_end();
                     let body = trimmed
                         .strip_suffix(b"}")
-                        .ok_or_else(|| changed_input(path))?;
+                        .ok_or_else(|| Error::input_changed(path))?;
                     out.write_all(body).map_err(|e| Error::io(path, e))?;
                     out.write_all(b",\"clean_text\":")
                         .map_err(|e| Error::io(path, e))?;

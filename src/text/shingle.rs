@@ -10,7 +10,7 @@
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use crate::error::{Error, Result};
-use crate::normalize::{NormalizedText, WordBuffer, for_each_word};
+use crate::text::normalize::{NormalizedText, WordBuffer, for_each_word};
 
 /// What a shingle is made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,7 +103,7 @@ pub type WordRange = (u32, u32);
 
 /// Computes shingles straight from original text, reusing its buffers across documents so
 /// the per-document hot loop does not allocate. Yields the same shingles as
-/// [`shingle_sequence`] over [`crate::normalize::normalize`]d text.
+/// [`shingle_sequence`] over [`crate::text::normalize::normalize`]d text.
 #[derive(Debug)]
 pub struct Shingler {
     params: ShingleParams,
@@ -130,7 +130,7 @@ impl Shingler {
         match self.params.kind {
             ShingleKind::Words(k) => self.for_each_word_shingle(original, k, visit, |_, _| {}),
             ShingleKind::Chars(_) => {
-                let normalized = crate::normalize::normalize(original);
+                let normalized = crate::text::normalize::normalize(original);
                 shingle_sequence(&normalized, &self.params)
                     .into_iter()
                     .for_each(visit);
@@ -239,7 +239,7 @@ pub fn shingle_set(text: &NormalizedText, params: &ShingleParams) -> Vec<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::normalize;
+    use crate::text::normalize::normalize;
 
     fn set(text: &str, kind: ShingleKind) -> Vec<u64> {
         shingle_set(&normalize(text), &ShingleParams::new(kind, 1).unwrap())

@@ -1,7 +1,6 @@
 //! HTML pages: the main text of a page, extracted with rs-trafilatura (chosen on the Article
 //! Extraction Benchmark, see ARCHITECTURE.md), and how much of the page's text it dropped.
 
-use crate::boilerplate::TextKind;
 use crate::error::{Error, Result};
 
 /// What extraction keeps of a page.
@@ -19,18 +18,6 @@ pub struct ExtractedPage {
     /// Non-space characters of the whole page's text ([`page_text`]): what extraction dropped
     /// is the difference.
     pub page_chars: usize,
-}
-
-impl ExtractedPage {
-    /// How the boilerplate line rules should read the text: as extracted main text, or, when
-    /// extraction fell back to the whole page, as plain text whose main text is still to find.
-    pub fn kind(&self) -> TextKind {
-        if self.whole_page {
-            TextKind::Plain
-        } else {
-            TextKind::Extracted
-        }
-    }
 }
 
 /// Whether extracted text kept the page source's layout: many lines that are only white

@@ -9,10 +9,10 @@
 
 use std::fmt::Write as _;
 
-use crate::align::Passage;
-use crate::corpus::format_date;
+use crate::date::format_date;
 use crate::error::{Error, Result};
 use crate::verify::VerifiedPair;
+use crate::verify::align::Passage;
 
 /// How two documents relate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]

@@ -20,6 +20,7 @@ use ahash::AHashMap;
 use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64;
 
+use crate::ingest::record::PageOrigin;
 use crate::quality::is_function_word;
 
 /// Why a line counts as boilerplate.
@@ -876,6 +877,17 @@ pub enum TextKind {
     /// Text an extractor already cut down to the main text of a page: only the signals of
     /// single lines and the corpus templates apply.
     Extracted,
+}
+
+impl TextKind {
+    /// How to read a document's text: a page's extracted main text is [`TextKind::Extracted`]
+    /// unless extraction fell back to the whole page; any other text is [`TextKind::Plain`].
+    pub fn of_page(page: Option<PageOrigin>) -> TextKind {
+        match page {
+            Some(page) if !page.whole_page => TextKind::Extracted,
+            _ => TextKind::Plain,
+        }
+    }
 }
 
 /// Judges every line of `text`. `title` (the document's headline, when known) is never

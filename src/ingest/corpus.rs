@@ -12,10 +12,8 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde_json::Value;
-
+use super::record::{Document, ReadOptions, parse_record};
 use crate::error::{Error, Result};
-use crate::quality::PageOrigin;
 
 /// Where a record came from: a file as the user would name it, and a 1-based line number
 /// (always 1 for a whole-file document).
@@ -71,55 +69,6 @@ pub struct RecordPosition {
     pub offset: u64,
     /// 1-based line number.
     pub line: u64,
-}
-
-/// How records are read. Field names default to `id` and `text`.
-#[derive(Debug, Clone)]
-pub struct ReadOptions {
-    /// JSONL field holding the document id. By default, `id`.
-    pub id_field: String,
-    /// JSONL field holding the document text. By default, `text`.
-    pub text_field: String,
-}
-
-impl Default for ReadOptions {
-    fn default() -> Self {
-        ReadOptions {
-            id_field: "id".to_string(),
-            text_field: "text".to_string(),
-        }
-    }
-}
-
-/// A parsed input document.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Document {
-    /// The document's id, unique in the corpus.
-    pub id: String,
-    /// The article text.
-    pub text: String,
-    /// The headline, if the record has one (for `.txt`/`.md` files, the first non-empty line).
-    pub title: Option<String>,
-    /// Publication time in seconds since the Unix epoch (UTC), from the `date` field.
-    pub date: Option<i64>,
-    /// The outlet that published it, from the `source` field.
-    pub source: Option<String>,
-    /// The article's address, from the `url` field.
-    pub url: Option<String>,
-    /// Problems with optional fields that did not stop the record from being used.
-    pub warnings: Vec<String>,
-    /// For a document that came as an HTML page (an `.html` file or an `html` field): the
-    /// size of the page's text and how to read the extracted `text`.
-    pub page: Option<PageOrigin>,
-}
-
-/// Why a record could not be used. The reason already names the file and line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rejection {
-    /// The record's id when it could be read.
-    pub id: Option<String>,
-    /// A one-line explanation that starts with `file:line:`.
-    pub reason: String,
 }
 
 /// A file to read and how to read it.
@@ -325,7 +274,7 @@ impl Corpus {
             let source = self
                 .sources
                 .get(index)
-                .ok_or_else(|| changed_input(Path::new("<corpus>")))?;
+                .ok_or_else(|| Error::input_changed(Path::new("<corpus>")))?;
             let seekable = matches!(source.kind, SourceKind::Jsonl) && !is_gzip(&source.path)?;
             if seekable {
                 self.read_lines_at(index, group, &mut |record| batcher.push(record))?;
@@ -342,7 +291,7 @@ impl Corpus {
                     Ok(())
                 })?;
                 if next != group.len() {
-                    return Err(changed_input(&source.path));
+                    return Err(Error::input_changed(&source.path));
                 }
             }
         }
@@ -400,7 +349,7 @@ impl Corpus {
             let skip = position
                 .offset
                 .checked_sub(at)
-                .ok_or_else(|| changed_input(&source.path))?;
+                .ok_or_else(|| Error::input_changed(&source.path))?;
             reader
                 .seek_relative(skip as i64)
                 .map_err(|e| Error::io(&source.path, e))?;
@@ -409,7 +358,7 @@ impl Corpus {
                 .read_until(b'\n', &mut line)
                 .map_err(|e| Error::io(&source.path, e))?;
             if read == 0 {
-                return Err(changed_input(&source.path));
+                return Err(Error::input_changed(&source.path));
             }
             at = position.offset + read as u64;
             while matches!(line.last(), Some(b'\n' | b'\r')) {
@@ -462,14 +411,6 @@ impl<F: FnMut(Vec<RawRecord>) -> Result<()>> Batcher<F> {
         }
         (self.consume)(std::mem::take(&mut self.batch))
     }
-}
-
-/// The error for input that differs between two reads of the same corpus.
-pub(crate) fn changed_input(path: &Path) -> Error {
-    Error::io(
-        path,
-        std::io::Error::other("the input changed between two passes"),
-    )
 }
 
 /// Size of a read batch: large enough to keep every core busy, small enough to bound memory.
@@ -572,307 +513,6 @@ fn open_maybe_gzip(path: &Path) -> Result<Box<dyn BufRead>> {
     }
 }
 
-/// Turns a raw record into a document, or says why it cannot be used.
-pub fn parse_record(
-    raw: &RawRecord,
-    options: &ReadOptions,
-) -> std::result::Result<Document, Rejection> {
-    match &raw.payload {
-        Payload::TextFile {
-            id,
-            bytes,
-            html: false,
-        } => parse_text_file(&raw.origin, id, bytes),
-        Payload::TextFile {
-            id,
-            bytes,
-            html: true,
-        } => parse_html_file(&raw.origin, id, bytes),
-        Payload::JsonLine(bytes) => parse_json_line(&raw.origin, bytes, options),
-    }
-}
-
-fn reject(origin: &Origin, id: Option<String>, reason: impl fmt::Display) -> Rejection {
-    Rejection {
-        id,
-        reason: format!("{origin}: {reason}"),
-    }
-}
-
-fn check_utf8<'a>(
-    origin: &Origin,
-    id: Option<&str>,
-    bytes: &'a [u8],
-) -> std::result::Result<&'a str, Rejection> {
-    std::str::from_utf8(bytes).map_err(|e| {
-        reject(
-            origin,
-            id.map(str::to_string),
-            format!("invalid UTF-8 at byte {}", e.valid_up_to()),
-        )
-    })
-}
-
-fn parse_text_file(
-    origin: &Origin,
-    id: &str,
-    bytes: &[u8],
-) -> std::result::Result<Document, Rejection> {
-    let text = check_utf8(origin, Some(id), bytes)?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    Ok(Document {
-        id: id.to_string(),
-        text: text.to_string(),
-        title: first_line_title(text),
-        date: None,
-        source: None,
-        url: None,
-        warnings: Vec::new(),
-        page: None,
-    })
-}
-
-/// An HTML file: its main text, extracted; the page's `<title>` as the title.
-fn parse_html_file(
-    origin: &Origin,
-    id: &str,
-    bytes: &[u8],
-) -> std::result::Result<Document, Rejection> {
-    // Pages are not always UTF-8; the markup survives a lossy decoding, and so does most text.
-    let html = String::from_utf8_lossy(bytes);
-    let (text, title, page) = extract_page(origin, id, &html)?;
-    Ok(Document {
-        id: id.to_string(),
-        text,
-        title,
-        date: None,
-        source: None,
-        url: None,
-        warnings: Vec::new(),
-        page: Some(page),
-    })
-}
-
-/// The main text of a page, its title and what is known of the page.
-fn extract_page(
-    origin: &Origin,
-    id: &str,
-    html: &str,
-) -> std::result::Result<(String, Option<String>, PageOrigin), Rejection> {
-    let extracted = crate::html::extract_main_text(html)
-        .map_err(|e| reject(origin, Some(id.to_string()), e))?;
-    let page = PageOrigin {
-        page_chars: extracted.page_chars,
-        kind: extracted.kind(),
-    };
-    Ok((extracted.text, extracted.title, page))
-}
-
-/// The first non-empty line, without Markdown heading marks, as a title.
-fn first_line_title(text: &str) -> Option<String> {
-    let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
-    let line = line.trim_start_matches('#').trim();
-    if line.is_empty() {
-        return None;
-    }
-    Some(line.chars().take(120).collect())
-}
-
-/// The fields of a JSONL record that reprint reads; every other field is skipped by the
-/// parser without being built, which keeps parsing fast on records with large extra fields.
-#[derive(Default)]
-struct RecordFields {
-    id: Option<Value>,
-    text: Option<Value>,
-    title: Option<Value>,
-    date: Option<Value>,
-    source: Option<Value>,
-    url: Option<Value>,
-    html: Option<Value>,
-}
-
-struct RecordSeed<'a>(&'a ReadOptions);
-
-impl<'de> serde::de::DeserializeSeed<'de> for RecordSeed<'_> {
-    type Value = RecordFields;
-
-    fn deserialize<D: serde::Deserializer<'de>>(
-        self,
-        deserializer: D,
-    ) -> std::result::Result<RecordFields, D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for RecordSeed<'_> {
-    type Value = RecordFields;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> std::result::Result<RecordFields, A::Error> {
-        let mut fields = RecordFields::default();
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            let slot = if key == self.0.id_field {
-                &mut fields.id
-            } else if key == self.0.text_field {
-                &mut fields.text
-            } else {
-                match key.as_ref() {
-                    "title" => &mut fields.title,
-                    "date" => &mut fields.date,
-                    "source" => &mut fields.source,
-                    "url" => &mut fields.url,
-                    "html" => &mut fields.html,
-                    _ => {
-                        map.next_value::<serde::de::IgnoredAny>()?;
-                        continue;
-                    }
-                }
-            };
-            *slot = Some(map.next_value()?);
-        }
-        Ok(fields)
-    }
-}
-
-fn parse_json_line(
-    origin: &Origin,
-    bytes: &[u8],
-    options: &ReadOptions,
-) -> std::result::Result<Document, Rejection> {
-    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-        check_utf8(origin, None, bytes)?;
-        return Err(reject(origin, None, "not a JSON object"));
-    }
-    // The parser validates UTF-8 inside strings as it goes; a separate pass over the line is
-    // needed only to explain a failure.
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let fields = serde::de::DeserializeSeed::deserialize(RecordSeed(options), &mut deserializer)
-        .and_then(|fields| deserializer.end().map(|()| fields))
-        .map_err(|e| match check_utf8(origin, None, bytes) {
-            Err(rejection) => rejection,
-            Ok(_) => reject(origin, None, format!("invalid JSON: {e}")),
-        })?;
-    let id = match fields.id {
-        Some(Value::String(s)) if !s.trim().is_empty() => s,
-        Some(Value::Number(n)) => n.to_string(),
-        Some(Value::String(_)) => {
-            return Err(reject(
-                origin,
-                None,
-                format!("field {:?} is empty", options.id_field),
-            ));
-        }
-        Some(other) => {
-            return Err(reject(
-                origin,
-                None,
-                format!(
-                    "field {:?} must be a string or number, found {}",
-                    options.id_field,
-                    json_kind(&other)
-                ),
-            ));
-        }
-        None => {
-            return Err(reject(
-                origin,
-                None,
-                format!("missing field {:?}", options.id_field),
-            ));
-        }
-    };
-    let mut page = None;
-    let mut page_title = None;
-    let text = match (fields.text, fields.html) {
-        (Some(Value::String(s)), _) => s,
-        // A crawled page without a text field: its main text is extracted.
-        (None | Some(Value::Null), Some(Value::String(html))) => {
-            let (text, title, origin_page) = extract_page(origin, &id, &html)?;
-            page = Some(origin_page);
-            page_title = title;
-            text
-        }
-        (None | Some(Value::Null), Some(other)) => {
-            return Err(reject(
-                origin,
-                Some(id),
-                format!(
-                    "field \"html\" must be a string, found {}",
-                    json_kind(&other)
-                ),
-            ));
-        }
-        (Some(other), _) => {
-            return Err(reject(
-                origin,
-                Some(id),
-                format!(
-                    "field {:?} must be a string, found {}",
-                    options.text_field,
-                    json_kind(&other)
-                ),
-            ));
-        }
-        (None, None) => {
-            return Err(reject(
-                origin,
-                Some(id),
-                format!("missing field {:?} (or \"html\")", options.text_field),
-            ));
-        }
-    };
-    let mut warnings = Vec::new();
-    let mut optional_string = |name: &str, value: Option<Value>| match value {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s),
-        Some(other) => {
-            warnings.push(format!(
-                "{origin}: field {name:?} is {}, not a string; ignored",
-                json_kind(&other)
-            ));
-            None
-        }
-    };
-    let title = optional_string("title", fields.title).or(page_title);
-    let source = optional_string("source", fields.source);
-    let url = optional_string("url", fields.url);
-    let date_text = optional_string("date", fields.date);
-    let date = date_text.as_deref().and_then(|d| match parse_date(d) {
-        Some(seconds) => Some(seconds),
-        None => {
-            warnings.push(format!("{origin}: date {d:?} is not ISO 8601; ignored"));
-            None
-        }
-    });
-    Ok(Document {
-        id,
-        text,
-        title,
-        date,
-        source,
-        url,
-        warnings,
-        page,
-    })
-}
-
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 /// Finds the records with the given ids (the first record of each id) by reading the corpus
 /// once. Errors with [`Error::UnknownId`] for an id no valid record has.
 pub fn find_documents(
@@ -899,140 +539,4 @@ pub fn find_documents(
         .zip(ids)
         .map(|(doc, id)| doc.ok_or_else(|| Error::UnknownId(id.to_string())))
         .collect()
-}
-
-/// Parses an ISO 8601 date or date-time into seconds since the epoch. Times without an
-/// offset are taken as UTC; a bare date is midnight UTC.
-pub fn parse_date(text: &str) -> Option<i64> {
-    use chrono::{DateTime, NaiveDate, NaiveDateTime};
-    let text = text.trim();
-    if let Ok(time) = DateTime::parse_from_rfc3339(text) {
-        return Some(time.timestamp());
-    }
-    for format in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f%z"] {
-        if let Ok(time) = DateTime::parse_from_str(text, format) {
-            return Some(time.timestamp());
-        }
-    }
-    for format in [
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M",
-    ] {
-        if let Ok(time) = NaiveDateTime::parse_from_str(text, format) {
-            return Some(time.and_utc().timestamp());
-        }
-    }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| t.and_utc().timestamp())
-}
-
-/// Formats seconds since the epoch as an RFC 3339 UTC time, for reports.
-pub fn format_date(seconds: i64) -> String {
-    chrono::DateTime::from_timestamp(seconds, 0)
-        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-        .unwrap_or_else(|| seconds.to_string())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn origin() -> Origin {
-        Origin {
-            file: Arc::from("feed.jsonl"),
-            line: 7,
-        }
-    }
-
-    fn parse(line: &str) -> std::result::Result<Document, Rejection> {
-        let raw = RawRecord {
-            origin: origin(),
-            payload: Payload::JsonLine(line.as_bytes().to_vec()),
-            position: RecordPosition::default(),
-        };
-        parse_record(&raw, &ReadOptions::default())
-    }
-
-    fn check_rejected(line: &str, expected_reason: &str) {
-        let rejection = parse(line).unwrap_err();
-        assert_eq!(rejection.reason, format!("feed.jsonl:7: {expected_reason}"));
-    }
-
-    #[test]
-    fn full_record_is_parsed() {
-        let doc = parse(r#"{"id":"a1","text":"Body","title":"T","date":"2024-03-01T10:00:00+02:00","source":"Wire","url":"http://x","extra":3}"#).unwrap();
-        assert_eq!(doc.id, "a1");
-        assert_eq!(doc.text, "Body");
-        assert_eq!(doc.title.as_deref(), Some("T"));
-        assert_eq!(doc.source.as_deref(), Some("Wire"));
-        assert_eq!(doc.date, Some(1709280000));
-        assert!(doc.warnings.is_empty());
-    }
-
-    #[test]
-    fn numeric_ids_are_accepted() {
-        assert_eq!(parse(r#"{"id":42,"text":"x"}"#).unwrap().id, "42");
-    }
-
-    #[test]
-    fn bad_records_are_rejected_with_location() {
-        check_rejected(
-            "{not json",
-            "invalid JSON: key must be a string at line 1 column 2",
-        );
-        check_rejected("[1,2]", "not a JSON object");
-        check_rejected(r#"{"text":"x"}"#, r#"missing field "id""#);
-        check_rejected(r#"{"id":"a"}"#, r#"missing field "text" (or "html")"#);
-        check_rejected(
-            r#"{"id":"a","text":5}"#,
-            r#"field "text" must be a string, found a number"#,
-        );
-        check_rejected(r#"{"id":"","text":"x"}"#, r#"field "id" is empty"#);
-    }
-
-    #[test]
-    fn invalid_utf8_is_rejected() {
-        let raw = RawRecord {
-            origin: origin(),
-            payload: Payload::JsonLine(b"{\"id\":\"a\",\"text\":\"\xff\"}".to_vec()),
-            position: RecordPosition::default(),
-        };
-        let rejection = parse_record(&raw, &ReadOptions::default()).unwrap_err();
-        assert_eq!(rejection.reason, "feed.jsonl:7: invalid UTF-8 at byte 18");
-    }
-
-    #[test]
-    fn bad_date_is_a_warning_not_a_rejection() {
-        let doc = parse(r#"{"id":"a","text":"x","date":"yesterday"}"#).unwrap();
-        assert_eq!(doc.date, None);
-        assert_eq!(
-            doc.warnings,
-            vec![r#"feed.jsonl:7: date "yesterday" is not ISO 8601; ignored"#]
-        );
-    }
-
-    #[test]
-    fn dates_in_several_iso_forms() {
-        assert_eq!(parse_date("2024-03-01"), Some(1709251200));
-        assert_eq!(parse_date("2024-03-01T00:00:00Z"), Some(1709251200));
-        assert_eq!(parse_date("2024-03-01 02:00:00"), Some(1709258400));
-        assert_eq!(
-            parse_date("2024-03-01T00:00:00.250-01:00"),
-            Some(1709254800)
-        );
-        assert_eq!(parse_date("March 1"), None);
-        assert_eq!(format_date(1709251200), "2024-03-01T00:00:00Z");
-    }
-
-    #[test]
-    fn text_file_title_is_first_line() {
-        assert_eq!(
-            first_line_title("\n# Big news \nbody"),
-            Some("Big news".to_string())
-        );
-        assert_eq!(first_line_title("  \n"), None);
-    }
 }

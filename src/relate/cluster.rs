@@ -1,8 +1,8 @@
 //! Clustering: verified pairs are joined by a serial union-find into groups of documents that
 //! reuse each other's wording, and each group gets a representative, the likely original.
 
-use crate::corpus::format_date;
-use crate::relation::{RelatedPair, Relation};
+use crate::date::format_date;
+use crate::relate::relation::{RelatedPair, Relation};
 
 /// What the cluster stage needs to know about each document.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 use ahash::AHashMap;
 
 use crate::pipeline::{DocStatus, ScanResult};
-use crate::relation::Relation;
+use crate::relate::relation::Relation;
 use crate::synth::ArticleTruth;
 use crate::verify::VerifiedPair;
 
@@ -114,7 +114,7 @@ impl SyndicationScores {
 
 /// Scores `result` (a scan of a generated corpus, documents in generation order) against the
 /// generator's `truths` and the exact containment pairs `containment` (from
-/// [`crate::exact::exact_containment_pairs`]).
+/// [`crate::testing::exact::exact_containment_pairs`]).
 pub fn score_syndication(
     result: &ScanResult,
     truths: &[ArticleTruth],

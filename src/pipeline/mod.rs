@@ -7,32 +7,33 @@
 
 use std::io::Write;
 use std::ops::Range;
-use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::align::{AlignParams, AlignText, Passage, align_prepared};
-use crate::boilerplate::{TemplateLines, TextKind, analyze_lines, line_keys};
-use crate::cluster::{Cluster, MemberInfo, build_clusters};
-use crate::corpus::{
-    BATCH_BYTES, Corpus, Document, Origin, RawRecord, ReadOptions, RecordPosition, Rejection,
-    changed_input, find_documents, parse_record,
+use crate::candidates::lsh::{
+    BandKey, CandidatePair, LshParams, band_candidates, merge_candidates,
 };
-use crate::error::{Error, Result};
-use crate::lsh::{BandKey, CandidatePair, LshParams, band_candidates, merge_candidates};
-use crate::minhash::{MinHashParams, MinHasher};
-use crate::normalize::normalize;
-use crate::quality::{QualityReport, assess_with_lines};
-use crate::relation::{
-    Overlap, RelatedPair, Relation, RelationParams, Side, Verdict, decide, direction,
-};
-use crate::shingle::{ShingleKind, ShingleParams, Shingler};
-use crate::synth::{ArticleTruth, Generator};
-use crate::verify::{VerifiedPair, verify_pair};
-use crate::winnow::{
+use crate::candidates::minhash::{MinHashParams, MinHasher};
+use crate::candidates::winnow::{
     Fingerprint, Posting, WinnowParams, Winnower, fingerprint_of, posting, posting_pairs,
     shared_enough,
 };
+use crate::error::{Error, Result};
+use crate::ingest::{
+    BATCH_BYTES, Corpus, Document, Origin, RawRecord, ReadOptions, RecordPosition, Rejection,
+    find_documents, parse_record,
+};
+use crate::quality::boilerplate::{TemplateLines, TextKind, analyze_lines, line_keys};
+use crate::quality::{QualityReport, assess_with_lines};
+use crate::relate::cluster::{Cluster, MemberInfo, build_clusters};
+use crate::relate::relation::{
+    Overlap, RelatedPair, Relation, RelationParams, Side, Verdict, decide, direction,
+};
+use crate::synth::{ArticleTruth, Generator};
+use crate::text::normalize::normalize;
+use crate::text::shingle::{ShingleKind, ShingleParams, Shingler};
+use crate::verify::align::{AlignParams, AlignText, Passage, align_prepared};
+use crate::verify::{VerifiedPair, verify_pair};
 
 /// Everything a scan needs to know. Build with [`ScanParams::new`].
 #[derive(Debug, Clone)]
@@ -473,7 +474,7 @@ fn assess_all(
         let end = index + batch.len();
         let outcomes = docs
             .get_mut(index..end)
-            .ok_or_else(|| changed_input(Path::new("<corpus>")))?;
+            .ok_or_else(|| Error::input_changed("<corpus>"))?;
         batch
             .into_par_iter()
             .zip(outcomes.par_iter_mut())
@@ -494,7 +495,7 @@ fn assess_all(
         Ok(())
     })?;
     if index != docs.len() {
-        return Err(changed_input(Path::new("<corpus>")));
+        return Err(Error::input_changed("<corpus>"));
     }
     Ok(template_ranges)
 }
@@ -502,7 +503,7 @@ fn assess_all(
 /// The text of a document without its boilerplate lines (for an HTML page, the extracted
 /// main text without them).
 pub fn clean_text(doc: &Document, templates: &TemplateLines) -> String {
-    let kind = doc.page.map_or(TextKind::Plain, |p| p.kind);
+    let kind = TextKind::of_page(doc.page);
     analyze_lines(&doc.text, doc.title.as_deref(), kind, templates).clean_text(&doc.text)
 }
 
@@ -957,7 +958,7 @@ fn relate_streaming(
         Ok(())
     })?;
     if next_pair != pairs.len() {
-        return Err(changed_input(Path::new("<corpus>")));
+        return Err(Error::input_changed("<corpus>"));
     }
     related.sort_unstable_by_key(|p| (p.figures.a, p.figures.b));
     Ok((related, shingle_counts))

@@ -1,0 +1,14 @@
+//! Ingest: inputs become documents. Folders, JSONL files, text files, HTML pages (main text
+//! extracted once) and their `.gz` versions are read here, and nowhere else.
+//!
+//! **Architecture invariant:** ingest knows nothing of text analysis, quality or relations; it
+//! imports only `error` and `date`. It is the only layer that reads input files.
+
+pub mod corpus;
+pub mod html;
+pub mod record;
+
+pub use corpus::{
+    BATCH_BYTES, Corpus, InputSpec, Origin, Payload, RawRecord, RecordPosition, find_documents,
+};
+pub use record::{Document, ReadOptions, Rejection, parse_record};

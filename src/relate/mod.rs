@@ -1,0 +1,11 @@
+//! Relate: what verified pairs amount to. Each pair's relation (`copy`, `partial`, none) with
+//! the figures that decided it, who took the text from whom, and the copy clusters with their
+//! likely originals.
+//!
+//! **Architecture invariant:** relate imports only `error`, `date` and `verify`. It works on
+//! corpus indices and figures, never on text.
+
+pub mod cluster;
+pub mod relation;
+
+pub use relation::{RelatedPair, Relation};

@@ -1,0 +1,8 @@
+//! Text: normalization (with byte offsets back into the original) and shingling, the units
+//! every later phase counts in.
+//!
+//! **Architecture invariant:** text imports only `error`. Everything above it sees words and
+//! shingles only through this layer, so normalization is defined once.
+
+pub mod normalize;
+pub mod shingle;
