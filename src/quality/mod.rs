@@ -20,7 +20,6 @@ pub use stuffing::{
     STUFFING_FLAG, StuffedPhrase, Stuffing, stuffing, stuffing_of, top_phrases, top_phrases_of,
 };
 pub use words::TextWords;
-pub(crate) use words::is_function_word;
 
 /// Boilerplate shares at or above this raise `boilerplate_heavy`: half the document is not
 /// its text.

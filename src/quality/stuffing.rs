@@ -1,7 +1,8 @@
 //! Keyword stuffing: how far the most repeated content phrase of a document exceeds the
 //! density natural prose shows.
 
-use super::words::{GramStats, MAX_COUNTED_GRAM, TextWords, is_function_word, most_frequent};
+use super::words::{GramStats, MAX_COUNTED_GRAM, TextWords, most_frequent};
+use crate::text::lexicon::is_function_word;
 use crate::text::normalize::normalize;
 
 /// Natural ceilings of a content phrase's density (share of the words its occurrences cover)

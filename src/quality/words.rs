@@ -8,7 +8,6 @@
 
 use std::cell::OnceCell;
 use std::ops::Range;
-use std::sync::OnceLock;
 
 use ahash::AHashMap;
 use xxhash_rust::xxh3::xxh3_64;
@@ -329,70 +328,9 @@ pub(crate) fn gram_key(ids: &[u64]) -> u64 {
     })
 }
 
-/// Words that carry no topic: a repeated phrase must not start or end with one, and a line
-/// rich in them reads as a sentence. English; other languages fall back to the other signals.
-pub(crate) const FUNCTION_WORDS: &[&str] = &[
-    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
-    "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
-    "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "even",
-    "ever", "every", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her",
-    "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it",
-    "its", "itself", "just", "may", "me", "might", "more", "most", "much", "must", "my", "myself",
-    "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours",
-    "out", "over", "own", "said", "same", "says", "she", "should", "so", "some", "still", "such",
-    "than", "that", "the", "their", "theirs", "them", "then", "there", "these", "they", "this",
-    "those", "through", "to", "too", "under", "until", "up", "us", "very", "was", "we", "were",
-    "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would",
-    "yet", "you", "your", "yours",
-];
-
-/// A word of one to eight ASCII letters as one number, lower-cased. Every function word is
-/// that short, so looking a word up is a binary search over integers, with no allocation for
-/// the lower-casing.
-fn packed_word(word: &str) -> Option<u64> {
-    let bytes = word.as_bytes();
-    if bytes.is_empty() || bytes.len() > 8 {
-        return None;
-    }
-    let mut key = 0u64;
-    for &byte in bytes {
-        if !byte.is_ascii_alphabetic() {
-            return None;
-        }
-        key = (key << 8) | u64::from(byte.to_ascii_lowercase());
-    }
-    Some(key)
-}
-
-/// Whether `word` (any case) is one of the English function words.
-pub(crate) fn is_function_word(word: &str) -> bool {
-    static PACKED: OnceLock<Vec<u64>> = OnceLock::new();
-    let packed = PACKED.get_or_init(|| {
-        let mut keys: Vec<u64> = FUNCTION_WORDS
-            .iter()
-            .filter_map(|w| packed_word(w))
-            .collect();
-        keys.sort_unstable();
-        keys
-    });
-    packed_word(word).is_some_and(|key| packed.binary_search(&key).is_ok())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_function_word_packs() {
-        for word in FUNCTION_WORDS {
-            assert!(packed_word(word).is_some(), "{word}");
-            assert!(is_function_word(word), "{word}");
-        }
-        assert!(is_function_word("The"));
-        assert!(!is_function_word("theatre"));
-        assert!(!is_function_word("thé"));
-        assert!(!is_function_word(""));
-    }
 
     #[test]
     fn blocks_follow_the_breaks_of_the_original() {

@@ -4,5 +4,6 @@
 //! **Architecture invariant:** text imports only `error`. Everything above it sees words and
 //! shingles only through this layer, so normalization is defined once.
 
+pub mod lexicon;
 pub mod normalize;
 pub mod shingle;
