@@ -184,6 +184,17 @@ impl TextKind {
     }
 }
 
+/// `text` without its boilerplate lines (for an HTML page, `page` set, the extracted main text
+/// without them): what `dedup --strip-boilerplate` writes as `clean_text`.
+pub fn clean_text(
+    text: &str,
+    title: Option<&str>,
+    page: Option<PageOrigin>,
+    templates: &TemplateLines,
+) -> String {
+    analyze_lines(text, title, TextKind::of_page(page), templates).clean_text(text)
+}
+
 /// Judges every line of `text`. `title` (the document's headline, when known) is never
 /// boilerplate; `templates` marks lines that recur across the corpus.
 pub fn analyze_lines(

@@ -1,0 +1,139 @@
+//! The deduplicated feed: the input records minus duplicates, byte for byte.
+
+use super::*;
+use crate::error::{Error, Result};
+use crate::ingest::{BATCH_BYTES, Corpus, Payload, RawRecord, parse_record};
+use crate::pipeline::{DocStatus, ScanResult};
+use crate::quality::boilerplate::clean_text;
+use serde::Serialize;
+use std::io::Write;
+use std::path::Path;
+
+/// Counts from writing a deduplicated feed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FeedStats {
+    /// Records written (unique documents and cluster representatives).
+    pub kept: usize,
+    /// Duplicates left out.
+    pub dropped_duplicates: usize,
+    /// Rejected records left out.
+    pub dropped_rejected: usize,
+}
+
+#[derive(Serialize)]
+struct TextFileRecord<'a> {
+    id: &'a str,
+    title: Option<&'a str>,
+    text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    clean_text: Option<&'a str>,
+}
+
+/// Reads the corpus a second time and writes every record that is not a duplicate or
+/// rejected: JSONL records byte for byte as they were read, text files as `{"id", "title",
+/// "text"}` records (for HTML files, `text` is the extracted main text). With
+/// `strip_boilerplate`, each record gains `clean_text`: its text without boilerplate lines.
+pub fn write_feed(
+    corpus: &Corpus,
+    result: &ScanResult,
+    strip_boilerplate: bool,
+    out: &mut dyn Write,
+    path: &Path,
+) -> Result<FeedStats> {
+    let mut stats = FeedStats::default();
+    let mut index = 0usize;
+    corpus.for_each_batch(BATCH_BYTES, |batch| {
+        for raw in batch {
+            let doc = result
+                .docs
+                .get(index)
+                .ok_or_else(|| Error::input_changed("<corpus>"))?;
+            index += 1;
+            match doc.status {
+                DocStatus::Duplicate => stats.dropped_duplicates += 1,
+                DocStatus::Rejected => stats.dropped_rejected += 1,
+                DocStatus::Unique | DocStatus::Original => {
+                    stats.kept += 1;
+                    write_kept(
+                        &raw,
+                        doc.title.as_deref(),
+                        result,
+                        strip_boilerplate,
+                        out,
+                        path,
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    })?;
+    if index != result.docs.len() {
+        return Err(Error::input_changed("<corpus>"));
+    }
+    Ok(stats)
+}
+
+/// Writes one kept record of the feed.
+fn write_kept(
+    raw: &RawRecord,
+    title: Option<&str>,
+    result: &ScanResult,
+    strip_boilerplate: bool,
+    out: &mut dyn Write,
+    path: &Path,
+) -> Result<()> {
+    let html = matches!(raw.payload, Payload::TextFile { html: true, .. });
+    // Kept records parsed in the first pass; parsing again gives the same document.
+    let doc = if strip_boilerplate || html {
+        Some(parse_record(raw, &result.params.read).map_err(|_| Error::input_changed(path))?)
+    } else {
+        None
+    };
+    let clean = match (&doc, strip_boilerplate) {
+        (Some(doc), true) => Some(clean_text(
+            &doc.text,
+            doc.title.as_deref(),
+            doc.page,
+            &result.templates,
+        )),
+        _ => None,
+    };
+    match &raw.payload {
+        Payload::JsonLine(bytes) => {
+            match &clean {
+                // The record's own bytes, with the field added before its closing brace.
+                Some(clean) => {
+                    let trimmed = bytes.trim_ascii_end();
+                    let body = trimmed
+                        .strip_suffix(b"}")
+                        .ok_or_else(|| Error::input_changed(path))?;
+                    out.write_all(body).map_err(|e| Error::io(path, e))?;
+                    out.write_all(b",\"clean_text\":")
+                        .map_err(|e| Error::io(path, e))?;
+                    serde_json::to_writer(&mut *out, clean)
+                        .map_err(|e| Error::io(path, e.into()))?;
+                    out.write_all(b"}\n").map_err(|e| Error::io(path, e))
+                }
+                None => {
+                    out.write_all(bytes).map_err(|e| Error::io(path, e))?;
+                    out.write_all(b"\n").map_err(|e| Error::io(path, e))
+                }
+            }
+        }
+        Payload::TextFile { id, bytes, .. } => {
+            // Kept documents passed UTF-8 validation in the first pass.
+            let raw_text = String::from_utf8_lossy(bytes);
+            let text = match &doc {
+                Some(doc) if html => doc.text.as_str(),
+                _ => raw_text.strip_prefix('\u{feff}').unwrap_or(&raw_text),
+            };
+            let record = TextFileRecord {
+                id,
+                title,
+                text,
+                clean_text: clean.as_deref(),
+            };
+            write_line(out, &record, path)
+        }
+    }
+}

@@ -1,0 +1,221 @@
+//! The JSONL files users script against: `docs.jsonl`, `pairs.jsonl`, `clusters.jsonl`, the
+//! output of `score`. The shapes defined here are the public contract: fields are only ever
+//! added.
+
+use super::*;
+use crate::error::{Error, Result};
+use crate::pipeline::{DocStatus, ScanResult};
+use crate::quality::QualityReport;
+use crate::relate::relation::Relation;
+use crate::verify::align::Passage;
+use serde::Serialize;
+use std::io::Write;
+use std::path::Path;
+
+/// Similarities are printed with six decimals: enough to tell pairs apart, short to read.
+pub(super) fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+/// One line of `docs.jsonl`.
+#[derive(Debug, Serialize)]
+pub struct DocLine<'a> {
+    /// Document id (null when a malformed record had none).
+    pub id: Option<&'a str>,
+    /// Cluster number, or null.
+    pub cluster: Option<u32>,
+    /// Id of the cluster's representative, for duplicates.
+    pub duplicate_of: Option<&'a str>,
+    /// Exact Jaccard to the representative, for duplicates.
+    pub similarity: Option<f64>,
+    /// `unique`, `original`, `duplicate` or `rejected`.
+    pub status: DocStatus,
+    /// Why a record was rejected.
+    pub reason: Option<&'a str>,
+    /// `file:line` of the record.
+    pub origin: String,
+    /// The documents this one took text from: its original for a duplicate, sources of
+    /// partial reuse, copy sources outside its cluster. Empty for originals and unique texts.
+    pub reuses: Vec<ReuseLine<'a>>,
+    /// Boilerplate, padding and stuffing with flags and evidence; null for rejected records
+    /// (and when quality was not assessed).
+    pub quality: Option<&'a QualityReport>,
+}
+
+/// One line of `reprint score`'s output.
+#[derive(Debug, Serialize)]
+pub struct ScoreLine<'a> {
+    /// Document id (null when a malformed record had none).
+    pub id: Option<&'a str>,
+    /// The assessment; null for rejected records.
+    pub quality: Option<&'a QualityReport>,
+    /// Why a record was rejected (only on rejected records).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'a str>,
+}
+
+/// One entry of a document's `reuses`.
+#[derive(Debug, Serialize)]
+pub struct ReuseLine<'a> {
+    /// The source document.
+    pub id: &'a str,
+    /// `copy` or `partial`.
+    pub relation: Relation,
+    /// Share of this document's words taken from the source.
+    pub share: f64,
+}
+
+/// One line of `pairs.jsonl`.
+#[derive(Debug, Serialize)]
+pub struct PairLine<'a> {
+    /// The earlier document's id (input order).
+    pub a: &'a str,
+    /// The later document's id.
+    pub b: &'a str,
+    /// Exact Jaccard similarity of the shingle sets.
+    pub jaccard: f64,
+    /// Share of `a`'s shingles found in `b`.
+    pub containment_ab: f64,
+    /// Share of `b`'s shingles found in `a`.
+    pub containment_ba: f64,
+    /// `copy` or `partial`.
+    pub relation: Relation,
+    /// Share of `a`'s words inside the reused passages.
+    pub share_a: f64,
+    /// Share of `b`'s words inside the reused passages.
+    pub share_b: f64,
+    /// The id of the document the text was taken from, or null when nothing tells.
+    pub from: Option<&'a str>,
+    /// Why `from` is the source.
+    pub direction: &'a str,
+    /// Why the relation was chosen, with the figures.
+    pub reason: &'a str,
+    /// The reused passages as byte ranges of both original texts (null with
+    /// `--no-passages` for pairs that are copies by Jaccard alone).
+    pub passages: Option<&'a [Passage]>,
+}
+
+/// One line of `clusters.jsonl`.
+#[derive(Debug, Serialize)]
+pub struct ClusterLine<'a> {
+    /// Cluster number.
+    pub cluster: u32,
+    /// The representative (likely original).
+    pub representative: &'a str,
+    /// Why it was chosen.
+    pub reason: &'a str,
+    /// Number of members.
+    pub size: usize,
+    /// Member ids in input order.
+    pub members: Vec<&'a str>,
+}
+
+pub(super) fn write_line(out: &mut dyn Write, value: &impl Serialize, path: &Path) -> Result<()> {
+    serde_json::to_writer(&mut *out, value).map_err(|e| Error::io(path, e.into()))?;
+    out.write_all(b"\n").map_err(|e| Error::io(path, e))
+}
+
+pub(super) fn id_of(result: &ScanResult, index: u32) -> &str {
+    result.id(index).unwrap_or("")
+}
+
+/// Writes `docs.jsonl`: one line per input record, in input order.
+pub fn write_docs(result: &ScanResult, out: &mut dyn Write, path: &Path) -> Result<()> {
+    for doc in &result.docs {
+        let line = DocLine {
+            id: doc.id.as_deref(),
+            cluster: doc.cluster,
+            duplicate_of: doc.duplicate_of.map(|i| id_of(result, i)),
+            similarity: doc.similarity.map(round6),
+            status: doc.status,
+            reason: doc.reason.as_deref(),
+            origin: doc.origin.to_string(),
+            reuses: doc
+                .reuses
+                .iter()
+                .map(|r| ReuseLine {
+                    id: id_of(result, r.from),
+                    relation: r.relation,
+                    share: round6(r.share),
+                })
+                .collect(),
+            quality: doc.quality.as_deref(),
+        };
+        write_line(out, &line, path)?;
+    }
+    Ok(())
+}
+
+/// Writes `reprint score`'s output: one `{"id", "quality"}` line per input record, in input
+/// order (rejected records carry their `reason` and a null quality).
+pub fn write_scores(result: &ScanResult, out: &mut dyn Write, path: &Path) -> Result<()> {
+    for doc in &result.docs {
+        let line = ScoreLine {
+            id: doc.id.as_deref(),
+            quality: doc.quality.as_deref(),
+            reason: doc.reason.as_deref(),
+        };
+        write_line(out, &line, path)?;
+    }
+    Ok(())
+}
+
+/// Writes `pairs.jsonl`: one line per `copy` or `partial` pair, sorted by input order of `a`,
+/// then `b`.
+pub fn write_pairs(result: &ScanResult, out: &mut dyn Write, path: &Path) -> Result<()> {
+    for pair in &result.pairs {
+        let figures = &pair.figures;
+        let line = PairLine {
+            a: id_of(result, figures.a),
+            b: id_of(result, figures.b),
+            jaccard: round6(figures.jaccard),
+            containment_ab: round6(figures.containment_ab),
+            containment_ba: round6(figures.containment_ba),
+            relation: pair.relation,
+            share_a: round6(pair.shares.0),
+            share_b: round6(pair.shares.1),
+            from: pair.from.map(|f| id_of(result, f)),
+            direction: &pair.direction,
+            reason: &pair.reason,
+            passages: pair.passages.as_deref(),
+        };
+        write_line(out, &line, path)?;
+    }
+    Ok(())
+}
+
+/// Writes `clusters.jsonl`: one line per cluster, in order of their first member.
+pub fn write_clusters(result: &ScanResult, out: &mut dyn Write, path: &Path) -> Result<()> {
+    for cluster in &result.clusters {
+        let line = ClusterLine {
+            cluster: cluster.id,
+            representative: id_of(result, cluster.representative),
+            reason: &cluster.reason,
+            size: cluster.members.len(),
+            members: cluster.members.iter().map(|&m| id_of(result, m)).collect(),
+        };
+        write_line(out, &line, path)?;
+    }
+    Ok(())
+}
+
+/// Writes `docs.jsonl`, `pairs.jsonl`, `clusters.jsonl` and `outlets.jsonl` into `dir`,
+/// creating it.
+pub fn write_report_dir(result: &ScanResult, dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    type Writer = fn(&ScanResult, &mut dyn Write, &Path) -> Result<()>;
+    let files: [(&str, Writer); 4] = [
+        ("docs.jsonl", write_docs),
+        ("pairs.jsonl", write_pairs),
+        ("clusters.jsonl", write_clusters),
+        ("outlets.jsonl", write_outlets),
+    ];
+    for (name, write) in files {
+        let path = dir.join(name);
+        let file = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
+        let mut out = std::io::BufWriter::new(file);
+        write(result, &mut out, &path)?;
+        out.flush().map_err(|e| Error::io(&path, e))?;
+    }
+    Ok(())
+}
