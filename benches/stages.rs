@@ -15,7 +15,7 @@ use reprint::ingest::{
 };
 use reprint::pipeline::{self, ScanParams, Silent};
 use reprint::relate::cluster::{MemberInfo, build_clusters};
-use reprint::relate::relation::{RelatedPair, Relation};
+use reprint::relate::relation::{RelatedPair, Verdict};
 use reprint::synth::{Generator, SynthParams};
 use reprint::text::normalize::normalize;
 use reprint::text::shingle::{ShingleParams, Shingler, shingle_set};
@@ -242,12 +242,13 @@ fn corpus_stages(c: &mut Criterion) {
         .iter()
         .map(|&figures| RelatedPair {
             figures,
-            relation: Relation::Copy,
-            reason: String::new(),
+            verdict: Verdict::AboveThreshold {
+                jaccard: figures.jaccard,
+                threshold: 0.5,
+            },
             shares: (figures.containment_ab, figures.containment_ba),
             passages: None,
-            from: None,
-            direction: String::new(),
+            direction: None,
         })
         .collect();
     let ids: Vec<String> = (0..sets.len()).map(|i| format!("d{i}")).collect();

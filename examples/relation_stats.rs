@@ -103,7 +103,7 @@ fn main() {
         let mut decided = [0usize; 3];
         for m in measured {
             let verdict = decide(m.jaccard, 0.5, Some(&m.overlap), &params);
-            decided[match verdict.relation {
+            decided[match verdict.relation() {
                 Relation::Copy => 0,
                 Relation::Partial => 1,
                 Relation::None => 2,

@@ -3,7 +3,8 @@
 use super::*;
 use crate::error::Result;
 use crate::ingest::{Corpus, Document, find_documents};
-use crate::relate::relation::{Overlap, Relation, Side, Verdict, direction};
+use crate::relate::relation::{Overlap, Relation, Verdict};
+use crate::relate::{Direction, Side, direction};
 use crate::text::shingle::Shingler;
 use crate::verify::VerifiedPair;
 use crate::verify::align::Passage;
@@ -30,8 +31,8 @@ pub struct Explanation {
     pub above_threshold: bool,
     /// The relation and the figures that decided it.
     pub verdict: Verdict,
-    /// For `copy` and `partial`: whether `a` is the source (`None`: unknown), and why.
-    pub direction: Option<(Option<bool>, String)>,
+    /// For `copy` and `partial`: who took the text from whom, and why.
+    pub direction: Option<Direction>,
 }
 
 /// Explains the pair `id_a`, `id_b` of the corpus with the scan's parameters.
@@ -53,17 +54,15 @@ pub fn explain(
     let (figures, verdict) = (measured.figures, measured.verdict);
     let passages = measured.passages.expect("always aligned");
     let overlap = measured.overlap.expect("always aligned");
-    let direction = (verdict.relation != Relation::None).then(|| {
+    let direction = (verdict.relation() != Relation::None).then(|| {
         let (share_a, share_b) = overlap.shares();
         direction(
-            verdict.relation,
+            verdict.relation(),
             Side {
-                id: &a.id,
                 date: a.date,
                 share: share_a,
             },
             Side {
-                id: &b.id,
                 date: b.date,
                 share: share_b,
             },

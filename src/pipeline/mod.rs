@@ -217,7 +217,7 @@ fn scan_in_pool(
     drop(members);
     assign_clusters(&mut docs, &clusters, &pairs);
     // Pairs kept only to let the cluster floor admit members are not reuse.
-    pairs.retain(|p| p.relation != Relation::None);
+    pairs.retain(|p| p.relation() != Relation::None);
     let templates = match &params.quality {
         Some(quality) => {
             let templates = count_templates(line_keys, &docs, clusters.len(), quality);
@@ -245,11 +245,11 @@ fn scan_in_pool(
         verified,
         copies: pairs
             .iter()
-            .filter(|p| p.relation == Relation::Copy)
+            .filter(|p| p.relation() == Relation::Copy)
             .count(),
         partials: pairs
             .iter()
-            .filter(|p| p.relation == Relation::Partial)
+            .filter(|p| p.relation() == Relation::Partial)
             .count(),
         input_bytes: corpus.total_bytes(),
         ignored_files: corpus.ignored_files().len(),

@@ -3,7 +3,8 @@
 
 use super::*;
 use crate::relate::cluster::Cluster;
-use crate::relate::relation::{RelatedPair, Relation, Side, direction};
+use crate::relate::relation::{PairSide, RelatedPair, Relation};
+use crate::relate::{Direction, Side, direction};
 use rayon::prelude::*;
 
 /// Looks up the related pair of documents `x` and `y` in pairs sorted by `(a, b)`.
@@ -44,34 +45,26 @@ pub(super) fn orient_pairs(pairs: &mut [RelatedPair], docs: &[DocOutcome], clust
         let (a, b) = (pair.figures.a, pair.figures.b);
         let (doc_a, doc_b) = (&docs[a as usize], &docs[b as usize]);
         let same_cluster = doc_a.cluster.is_some() && doc_a.cluster == doc_b.cluster;
-        if same_cluster && pair.relation == Relation::Copy {
+        if same_cluster && pair.relation() == Relation::Copy {
             let cluster = &clusters[doc_a.cluster.expect("in a cluster") as usize];
             let rep = cluster.representative;
             if rep == a || rep == b {
-                pair.from = Some(rep);
-                pair.direction = format!(
-                    "{} is the original of cluster {}: {}",
-                    docs[rep as usize].id.as_deref().unwrap_or(""),
-                    cluster.id,
-                    cluster.reason
-                );
+                pair.direction = Some(Direction::ClusterOriginal {
+                    cluster: cluster.id,
+                    original: if rep == a { PairSide::A } else { PairSide::B },
+                });
                 return;
             }
         }
-        fn side(doc: &DocOutcome, share: f64) -> Side<'_> {
-            Side {
-                id: doc.id.as_deref().unwrap_or(""),
-                date: doc.date,
-                share,
-            }
-        }
-        let (from_a, reason) = direction(
-            pair.relation,
+        let side = |doc: &DocOutcome, share: f64| Side {
+            date: doc.date,
+            share,
+        };
+        pair.direction = Some(direction(
+            pair.relation(),
             side(doc_a, pair.shares.0),
             side(doc_b, pair.shares.1),
-        );
-        pair.from = from_a.map(|from_a| if from_a { a } else { b });
-        pair.direction = reason;
+        ));
     });
 }
 
@@ -81,7 +74,7 @@ pub(super) fn orient_pairs(pairs: &mut [RelatedPair], docs: &[DocOutcome], clust
 /// the member it shares most with): the copies of a story all hold the same passage.
 pub(super) fn record_reuses(docs: &mut [DocOutcome], pairs: &[RelatedPair], clusters: &[Cluster]) {
     for pair in pairs {
-        let Some(from) = pair.from else { continue };
+        let Some(from) = pair.from() else { continue };
         let (a, b) = (pair.figures.a, pair.figures.b);
         let (borrower, share) = if from == a {
             (b, pair.shares.1)
@@ -89,7 +82,7 @@ pub(super) fn record_reuses(docs: &mut [DocOutcome], pairs: &[RelatedPair], clus
             (a, pair.shares.0)
         };
         let (doc, source) = (&docs[borrower as usize], &docs[from as usize]);
-        let listed = match pair.relation {
+        let listed = match pair.relation() {
             Relation::Partial => true,
             Relation::Copy => {
                 doc.duplicate_of == Some(from)
@@ -101,7 +94,7 @@ pub(super) fn record_reuses(docs: &mut [DocOutcome], pairs: &[RelatedPair], clus
         if listed {
             docs[borrower as usize].reuses.push(Reuse {
                 from,
-                relation: pair.relation,
+                relation: pair.relation(),
                 share,
             });
         }

@@ -60,7 +60,7 @@ pub(super) fn only_templates(pair: &RelatedPair, template_ranges: &[Vec<Range<us
         &template_ranges[pair.figures.a as usize],
         &template_ranges[pair.figures.b as usize],
     );
-    pair.relation == Relation::Partial
+    pair.relation() == Relation::Partial
         && !a.is_empty()
         && !b.is_empty()
         && pair.passages.as_ref().is_some_and(|passages| {

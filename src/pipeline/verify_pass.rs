@@ -99,22 +99,20 @@ pub(super) fn relate_pair(
         figures,
         passages,
         overlap,
-        verdict: Verdict { relation, reason },
+        verdict,
     } = measure_pair(a, b, doc_a, doc_b, params, false);
     let floor_link = params.cluster_floor.is_some_and(|f| figures.jaccard >= f);
-    if relation == Relation::None && !floor_link {
+    if verdict.relation() == Relation::None && !floor_link {
         return None;
     }
     Some(RelatedPair {
         figures,
-        relation,
-        reason,
+        verdict,
         shares: overlap.map_or((figures.containment_ab, figures.containment_ba), |o| {
             o.shares()
         }),
         passages,
-        from: None,
-        direction: String::new(),
+        direction: None,
     })
 }
 

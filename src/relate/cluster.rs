@@ -24,8 +24,83 @@ pub struct Cluster {
     pub members: Vec<u32>,
     /// The likely original.
     pub representative: u32,
-    /// Why the representative was chosen, in words.
-    pub reason: String,
+    /// Why the representative was chosen.
+    pub reason: ClusterReason,
+}
+
+/// Why a member represents its cluster, with the figures.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Representative {
+    /// The only member with the earliest date.
+    EarliestDate {
+        /// That date, seconds since the epoch.
+        date: i64,
+        /// Members with a date.
+        dated: usize,
+        /// Members in all.
+        members: usize,
+    },
+    /// Among the members sharing the earliest date, the one that contains the most of the
+    /// others' text.
+    EarliestAndMostComplete {
+        /// The shared date, seconds since the epoch.
+        date: i64,
+        /// Members with that date.
+        tied: usize,
+        /// Its mean containment of the other members' shingles.
+        containment: f64,
+    },
+    /// No dates: the member that contains the most of the others' text.
+    MostComplete {
+        /// Its mean containment of the other members' shingles.
+        containment: f64,
+    },
+}
+
+/// Why a cluster's representative was chosen, and whether the cluster was split from a
+/// larger group linked through copies.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ClusterReason {
+    /// How the representative was chosen.
+    pub representative: Representative,
+    /// The size of the connected group this cluster was split from, when it was split.
+    pub split_from: Option<usize>,
+}
+
+impl std::fmt::Display for ClusterReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.representative {
+            Representative::EarliestDate {
+                date,
+                dated,
+                members,
+            } => write!(
+                f,
+                "earliest date {} ({dated} of {members} members dated)",
+                format_date(date)
+            )?,
+            Representative::EarliestAndMostComplete {
+                date,
+                tied,
+                containment,
+            } => write!(
+                f,
+                "earliest date {} shared by {tied} members; of those, contains the most of the others' text (mean containment {containment:.2})",
+                format_date(date)
+            )?,
+            Representative::MostComplete { containment } => write!(
+                f,
+                "no dates; most complete member: contains on average {containment:.2} of the other members' text"
+            )?,
+        }
+        if let Some(group) = self.split_from {
+            write!(
+                f,
+                "; split from {group} documents linked through copies, as members must be copies of the original (no chaining)"
+            )?;
+        }
+        Ok(())
+    }
 }
 
 /// Disjoint sets over document indices with path halving and union by size.
@@ -81,7 +156,7 @@ pub fn build_clusters(
     floor: Option<f64>,
 ) -> Vec<Cluster> {
     let links = |p: &RelatedPair| {
-        p.relation == Relation::Copy || floor.is_some_and(|f| p.figures.jaccard >= f)
+        p.relation() == Relation::Copy || floor.is_some_and(|f| p.figures.jaccard >= f)
     };
     let mut sets = UnionFind::new(members.len());
     for pair in pairs.iter().filter(|p| links(p)) {
@@ -153,12 +228,10 @@ fn split_group(
             .partition(|&&d| d == representative || linked_to(d, representative));
         if cluster.len() > 1 {
             let cluster_pairs = pairs_among(&pool_pairs, &cluster);
-            let mut reason = describe_choice(representative, &cluster, &cluster_pairs, members);
-            if group_size > cluster.len() {
-                reason.push_str(&format!(
-                    "; split from {group_size} documents linked through copies, as members must be copies of the original (no chaining)"
-                ));
-            }
+            let reason = ClusterReason {
+                representative: describe_choice(representative, &cluster, &cluster_pairs, members),
+                split_from: (group_size > cluster.len()).then_some(group_size),
+            };
             clusters.push(Cluster {
                 id: 0,
                 members: cluster,
@@ -218,40 +291,39 @@ fn completeness(doc: u32, group: &[u32], pairs: &[&RelatedPair]) -> f64 {
     contained / (group.len() - 1).max(1) as f64
 }
 
-/// Why `best` represents the cluster `group`, in words.
+/// Why `best` represents the cluster `group`.
 fn describe_choice(
     best: u32,
     group: &[u32],
     pairs: &[&RelatedPair],
     members: &[MemberInfo],
-) -> String {
+) -> Representative {
     let (earliest, pool) = earliest_pool(group, members);
     let dated = group
         .iter()
         .filter(|&&d| members[d as usize].date.is_some())
         .count();
     match earliest {
-        Some(date) if pool.len() == 1 => format!(
-            "earliest date {} ({dated} of {} members dated)",
-            format_date(date),
-            group.len()
-        ),
-        Some(date) => format!(
-            "earliest date {} shared by {} members; of those, contains the most of the others' text (mean containment {:.2})",
-            format_date(date),
-            pool.len(),
-            completeness(best, group, pairs)
-        ),
-        None => format!(
-            "no dates; most complete member: contains on average {:.2} of the other members' text",
-            completeness(best, group, pairs)
-        ),
+        Some(date) if pool.len() == 1 => Representative::EarliestDate {
+            date,
+            dated,
+            members: group.len(),
+        },
+        Some(date) => Representative::EarliestAndMostComplete {
+            date,
+            tied: pool.len(),
+            containment: completeness(best, group, pairs),
+        },
+        None => Representative::MostComplete {
+            containment: completeness(best, group, pairs),
+        },
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::relate::relation::{PairSide, Verdict};
     use crate::verify::VerifiedPair;
 
     fn member(id: &str, date: Option<i64>, shingles: u32) -> MemberInfo<'_> {
@@ -268,12 +340,32 @@ mod tests {
                 containment_ab: jaccard,
                 containment_ba: jaccard,
             },
-            relation,
-            reason: String::new(),
+            verdict: verdict_for(relation, jaccard),
             shares: (jaccard, jaccard),
             passages: None,
-            from: None,
-            direction: String::new(),
+            direction: None,
+        }
+    }
+
+    /// A verdict that decides `relation`, as the rule would for such a pair.
+    fn verdict_for(relation: Relation, jaccard: f64) -> Verdict {
+        match relation {
+            Relation::Copy => Verdict::AboveThreshold {
+                jaccard,
+                threshold: 0.5,
+            },
+            Relation::Partial => Verdict::SharedPassage {
+                longest: 30,
+                partial_words: 20,
+                shares: (jaccard, jaccard),
+                ordered: jaccard,
+                shorter: PairSide::A,
+                copy_share: 0.7,
+            },
+            Relation::None => Verdict::NotAligned {
+                jaccard,
+                threshold: 0.5,
+            },
         }
     }
 
@@ -370,7 +462,7 @@ mod tests {
         );
         assert_eq!(clusters[0].representative, 1);
         assert_eq!(
-            clusters[0].reason,
+            clusters[0].reason.to_string(),
             "earliest date 1970-01-01T00:01:40Z (2 of 3 members dated)"
         );
     }
@@ -390,7 +482,7 @@ mod tests {
         );
         assert_eq!(clusters[0].representative, 1);
         assert_eq!(
-            clusters[0].reason,
+            clusters[0].reason.to_string(),
             "no dates; most complete member: contains on average 0.97 of the other members' text"
         );
     }

@@ -6,6 +6,9 @@
 //! corpus indices and figures, never on text.
 
 pub mod cluster;
+pub mod direction;
 pub mod relation;
 
-pub use relation::{RelatedPair, Relation};
+pub use cluster::{Cluster, ClusterReason, Representative};
+pub use direction::{Direction, Side, direction};
+pub use relation::{PairSide, RelatedPair, Relation, Verdict};

@@ -7,9 +7,7 @@
 //! against it) yet is made, in order, of the wire's text; a lifted paragraph gives the same
 //! containment as a heavily edited copy but covers only a small part of either text.
 
-use std::fmt::Write as _;
-
-use crate::date::format_date;
+use super::direction::Direction;
 use crate::error::{Error, Result};
 use crate::verify::VerifiedPair;
 use crate::verify::align::Passage;
@@ -184,13 +182,144 @@ fn heaviest_ordered_chain(passages: &[Passage]) -> (u32, u32) {
         .unwrap_or((0, 0))
 }
 
-/// The relation of a pair and the figures that decided it, in words.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Verdict {
-    /// The relation.
-    pub relation: Relation,
-    /// Why, with the numbers.
-    pub reason: String,
+/// One of the two documents of a pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PairSide {
+    /// The document earlier in the input.
+    A,
+    /// The document later in the input.
+    B,
+}
+
+impl std::fmt::Display for PairSide {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            PairSide::A => "a",
+            PairSide::B => "b",
+        })
+    }
+}
+
+/// The relation of a pair with the figures that decided it: which step of [`decide`]'s rule
+/// applied. `Display` gives the reason in words.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Verdict {
+    /// `copy`: the exact Jaccard reaches the threshold.
+    AboveThreshold {
+        /// Exact Jaccard of the pair.
+        jaccard: f64,
+        /// The scan's threshold.
+        threshold: f64,
+    },
+    /// None: below the threshold, and too few shingles shared to hold a passage.
+    NotAligned {
+        /// Exact Jaccard of the pair.
+        jaccard: f64,
+        /// The scan's threshold.
+        threshold: f64,
+    },
+    /// `copy`: below the threshold, but passages in the same order cover enough of the
+    /// shorter text.
+    InOrder {
+        /// Exact Jaccard of the pair.
+        jaccard: f64,
+        /// The scan's threshold.
+        threshold: f64,
+        /// Share of the shorter text inside passages that keep their order.
+        ordered: f64,
+        /// Which document is the shorter.
+        shorter: PairSide,
+        /// The least such share for a copy.
+        copy_share: f64,
+    },
+    /// `partial`: a passage long enough is shared, but too little of the shorter text is the
+    /// other's in order for a copy.
+    SharedPassage {
+        /// Words of the longest shared passage.
+        longest: u32,
+        /// The least length for partial reuse.
+        partial_words: u32,
+        /// Share of each document's words inside passages.
+        shares: (f64, f64),
+        /// Share of the shorter text inside passages that keep their order.
+        ordered: f64,
+        /// Which document is the shorter.
+        shorter: PairSide,
+        /// The least in-order share for a copy.
+        copy_share: f64,
+    },
+    /// None: what is shared is too short or too small a share of the shorter text.
+    TooLittle {
+        /// Exact Jaccard of the pair.
+        jaccard: f64,
+        /// The scan's threshold.
+        threshold: f64,
+        /// Words of the longest shared passage.
+        longest: u32,
+        /// The least length for partial reuse.
+        partial_words: u32,
+        /// Share of the shorter text inside passages.
+        share_of_shorter: f64,
+        /// The least such share for partial reuse.
+        partial_share: f64,
+    },
+}
+
+impl Verdict {
+    /// The relation this verdict decides.
+    pub fn relation(&self) -> Relation {
+        match self {
+            Verdict::AboveThreshold { .. } | Verdict::InOrder { .. } => Relation::Copy,
+            Verdict::SharedPassage { .. } => Relation::Partial,
+            Verdict::NotAligned { .. } | Verdict::TooLittle { .. } => Relation::None,
+        }
+    }
+}
+
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Verdict::AboveThreshold { jaccard, threshold } => {
+                write!(f, "copy: Jaccard {jaccard:.3} >= threshold {threshold}")
+            }
+            Verdict::NotAligned { jaccard, threshold } => write!(
+                f,
+                "none: Jaccard {jaccard:.3} < threshold {threshold} and too few shared shingles to align"
+            ),
+            Verdict::InOrder {
+                jaccard,
+                threshold,
+                ordered,
+                shorter,
+                copy_share,
+            } => write!(
+                f,
+                "copy: Jaccard {jaccard:.3} < threshold {threshold}, but {ordered:.2} of the shorter text ({shorter}) is the other's text in the same order (>= {copy_share})"
+            ),
+            Verdict::SharedPassage {
+                longest,
+                partial_words,
+                shares: (share_a, share_b),
+                ordered,
+                shorter,
+                copy_share,
+            } => write!(
+                f,
+                "partial: a {longest}-word passage is shared (>= {partial_words}); passages cover {share_a:.2} of a and {share_b:.2} of b, and only {ordered:.2} of the shorter text ({shorter}) in order (< {copy_share} for a copy)"
+            ),
+            Verdict::TooLittle {
+                jaccard,
+                threshold,
+                longest,
+                partial_words,
+                share_of_shorter,
+                partial_share,
+            } => write!(
+                f,
+                "none: Jaccard {jaccard:.3} < threshold {threshold}; the longest shared passage has {longest} words (partial needs {partial_words}) and passages cover {share_of_shorter:.2} of the shorter text (partial needs {partial_share})"
+            ),
+        }
+    }
 }
 
 /// Decides how two documents relate.
@@ -210,51 +339,46 @@ pub fn decide(
     params: &RelationParams,
 ) -> Verdict {
     if jaccard >= threshold {
-        return Verdict {
-            relation: Relation::Copy,
-            reason: format!("copy: Jaccard {jaccard:.3} >= threshold {threshold}"),
-        };
+        return Verdict::AboveThreshold { jaccard, threshold };
     }
     let Some(overlap) = overlap else {
-        return Verdict {
-            relation: Relation::None,
-            reason: format!(
-                "none: Jaccard {jaccard:.3} < threshold {threshold} and too few shared shingles to align"
-            ),
-        };
+        return Verdict::NotAligned { jaccard, threshold };
     };
-    let shorter = if overlap.first_is_shorter() { "a" } else { "b" };
+    let shorter = if overlap.first_is_shorter() {
+        PairSide::A
+    } else {
+        PairSide::B
+    };
     let ordered = overlap.ordered_share_of_shorter();
-    let mut reason = String::new();
-    let relation = if ordered >= params.copy_share {
-        let _ = write!(
-            reason,
-            "copy: Jaccard {jaccard:.3} < threshold {threshold}, but {ordered:.2} of the shorter text ({shorter}) is the other's text in the same order (>= {})",
-            params.copy_share
-        );
-        Relation::Copy
+    if ordered >= params.copy_share {
+        Verdict::InOrder {
+            jaccard,
+            threshold,
+            ordered,
+            shorter,
+            copy_share: params.copy_share,
+        }
     } else if overlap.longest >= params.partial_words
         && overlap.share_of_shorter() >= params.partial_share
     {
-        let (share_a, share_b) = overlap.shares();
-        let _ = write!(
-            reason,
-            "partial: a {}-word passage is shared (>= {}); passages cover {share_a:.2} of a and {share_b:.2} of b, and only {ordered:.2} of the shorter text ({shorter}) in order (< {} for a copy)",
-            overlap.longest, params.partial_words, params.copy_share
-        );
-        Relation::Partial
+        Verdict::SharedPassage {
+            longest: overlap.longest,
+            partial_words: params.partial_words,
+            shares: overlap.shares(),
+            ordered,
+            shorter,
+            copy_share: params.copy_share,
+        }
     } else {
-        let _ = write!(
-            reason,
-            "none: Jaccard {jaccard:.3} < threshold {threshold}; the longest shared passage has {} words (partial needs {}) and passages cover {:.2} of the shorter text (partial needs {})",
-            overlap.longest,
-            params.partial_words,
-            overlap.share_of_shorter(),
-            params.partial_share
-        );
-        Relation::None
-    };
-    Verdict { relation, reason }
+        Verdict::TooLittle {
+            jaccard,
+            threshold,
+            longest: overlap.longest,
+            partial_words: params.partial_words,
+            share_of_shorter: overlap.share_of_shorter(),
+            partial_share: params.partial_share,
+        }
+    }
 }
 
 /// A verified pair with its relation, the reused passages and, once clusters are known, who
@@ -263,89 +387,29 @@ pub fn decide(
 pub struct RelatedPair {
     /// Exact Jaccard and containment.
     pub figures: VerifiedPair,
-    /// How the two relate.
-    pub relation: Relation,
-    /// Why, with the numbers ([`Verdict::reason`]).
-    pub reason: String,
+    /// How the two relate, with the figures that decided it.
+    pub verdict: Verdict,
     /// Share of each document's words inside the passages; the shingle containment when the
     /// pair was not aligned.
     pub shares: (f64, f64),
     /// The reused passages, when they were computed and asked for.
     pub passages: Option<Vec<Passage>>,
-    /// The document the text was taken from (`figures.a` or `figures.b`), when known.
-    pub from: Option<u32>,
-    /// Why `from` is the source, in words.
-    pub direction: String,
+    /// Who took the text from whom, and why; `None` until clusters are known.
+    pub direction: Option<Direction>,
 }
 
-/// What [`direction`] needs to know about one side of a pair.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Side<'a> {
-    /// Document id.
-    pub id: &'a str,
-    /// Publication time, seconds since the epoch.
-    pub date: Option<i64>,
-    /// Share of the document's words inside the shared passages.
-    pub share: f64,
-}
-
-/// Shares closer than this say nothing about who copied whom.
-const SHARE_MARGIN: f64 = 0.05;
-
-/// Which side of a related pair is the source: `Some(true)` for `a`, `Some(false)` for `b`,
-/// `None` when nothing tells; with the reason in words.
-///
-/// The earlier date wins. Without two different dates: for a copy, the more complete text is
-/// the source (the truncated version is mostly made of the other's text, so its share is
-/// higher); for partial reuse, the borrower is the text with more of its own around the
-/// shared passages (its share is lower).
-pub fn direction(relation: Relation, a: Side<'_>, b: Side<'_>) -> (Option<bool>, String) {
-    if let (Some(da), Some(db)) = (a.date, b.date)
-        && da != db
-    {
-        let (source, later) = if da < db { (a, b) } else { (b, a) };
-        return (
-            Some(da < db),
-            format!(
-                "{} is dated earlier ({}) than {} ({})",
-                source.id,
-                format_date(source.date.expect("dated")),
-                later.id,
-                format_date(later.date.expect("dated"))
-            ),
-        );
+impl RelatedPair {
+    /// How the two relate.
+    pub fn relation(&self) -> Relation {
+        self.verdict.relation()
     }
-    let dates = if a.date.is_some() && a.date == b.date {
-        "same date"
-    } else {
-        "no dates for both"
-    };
-    if (a.share - b.share).abs() < SHARE_MARGIN {
-        return (
-            None,
-            format!(
-                "{dates}, and the shared text is a similar share of both ({:.2} of {}, {:.2} of {}): direction unknown",
-                a.share, a.id, b.share, b.id
-            ),
-        );
-    }
-    let a_higher = a.share > b.share;
-    let (high, low) = if a_higher { (a, b) } else { (b, a) };
-    match relation {
-        Relation::Partial => (
-            Some(a_higher),
-            format!(
-                "{dates}; the shared passages are {:.2} of {} but only {:.2} of {}, which adds more text of its own around them: the borrower",
-                high.share, high.id, low.share, low.id
-            ),
-        ),
-        _ => (
-            Some(!a_higher),
-            format!(
-                "{dates}; {} is {:.2} made of the shared text, {} only {:.2}: the more complete text is the source",
-                high.id, high.share, low.id, low.share
-            ),
-        ),
+
+    /// The corpus index of the document the text was taken from, when known.
+    pub fn from(&self) -> Option<u32> {
+        match self.direction.as_ref()?.source()? {
+            PairSide::A => Some(self.figures.a),
+            PairSide::B => Some(self.figures.b),
+        }
     }
 }
 
@@ -367,8 +431,8 @@ mod tests {
     #[test]
     fn jaccard_at_the_threshold_is_a_copy() {
         let verdict = decide(0.5, 0.5, None, &RelationParams::default());
-        assert_eq!(verdict.relation, Relation::Copy);
-        assert_eq!(verdict.reason, "copy: Jaccard 0.500 >= threshold 0.5");
+        assert_eq!(verdict.relation(), Relation::Copy);
+        assert_eq!(verdict.to_string(), "copy: Jaccard 0.500 >= threshold 0.5");
     }
 
     #[test]
@@ -376,22 +440,22 @@ mod tests {
         // b is the first 100 of a's 250 words, with its own 5-word header.
         let overlap = Overlap::new((250, 105), &[passage((0, 100), (5, 105))]);
         let verdict = decide(0.38, 0.5, Some(&overlap), &RelationParams::default());
-        assert_eq!(verdict.relation, Relation::Copy, "{}", verdict.reason);
-        assert!(verdict.reason.contains("0.95 of the shorter text (b)"));
+        assert_eq!(verdict.relation(), Relation::Copy, "{verdict}");
+        assert!(verdict.to_string().contains("0.95 of the shorter text (b)"));
     }
 
     #[test]
     fn a_lifted_paragraph_is_partial() {
         let overlap = Overlap::new((300, 260), &[passage((100, 160), (20, 80))]);
         let verdict = decide(0.1, 0.5, Some(&overlap), &RelationParams::default());
-        assert_eq!(verdict.relation, Relation::Partial, "{}", verdict.reason);
+        assert_eq!(verdict.relation(), Relation::Partial, "{verdict}");
     }
 
     #[test]
     fn a_short_shared_quote_is_not_reuse() {
         let overlap = Overlap::new((300, 260), &[passage((100, 112), (20, 32))]);
         let verdict = decide(0.02, 0.5, Some(&overlap), &RelationParams::default());
-        assert_eq!(verdict.relation, Relation::None, "{}", verdict.reason);
+        assert_eq!(verdict.relation(), Relation::None, "{verdict}");
     }
 
     #[test]
@@ -402,7 +466,7 @@ mod tests {
         assert_eq!(overlap.aligned, (100, 100));
         assert_eq!(overlap.ordered, (50, 50));
         let verdict = decide(0.45, 0.5, Some(&overlap), &RelationParams::default());
-        assert_eq!(verdict.relation, Relation::Partial);
+        assert_eq!(verdict.relation(), Relation::Partial);
     }
 
     #[test]
@@ -413,35 +477,6 @@ mod tests {
             passage((20, 60), (20, 60)),
         ];
         assert_eq!(heaviest_ordered_chain(&passages), (50, 50));
-    }
-
-    fn side(id: &str, date: Option<i64>, share: f64) -> Side<'_> {
-        Side { id, date, share }
-    }
-
-    #[test]
-    fn the_earlier_date_is_the_source() {
-        let (from_a, reason) = direction(
-            Relation::Partial,
-            side("x", Some(200), 0.1),
-            side("y", Some(100), 0.5),
-        );
-        assert_eq!(from_a, Some(false));
-        assert!(reason.starts_with("y is dated earlier"), "{reason}");
-    }
-
-    #[test]
-    fn without_dates_the_complete_text_is_the_copy_source_and_the_surrounded_one_borrows() {
-        let full = side("full", None, 0.6);
-        let cut = side("cut", None, 0.98);
-        assert_eq!(direction(Relation::Copy, full, cut).0, Some(true));
-        assert_eq!(direction(Relation::Copy, cut, full).0, Some(false));
-        let source = side("source", None, 0.3);
-        let borrower = side("borrower", None, 0.1);
-        assert_eq!(direction(Relation::Partial, source, borrower).0, Some(true));
-        let (unknown, reason) = direction(Relation::Partial, source, side("z", None, 0.28));
-        assert_eq!(unknown, None);
-        assert!(reason.contains("direction unknown"));
     }
 
     #[test]

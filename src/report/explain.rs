@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::pipeline::Explanation;
+use crate::relate::PairSide;
 use crate::verify::align::coverage;
 use std::fmt::Write as _;
 
@@ -30,16 +31,20 @@ pub fn render_explanation(explanation: &Explanation, colour: bool) -> String {
         "exact Jaccard {:.3}; {:.3} of a's shingles are in b, {:.3} of b's are in a",
         e.figures.jaccard, e.figures.containment_ab, e.figures.containment_ba
     );
-    let _ = writeln!(s, "relation: {}", e.verdict.reason);
-    match &e.direction {
-        Some((Some(a_is_source), reason)) => {
-            let (source, borrower) = if *a_is_source { ("a", "b") } else { ("b", "a") };
-            let _ = writeln!(s, "direction: {borrower} took from {source}: {reason}");
+    let _ = writeln!(s, "relation: {}", e.verdict);
+    if let Some(direction) = &e.direction {
+        let reason = direction.describe((&e.a.id, &e.b.id), &[]);
+        match direction.source() {
+            Some(PairSide::A) => {
+                let _ = writeln!(s, "direction: b took from a: {reason}");
+            }
+            Some(PairSide::B) => {
+                let _ = writeln!(s, "direction: a took from b: {reason}");
+            }
+            None => {
+                let _ = writeln!(s, "direction: {reason}");
+            }
         }
-        Some((None, reason)) => {
-            let _ = writeln!(s, "direction: {reason}");
-        }
-        None => {}
     }
     let _ = writeln!(
         s,

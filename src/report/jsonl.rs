@@ -87,9 +87,9 @@ pub struct PairLine<'a> {
     /// The id of the document the text was taken from, or null when nothing tells.
     pub from: Option<&'a str>,
     /// Why `from` is the source.
-    pub direction: &'a str,
+    pub direction: String,
     /// Why the relation was chosen, with the figures.
-    pub reason: &'a str,
+    pub reason: String,
     /// The reused passages as byte ranges of both original texts (null with
     /// `--no-passages` for pairs that are copies by Jaccard alone).
     pub passages: Option<&'a [Passage]>,
@@ -103,7 +103,7 @@ pub struct ClusterLine<'a> {
     /// The representative (likely original).
     pub representative: &'a str,
     /// Why it was chosen.
-    pub reason: &'a str,
+    pub reason: String,
     /// Number of members.
     pub size: usize,
     /// Member ids in input order.
@@ -171,12 +171,22 @@ pub fn write_pairs(result: &ScanResult, out: &mut dyn Write, path: &Path) -> Res
             jaccard: round6(figures.jaccard),
             containment_ab: round6(figures.containment_ab),
             containment_ba: round6(figures.containment_ba),
-            relation: pair.relation,
+            relation: pair.relation(),
             share_a: round6(pair.shares.0),
             share_b: round6(pair.shares.1),
-            from: pair.from.map(|f| id_of(result, f)),
-            direction: &pair.direction,
-            reason: &pair.reason,
+            from: pair.from().map(|f| id_of(result, f)),
+            direction: pair
+                .direction
+                .as_ref()
+                .map(|d| {
+                    d.describe(
+                        (id_of(result, figures.a), id_of(result, figures.b)),
+                        &result.clusters,
+                    )
+                    .to_string()
+                })
+                .unwrap_or_default(),
+            reason: pair.verdict.to_string(),
             passages: pair.passages.as_deref(),
         };
         write_line(out, &line, path)?;
@@ -190,7 +200,7 @@ pub fn write_clusters(result: &ScanResult, out: &mut dyn Write, path: &Path) -> 
         let line = ClusterLine {
             cluster: cluster.id,
             representative: id_of(result, cluster.representative),
-            reason: &cluster.reason,
+            reason: cluster.reason.to_string(),
             size: cluster.members.len(),
             members: cluster.members.iter().map(|&m| id_of(result, m)).collect(),
         };

@@ -107,7 +107,7 @@ pub fn summary(result: &ScanResult, largest: usize) -> String {
     let undirected = result
         .pairs
         .iter()
-        .filter(|p| p.relation == Relation::Partial && p.from.is_none())
+        .filter(|p| p.relation() == Relation::Partial && p.from().is_none())
         .count();
     if !borrowers.is_empty() || undirected > 0 {
         let _ = writeln!(s, "\npartial reuse:");

@@ -155,7 +155,7 @@ pub fn score_syndication(
     let related: AHashMap<(u32, u32), Relation> = result
         .pairs
         .iter()
-        .map(|p| ((p.figures.a, p.figures.b), p.relation))
+        .map(|p| ((p.figures.a, p.figures.b), p.relation()))
         .collect();
     let relation_of = |x: u32, y: u32| {
         related

@@ -135,7 +135,7 @@ proptest! {
         let three = crate::support::scan(std::slice::from_ref(&path), &ScanParams { threads: 3, ..ScanParams::default() });
         let view = |r: &reprint::pipeline::ScanResult| {
             let clusters: Vec<(Vec<u32>, u32)> = r.clusters.iter().map(|c| (c.members.clone(), c.representative)).collect();
-            let pairs: Vec<(u32, u32, u64, String)> = r.pairs.iter().map(|p| (p.figures.a, p.figures.b, p.figures.jaccard.to_bits(), format!("{:?} {:?} {:?}", p.relation, p.from, p.passages))).collect();
+            let pairs: Vec<(u32, u32, u64, String)> = r.pairs.iter().map(|p| (p.figures.a, p.figures.b, p.figures.jaccard.to_bits(), format!("{:?} {:?} {:?}", p.relation(), p.direction, p.passages))).collect();
             (clusters, pairs)
         };
         prop_assert!(!one.clusters.is_empty());
@@ -145,7 +145,7 @@ proptest! {
             for &member in cluster.members.iter().filter(|&&m| m != cluster.representative) {
                 let key = (member.min(cluster.representative), member.max(cluster.representative));
                 let linked = one.pairs.iter().any(|p| {
-                    (p.figures.a, p.figures.b) == key && p.relation == reprint::relate::relation::Relation::Copy
+                    (p.figures.a, p.figures.b) == key && p.relation() == reprint::relate::relation::Relation::Copy
                 });
                 prop_assert!(linked, "member {} of cluster {} is not a copy of its original", member, cluster.id);
             }
