@@ -376,12 +376,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 "kept {} of {} records; dropped {} duplicates and {} rejected records",
                 stats.kept, result.stats.records, stats.dropped_duplicates, stats.dropped_rejected
             );
-            for reason in result
-                .docs
-                .iter()
-                .filter_map(|d| d.reason.as_deref())
-                .take(10)
-            {
+            for reason in result.docs.iter().filter_map(report::rejection).take(10) {
                 eprintln!("  rejected {reason}");
             }
         }

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde_json::Value;
 
-use super::corpus::{Origin, Payload, RawRecord};
+use super::corpus::{Payload, RawRecord};
 use crate::date::parse_date;
 
 /// How records are read. Field names default to `id` and `text`.
@@ -42,7 +42,7 @@ pub struct Document {
     /// The article's address, from the `url` field.
     pub url: Option<String>,
     /// Problems with optional fields that did not stop the record from being used.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<RecordWarning>,
     /// For a document that came as an HTML page (an `.html` file or an `html` field): the
     /// size of the page's text and how to read the extracted `text`.
     pub page: Option<PageOrigin>,
@@ -59,13 +59,93 @@ pub struct PageOrigin {
     pub whole_page: bool,
 }
 
-/// Why a record could not be used. The reason already names the file and line.
+/// Why a record could not be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {
     /// The record's id when it could be read.
     pub id: Option<String>,
-    /// A one-line explanation that starts with `file:line:`.
-    pub reason: String,
+    /// What is wrong with it.
+    pub problem: RecordProblem,
+}
+
+/// What makes a record unreadable. `Display` gives the explanation that follows `file:line:`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordProblem {
+    /// The bytes are not UTF-8; the first bad byte is at this offset.
+    InvalidUtf8 {
+        /// Offset of the first invalid byte in the record.
+        byte: usize,
+    },
+    /// A JSONL line that is not a JSON object.
+    NotAnObject,
+    /// A JSONL line the JSON parser rejects, with its message.
+    InvalidJson(String),
+    /// A required field is absent.
+    MissingField(String),
+    /// Neither the text field nor `html` is present.
+    MissingText {
+        /// The text field's name.
+        text_field: String,
+    },
+    /// The id field is empty.
+    EmptyField(String),
+    /// A field holds the wrong kind of JSON value.
+    WrongType {
+        /// The field.
+        field: String,
+        /// What it must hold ("a string", "a string or number").
+        expected: &'static str,
+        /// What it holds ("a number", "an array", ...).
+        found: &'static str,
+    },
+    /// The page's main text could not be extracted.
+    Extraction(String),
+}
+
+impl fmt::Display for RecordProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RecordProblem::InvalidUtf8 { byte } => write!(f, "invalid UTF-8 at byte {byte}"),
+            RecordProblem::NotAnObject => f.write_str("not a JSON object"),
+            RecordProblem::InvalidJson(message) => write!(f, "invalid JSON: {message}"),
+            RecordProblem::MissingField(field) => write!(f, "missing field {field:?}"),
+            RecordProblem::MissingText { text_field } => {
+                write!(f, "missing field {text_field:?} (or \"html\")")
+            }
+            RecordProblem::EmptyField(field) => write!(f, "field {field:?} is empty"),
+            RecordProblem::WrongType {
+                field,
+                expected,
+                found,
+            } => write!(f, "field {field:?} must be {expected}, found {found}"),
+            RecordProblem::Extraction(message) => f.write_str(message),
+        }
+    }
+}
+
+/// A problem with an optional field that did not stop the record from being used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordWarning {
+    /// An optional field holds something other than a string.
+    NotAString {
+        /// The field.
+        field: &'static str,
+        /// What it holds ("a number", "an array", ...).
+        found: &'static str,
+    },
+    /// The date is not ISO 8601.
+    BadDate(String),
+}
+
+impl fmt::Display for RecordWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RecordWarning::NotAString { field, found } => {
+                write!(f, "field {field:?} is {found}, not a string; ignored")
+            }
+            RecordWarning::BadDate(date) => write!(f, "date {date:?} is not ISO 8601; ignored"),
+        }
+    }
 }
 
 /// Turns a raw record into a document, or says why it cannot be used.
@@ -78,43 +158,33 @@ pub fn parse_record(
             id,
             bytes,
             html: false,
-        } => parse_text_file(&raw.origin, id, bytes),
+        } => parse_text_file(id, bytes),
         Payload::TextFile {
             id,
             bytes,
             html: true,
-        } => parse_html_file(&raw.origin, id, bytes),
-        Payload::JsonLine(bytes) => parse_json_line(&raw.origin, bytes, options),
+        } => parse_html_file(id, bytes),
+        Payload::JsonLine(bytes) => parse_json_line(bytes, options),
     }
 }
 
-fn reject(origin: &Origin, id: Option<String>, reason: impl fmt::Display) -> Rejection {
-    Rejection {
-        id,
-        reason: format!("{origin}: {reason}"),
-    }
+fn reject(id: Option<String>, problem: RecordProblem) -> Rejection {
+    Rejection { id, problem }
 }
 
-fn check_utf8<'a>(
-    origin: &Origin,
-    id: Option<&str>,
-    bytes: &'a [u8],
-) -> std::result::Result<&'a str, Rejection> {
+fn check_utf8<'a>(id: Option<&str>, bytes: &'a [u8]) -> std::result::Result<&'a str, Rejection> {
     std::str::from_utf8(bytes).map_err(|e| {
         reject(
-            origin,
             id.map(str::to_string),
-            format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+            RecordProblem::InvalidUtf8 {
+                byte: e.valid_up_to(),
+            },
         )
     })
 }
 
-fn parse_text_file(
-    origin: &Origin,
-    id: &str,
-    bytes: &[u8],
-) -> std::result::Result<Document, Rejection> {
-    let text = check_utf8(origin, Some(id), bytes)?;
+fn parse_text_file(id: &str, bytes: &[u8]) -> std::result::Result<Document, Rejection> {
+    let text = check_utf8(Some(id), bytes)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     Ok(Document {
         id: id.to_string(),
@@ -129,14 +199,10 @@ fn parse_text_file(
 }
 
 /// An HTML file: its main text, extracted; the page's `<title>` as the title.
-fn parse_html_file(
-    origin: &Origin,
-    id: &str,
-    bytes: &[u8],
-) -> std::result::Result<Document, Rejection> {
+fn parse_html_file(id: &str, bytes: &[u8]) -> std::result::Result<Document, Rejection> {
     // Pages are not always UTF-8; the markup survives a lossy decoding, and so does most text.
     let html = String::from_utf8_lossy(bytes);
-    let (text, title, page) = extract_page(origin, id, &html)?;
+    let (text, title, page) = extract_page(id, &html)?;
     Ok(Document {
         id: id.to_string(),
         text,
@@ -151,12 +217,15 @@ fn parse_html_file(
 
 /// The main text of a page, its title and what is known of the page.
 fn extract_page(
-    origin: &Origin,
     id: &str,
     html: &str,
 ) -> std::result::Result<(String, Option<String>, PageOrigin), Rejection> {
-    let extracted = crate::ingest::html::extract_main_text(html)
-        .map_err(|e| reject(origin, Some(id.to_string()), e))?;
+    let extracted = crate::ingest::html::extract_main_text(html).map_err(|e| {
+        reject(
+            Some(id.to_string()),
+            RecordProblem::Extraction(e.to_string()),
+        )
+    })?;
     let page = PageOrigin {
         page_chars: extracted.page_chars,
         whole_page: extracted.whole_page,
@@ -237,49 +306,45 @@ impl<'de> serde::de::Visitor<'de> for RecordSeed<'_> {
 }
 
 fn parse_json_line(
-    origin: &Origin,
     bytes: &[u8],
     options: &ReadOptions,
 ) -> std::result::Result<Document, Rejection> {
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-        check_utf8(origin, None, bytes)?;
-        return Err(reject(origin, None, "not a JSON object"));
+        check_utf8(None, bytes)?;
+        return Err(reject(None, RecordProblem::NotAnObject));
     }
     // The parser validates UTF-8 inside strings as it goes; a separate pass over the line is
     // needed only to explain a failure.
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let fields = serde::de::DeserializeSeed::deserialize(RecordSeed(options), &mut deserializer)
         .and_then(|fields| deserializer.end().map(|()| fields))
-        .map_err(|e| match check_utf8(origin, None, bytes) {
+        .map_err(|e| match check_utf8(None, bytes) {
             Err(rejection) => rejection,
-            Ok(_) => reject(origin, None, format!("invalid JSON: {e}")),
+            Ok(_) => reject(None, RecordProblem::InvalidJson(e.to_string())),
         })?;
     let id = match fields.id {
         Some(Value::String(s)) if !s.trim().is_empty() => s,
         Some(Value::Number(n)) => n.to_string(),
         Some(Value::String(_)) => {
             return Err(reject(
-                origin,
                 None,
-                format!("field {:?} is empty", options.id_field),
+                RecordProblem::EmptyField(options.id_field.clone()),
             ));
         }
         Some(other) => {
             return Err(reject(
-                origin,
                 None,
-                format!(
-                    "field {:?} must be a string or number, found {}",
-                    options.id_field,
-                    json_kind(&other)
-                ),
+                RecordProblem::WrongType {
+                    field: options.id_field.clone(),
+                    expected: "a string or number",
+                    found: json_kind(&other),
+                },
             ));
         }
         None => {
             return Err(reject(
-                origin,
                 None,
-                format!("missing field {:?}", options.id_field),
+                RecordProblem::MissingField(options.id_field.clone()),
             ));
         }
     };
@@ -289,49 +354,49 @@ fn parse_json_line(
         (Some(Value::String(s)), _) => s,
         // A crawled page without a text field: its main text is extracted.
         (None | Some(Value::Null), Some(Value::String(html))) => {
-            let (text, title, origin_page) = extract_page(origin, &id, &html)?;
+            let (text, title, origin_page) = extract_page(&id, &html)?;
             page = Some(origin_page);
             page_title = title;
             text
         }
         (None | Some(Value::Null), Some(other)) => {
             return Err(reject(
-                origin,
                 Some(id),
-                format!(
-                    "field \"html\" must be a string, found {}",
-                    json_kind(&other)
-                ),
+                RecordProblem::WrongType {
+                    field: "html".to_string(),
+                    expected: "a string",
+                    found: json_kind(&other),
+                },
             ));
         }
         (Some(other), _) => {
             return Err(reject(
-                origin,
                 Some(id),
-                format!(
-                    "field {:?} must be a string, found {}",
-                    options.text_field,
-                    json_kind(&other)
-                ),
+                RecordProblem::WrongType {
+                    field: options.text_field.clone(),
+                    expected: "a string",
+                    found: json_kind(&other),
+                },
             ));
         }
         (None, None) => {
             return Err(reject(
-                origin,
                 Some(id),
-                format!("missing field {:?} (or \"html\")", options.text_field),
+                RecordProblem::MissingText {
+                    text_field: options.text_field.clone(),
+                },
             ));
         }
     };
     let mut warnings = Vec::new();
-    let mut optional_string = |name: &str, value: Option<Value>| match value {
+    let mut optional_string = |field: &'static str, value: Option<Value>| match value {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => Some(s),
         Some(other) => {
-            warnings.push(format!(
-                "{origin}: field {name:?} is {}, not a string; ignored",
-                json_kind(&other)
-            ));
+            warnings.push(RecordWarning::NotAString {
+                field,
+                found: json_kind(&other),
+            });
             None
         }
     };
@@ -342,7 +407,7 @@ fn parse_json_line(
     let date = date_text.as_deref().and_then(|d| match parse_date(d) {
         Some(seconds) => Some(seconds),
         None => {
-            warnings.push(format!("{origin}: date {d:?} is not ISO 8601; ignored"));
+            warnings.push(RecordWarning::BadDate(d.to_string()));
             None
         }
     });
@@ -372,7 +437,7 @@ fn json_kind(value: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::corpus::RecordPosition;
+    use crate::ingest::corpus::{Origin, RecordPosition};
     use std::sync::Arc;
 
     fn origin() -> Origin {
@@ -393,7 +458,7 @@ mod tests {
 
     fn check_rejected(line: &str, expected_reason: &str) {
         let rejection = parse(line).unwrap_err();
-        assert_eq!(rejection.reason, format!("feed.jsonl:7: {expected_reason}"));
+        assert_eq!(rejection.problem.to_string(), expected_reason);
     }
 
     #[test]
@@ -436,7 +501,7 @@ mod tests {
             position: RecordPosition::default(),
         };
         let rejection = parse_record(&raw, &ReadOptions::default()).unwrap_err();
-        assert_eq!(rejection.reason, "feed.jsonl:7: invalid UTF-8 at byte 18");
+        assert_eq!(rejection.problem, RecordProblem::InvalidUtf8 { byte: 18 });
     }
 
     #[test]
@@ -445,7 +510,7 @@ mod tests {
         assert_eq!(doc.date, None);
         assert_eq!(
             doc.warnings,
-            vec![r#"feed.jsonl:7: date "yesterday" is not ISO 8601; ignored"#]
+            vec![RecordWarning::BadDate("yesterday".to_string())]
         );
     }
 

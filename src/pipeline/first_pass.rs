@@ -6,6 +6,7 @@ use crate::candidates::lsh::BandKey;
 use crate::candidates::minhash::MinHasher;
 use crate::candidates::winnow::{Fingerprint, Posting, Winnower, posting};
 use crate::error::Result;
+use crate::ingest::record::RecordWarning;
 use crate::ingest::{
     BATCH_BYTES, Corpus, Origin, RawRecord, RecordPosition, Rejection, parse_record,
 };
@@ -18,7 +19,7 @@ use rayon::prelude::*;
 pub(super) struct FirstPass {
     pub(super) docs: Vec<DocOutcome>,
     pub(super) keys: Vec<BandKey>,
-    pub(super) warnings: Vec<String>,
+    pub(super) warnings: Vec<Warning>,
     /// Where each record is, so later passes read only the records they need.
     pub(super) positions: Vec<RecordPosition>,
     /// Packed (fingerprint, document) postings for the passage index (empty when it is off).
@@ -32,7 +33,7 @@ pub(super) struct FirstPass {
 pub(super) struct Sketched {
     pub(super) outcome: DocOutcome,
     pub(super) keys: Option<Vec<BandKey>>,
-    pub(super) warnings: Vec<String>,
+    pub(super) warnings: Vec<Warning>,
     pub(super) fingerprints: Vec<Fingerprint>,
     pub(super) line_keys: Vec<u64>,
 }
@@ -143,17 +144,17 @@ pub(super) fn sketch_record(
         Some(signature) if units >= params.shingle.size() => Sketched {
             outcome,
             keys: Some(params.lsh.band_keys(&signature)),
-            warnings: doc.warnings,
+            warnings: warnings_of(&raw.origin, doc.warnings),
             fingerprints,
             line_keys,
         },
         _ => {
             outcome.status = DocStatus::Rejected;
-            outcome.reason = Some(too_short_reason(&raw.origin, units, &params.shingle));
+            outcome.reason = Some(too_short_reason(units, &params.shingle));
             Sketched {
                 outcome,
                 keys: None,
-                warnings: doc.warnings,
+                warnings: warnings_of(&raw.origin, doc.warnings),
                 fingerprints: Vec::new(),
                 line_keys: Vec::new(),
             }
@@ -161,19 +162,28 @@ pub(super) fn sketch_record(
     }
 }
 
-pub(super) fn too_short_reason(origin: &Origin, units: usize, shingle: &ShingleParams) -> String {
-    let unit = match shingle.kind() {
-        ShingleKind::Words(_) => "words",
-        ShingleKind::Chars(_) => "characters",
-    };
+pub(super) fn too_short_reason(units: usize, shingle: &ShingleParams) -> RejectReason {
     if units == 0 {
-        format!("{origin}: empty text")
-    } else {
-        format!(
-            "{origin}: too short: {units} {unit}, fewer than the shingle size {}",
-            shingle.size()
-        )
+        return RejectReason::Empty;
     }
+    RejectReason::TooShort {
+        units,
+        unit: match shingle.kind() {
+            ShingleKind::Words(_) => Unit::Words,
+            ShingleKind::Chars(_) => Unit::Characters,
+        },
+        shingle_size: shingle.size(),
+    }
+}
+
+fn warnings_of(origin: &Origin, warnings: Vec<RecordWarning>) -> Vec<Warning> {
+    warnings
+        .into_iter()
+        .map(|warning| Warning {
+            origin: origin.clone(),
+            warning,
+        })
+        .collect()
 }
 
 pub(super) fn rejected(origin: &Origin, rejection: Rejection) -> DocOutcome {
@@ -187,7 +197,7 @@ pub(super) fn rejected(origin: &Origin, rejection: Rejection) -> DocOutcome {
         cluster: None,
         duplicate_of: None,
         similarity: None,
-        reason: Some(rejection.reason),
+        reason: Some(RejectReason::Unreadable(rejection.problem)),
         words: 0,
         reuses: Vec::new(),
         quality: None,
@@ -206,10 +216,10 @@ pub(super) fn reject_duplicate_ids(docs: &mut [DocOutcome]) {
         match first_seen.get(&id) {
             Some(first) => {
                 doc.status = DocStatus::Rejected;
-                doc.reason = Some(format!(
-                    "{}: duplicate id {id:?} (first used at {first})",
-                    doc.origin
-                ));
+                doc.reason = Some(RejectReason::DuplicateId {
+                    id,
+                    first: first.clone(),
+                });
             }
             None => {
                 first_seen.insert(id, doc.origin.clone());

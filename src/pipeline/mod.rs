@@ -17,6 +17,7 @@ mod verify_pass;
 
 use crate::candidates::lsh::merge_candidates;
 use crate::error::{Error, Result};
+use crate::ingest::record::{RecordProblem, RecordWarning};
 use crate::ingest::{Corpus, Origin};
 use crate::quality::QualityReport;
 use crate::quality::boilerplate::TemplateLines;
@@ -69,13 +70,88 @@ pub struct DocOutcome {
     /// Exact Jaccard to the representative, for duplicates.
     pub similarity: Option<f64>,
     /// Why the record was rejected.
-    pub reason: Option<String>,
+    pub reason: Option<RejectReason>,
     /// Normalized words (characters with `--char-ngrams`).
     pub words: u32,
     /// The documents this one took text from, by corpus index (see [`Reuse`]).
     pub reuses: Vec<Reuse>,
     /// Its quality, unless it was rejected or quality was not assessed.
     pub quality: Option<Box<QualityReport>>,
+}
+
+/// Why a record was rejected. `Display` gives the explanation that follows `file:line:`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RejectReason {
+    /// The record could not be read.
+    Unreadable(RecordProblem),
+    /// No words at all.
+    Empty,
+    /// Fewer words (or characters) than one shingle needs.
+    TooShort {
+        /// How many it has.
+        units: usize,
+        /// What was counted.
+        unit: Unit,
+        /// How many one shingle needs.
+        shingle_size: usize,
+    },
+    /// Its id was used by an earlier record.
+    DuplicateId {
+        /// The id.
+        id: String,
+        /// Where it was first used.
+        first: Origin,
+    },
+}
+
+/// What a document's length is counted in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// Normalized words (word shingles).
+    Words,
+    /// Characters of the normalized text (character n-grams).
+    Characters,
+}
+
+impl std::fmt::Display for RejectReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RejectReason::Unreadable(problem) => problem.fmt(f),
+            RejectReason::Empty => f.write_str("empty text"),
+            RejectReason::TooShort {
+                units,
+                unit,
+                shingle_size,
+            } => {
+                let unit = match unit {
+                    Unit::Words => "words",
+                    Unit::Characters => "characters",
+                };
+                write!(
+                    f,
+                    "too short: {units} {unit}, fewer than the shingle size {shingle_size}"
+                )
+            }
+            RejectReason::DuplicateId { id, first } => {
+                write!(f, "duplicate id {id:?} (first used at {first})")
+            }
+        }
+    }
+}
+
+/// A problem with a record that did not reject it (a bad date, an ignored field).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// Where the record came from.
+    pub origin: Origin,
+    /// What is wrong.
+    pub warning: RecordWarning,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.origin, self.warning)
+    }
 }
 
 /// Text a document took from another one.
@@ -128,7 +204,7 @@ pub struct ScanResult {
     /// Counts.
     pub stats: ScanStats,
     /// Problems that did not reject a record (bad dates, ignored fields), in input order.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// The lines found to recur across the corpus (empty when quality was not assessed).
     pub templates: TemplateLines,
 }

@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::error::{Error, Result};
-use crate::pipeline::{DocStatus, ScanResult};
+use crate::pipeline::{DocOutcome, DocStatus, ScanResult};
 use crate::quality::QualityReport;
 use crate::relate::relation::Relation;
 use crate::verify::align::Passage;
@@ -31,7 +31,7 @@ pub struct DocLine<'a> {
     /// `unique`, `original`, `duplicate` or `rejected`.
     pub status: DocStatus,
     /// Why a record was rejected.
-    pub reason: Option<&'a str>,
+    pub reason: Option<String>,
     /// `file:line` of the record.
     pub origin: String,
     /// The documents this one took text from: its original for a duplicate, sources of
@@ -51,7 +51,7 @@ pub struct ScoreLine<'a> {
     pub quality: Option<&'a QualityReport>,
     /// Why a record was rejected (only on rejected records).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<&'a str>,
+    pub reason: Option<String>,
 }
 
 /// One entry of a document's `reuses`.
@@ -110,6 +110,13 @@ pub struct ClusterLine<'a> {
     pub members: Vec<&'a str>,
 }
 
+/// Why a record was rejected, as `file:line: why`.
+pub fn rejection(doc: &DocOutcome) -> Option<String> {
+    doc.reason
+        .as_ref()
+        .map(|reason| format!("{}: {reason}", doc.origin))
+}
+
 pub(super) fn write_line(out: &mut dyn Write, value: &impl Serialize, path: &Path) -> Result<()> {
     serde_json::to_writer(&mut *out, value).map_err(|e| Error::io(path, e.into()))?;
     out.write_all(b"\n").map_err(|e| Error::io(path, e))
@@ -128,7 +135,7 @@ pub fn write_docs(result: &ScanResult, out: &mut dyn Write, path: &Path) -> Resu
             duplicate_of: doc.duplicate_of.map(|i| id_of(result, i)),
             similarity: doc.similarity.map(round6),
             status: doc.status,
-            reason: doc.reason.as_deref(),
+            reason: rejection(doc),
             origin: doc.origin.to_string(),
             reuses: doc
                 .reuses
@@ -153,7 +160,7 @@ pub fn write_scores(result: &ScanResult, out: &mut dyn Write, path: &Path) -> Re
         let line = ScoreLine {
             id: doc.id.as_deref(),
             quality: doc.quality.as_deref(),
-            reason: doc.reason.as_deref(),
+            reason: rejection(doc),
         };
         write_line(out, &line, path)?;
     }

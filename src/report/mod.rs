@@ -12,8 +12,8 @@ mod summary;
 pub use explain::render_explanation;
 pub use feed::{FeedStats, write_feed};
 pub use jsonl::{
-    ClusterLine, DocLine, PairLine, ReuseLine, ScoreLine, write_clusters, write_docs, write_pairs,
-    write_report_dir, write_scores,
+    ClusterLine, DocLine, PairLine, ReuseLine, ScoreLine, rejection, write_clusters, write_docs,
+    write_pairs, write_report_dir, write_scores,
 };
 use jsonl::{id_of, round6, write_line};
 pub use outlets::{OutletFlow, OutletLine, outlets, write_outlets};

@@ -167,11 +167,7 @@ pub fn summary(result: &ScanResult, largest: usize) -> String {
             );
         }
     }
-    let rejected: Vec<&str> = result
-        .docs
-        .iter()
-        .filter_map(|d| d.reason.as_deref())
-        .collect();
+    let rejected: Vec<String> = result.docs.iter().filter_map(rejection).collect();
     if !rejected.is_empty() {
         let _ = writeln!(s, "\nrejected:");
         for reason in rejected.iter().take(10) {
