@@ -371,7 +371,7 @@ fn whole_pipeline(c: &mut Criterion) {
     })
     .unwrap();
     let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
-    pipeline::generate(&generator, &mut out, None, 0).unwrap();
+    reprint::report::write_generated(&generator, &mut out, None, 0).unwrap();
     drop(out);
     let bytes = std::fs::metadata(&path).unwrap().len();
     let corpus = Corpus::open(&[InputSpec::Path(path)]).unwrap();

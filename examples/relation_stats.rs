@@ -6,7 +6,7 @@
 //! Run: `cargo run --release --example relation_stats`.
 
 use reprint::relate::relation::{Overlap, Relation, RelationParams, decide};
-use reprint::synth::{Generator, SynthParams};
+use reprint::synth::{ArticleKind, Generator, SynthParams};
 use reprint::text::normalize::normalize;
 use reprint::text::shingle::{ShingleParams, shingle_set};
 use reprint::verify::align::{AlignParams, align};
@@ -68,7 +68,7 @@ fn main() {
         if let Some(parent) = &truth.parent {
             let parent: usize = parent[4..].parse().unwrap();
             let group = match (truth.kind, truth.truncated > 0.0, truth.boilerplate) {
-                ("partial", _, _) => 3,
+                (ArticleKind::Partial, _, _) => 3,
                 (_, true, _) => 1,
                 (_, false, true) => 2,
                 _ => 0,

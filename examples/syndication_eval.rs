@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use reprint::candidates::winnow::WinnowParams;
 use reprint::ingest::{Corpus, InputSpec, parse_record};
 use reprint::pipeline::{self, ScanParams, Silent};
-use reprint::synth::{Generator, SynthParams};
+use reprint::synth::{ArticleKind, Generator, SynthParams};
 use reprint::testing::eval::{SyndicationScores, score_syndication};
 use reprint::testing::exact::exact_containment_pairs;
 use reprint::text::normalize::normalize;
@@ -37,14 +37,12 @@ fn main() {
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("corpus.jsonl");
-    let mut truth_lines = Vec::new();
     {
         let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
-        pipeline::generate(&generator, &mut out, Some(&mut truth_lines), 0).unwrap();
+        reprint::report::write_generated(&generator, &mut out, None, 0).unwrap();
         out.flush().unwrap();
     }
     let truths: Vec<_> = (0..docs).map(|i| generator.article(i).1).collect();
-    drop(truth_lines);
     let corpus = Corpus::open(&[InputSpec::Path(path.clone())]).unwrap();
 
     let mut texts = Vec::with_capacity(docs);
@@ -66,14 +64,14 @@ fn main() {
         .collect();
     let containment = exact_containment_pairs(&sets, 0.5);
 
-    let kinds = |kind: &str| truths.iter().filter(|t| t.kind == kind).count();
+    let kinds = |kind: ArticleKind| truths.iter().filter(|t| t.kind == kind).count();
     println!(
         "{docs} generated articles (seed {seed}): {} originals, {} copies ({} cut, {} wrapped), {} lifts; {} pairs with exact containment >= 0.5",
-        kinds("original"),
-        kinds("copy"),
+        kinds(ArticleKind::Original),
+        kinds(ArticleKind::Copy),
         truths.iter().filter(|t| t.truncated > 0.0).count(),
         truths.iter().filter(|t| t.boilerplate).count(),
-        kinds("partial"),
+        kinds(ArticleKind::Partial),
         containment.len()
     );
     println!(

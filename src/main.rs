@@ -441,7 +441,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             })?;
             let mut corpus_out = create(&output)?;
             let mut truth_out = truth.as_deref().map(create).transpose()?;
-            let (planted, lifts) = pipeline::generate(
+            let report::Generated { copies, lifts } = report::write_generated(
                 &generator,
                 &mut corpus_out,
                 truth_out.as_mut().map(|w| w as &mut dyn Write),
@@ -452,7 +452,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 out.flush()?;
             }
             eprintln!(
-                "wrote {docs} articles ({planted} planted copies, {lifts} with lifted paragraphs) to {}",
+                "wrote {docs} articles ({copies} planted copies, {lifts} with lifted paragraphs) to {}",
                 output.display()
             );
         }

@@ -8,8 +8,6 @@
 //! Lengths are log-normal (median about 560 words). A share of articles are planted copies
 //! of an earlier original with a known word-edit rate.
 
-use serde::Serialize;
-
 use crate::error::{Error, Result};
 
 /// Generator settings.
@@ -69,8 +67,8 @@ impl SynthParams {
     }
 }
 
-/// One generated article, serialized as a JSONL record.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One generated article (written as a JSONL record by the report layer).
+#[derive(Debug, Clone, PartialEq)]
 pub struct SynthArticle {
     /// `doc-NNNNNNN`.
     pub id: String,
@@ -84,8 +82,29 @@ pub struct SynthArticle {
     pub text: String,
 }
 
+/// What a generated article is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArticleKind {
+    /// An article of its own.
+    Original,
+    /// A republished, possibly edited, cut or wrapped version of its parent.
+    Copy,
+    /// An article of its own with paragraphs lifted from its parent.
+    Partial,
+}
+
+impl std::fmt::Display for ArticleKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ArticleKind::Original => "original",
+            ArticleKind::Copy => "copy",
+            ArticleKind::Partial => "partial",
+        })
+    }
+}
+
 /// The truth about one article: one line of the `--truth` file.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ArticleTruth {
     /// The article's id.
     pub id: String,
@@ -98,7 +117,7 @@ pub struct ArticleTruth {
     pub edit_rate: f64,
     /// `original`, `copy` (a republished, possibly edited, cut or wrapped version of
     /// `parent`), or `partial` (its own article with paragraphs lifted from `parent`).
-    pub kind: &'static str,
+    pub kind: ArticleKind,
     /// For a copy, the share of the parent's paragraphs cut from its end (0 when not cut).
     pub truncated: f64,
     /// For a copy, whether the outlet's header and footer lines were added.
@@ -256,7 +275,7 @@ impl Generator {
             cluster: article_id(index),
             parent: None,
             edit_rate: 0.0,
-            kind: "original",
+            kind: ArticleKind::Original,
             truncated: 0.0,
             boilerplate: false,
         };
@@ -266,7 +285,7 @@ impl Generator {
                 if let Some(source) = self.lift_of(index) {
                     self.insert_lift(index, source, &mut body);
                     truth.parent = Some(article_id(source));
-                    truth.kind = "partial";
+                    truth.kind = ArticleKind::Partial;
                 }
                 body
             }
@@ -288,7 +307,7 @@ impl Generator {
                 truth.cluster = article_id(original);
                 truth.parent = Some(article_id(original));
                 truth.edit_rate = (rate * 1e4).round() / 1e4;
-                truth.kind = "copy";
+                truth.kind = ArticleKind::Copy;
                 edited
             }
         };
@@ -303,7 +322,7 @@ impl Generator {
         let mut text = render(&body);
         let wrap = Stream::new(self.params.seed, index as u64, BOILERPLATE).unit()
             < self.params.boilerplate_rate;
-        if truth.kind == "copy" && wrap {
+        if truth.kind == ArticleKind::Copy && wrap {
             text = format!(
                 "{} | News | Updated today\n\n{text}\n\nShare this story from {}. Follow us for more news and sign up for our newsletter.",
                 source.to_uppercase(),
@@ -491,7 +510,7 @@ mod tests {
         let mut truncated = 0;
         for i in 0..300 {
             let (article, truth) = generator.article(i);
-            if truth.kind != "copy" || truth.truncated == 0.0 {
+            if truth.kind != ArticleKind::Copy || truth.truncated == 0.0 {
                 continue;
             }
             truncated += 1;
@@ -520,7 +539,7 @@ mod tests {
         let generator = Generator::new(params).unwrap();
         for i in 1..200 {
             let (article, truth) = generator.article(i);
-            assert_eq!(truth.kind, "partial");
+            assert_eq!(truth.kind, ArticleKind::Partial);
             assert_eq!(truth.cluster, truth.id, "lifts are not copies");
             let source = generator
                 .article(truth.parent.as_ref().unwrap()[4..].parse().unwrap())

@@ -35,8 +35,7 @@ use templates::*;
 use verify_pass::*;
 
 /// What became of one input record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DocStatus {
     /// In no cluster.
     Unique,
@@ -216,7 +215,7 @@ impl ScanResult {
     }
 }
 
-fn thread_pool(threads: usize) -> Result<rayon::ThreadPool> {
+pub(crate) fn thread_pool(threads: usize) -> Result<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()

@@ -13,7 +13,7 @@ mod words;
 use crate::ingest::record::PageOrigin;
 use boilerplate::{LineAnalysis, LineReason, TemplateLines, TextKind, analyze_lines};
 
-pub use padding::{Component, Padding, padding, padding_of};
+pub use padding::{Component, Measure, Padding, padding, padding_of};
 use padding::{PADDING_EVIDENCE, share};
 use stuffing::NATURAL_DENSITY;
 pub use stuffing::{
@@ -38,7 +38,7 @@ const STUFFING_WEIGHT: f64 = 0.8;
 const EVIDENCE_CHARS: usize = 120;
 
 /// The quality of one document, with what produced it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct QualityReport {
     /// 0..1, higher is better: `(1 - boilerplate) * (1 - 0.8 p) * (1 - 0.8 stuffing)`, where
     /// `p = max(0, 2 padding - 1)` (padding counts above half its limits), times `words / 50`
@@ -51,31 +51,79 @@ pub struct QualityReport {
     pub padding: f64,
     /// Keyword stuffing: 0 at natural density, 1 at four times it (see [`Stuffing`]).
     pub stuffing: f64,
-    /// Tripped conditions: `boilerplate_heavy`, `repetitive`, `keyword_stuffing`,
-    /// `thin_content`.
-    pub flags: Vec<&'static str>,
+    /// Tripped conditions, in a fixed order.
+    pub flags: Vec<Flag>,
     /// What produced the scores, largest first within each measure.
     pub evidence: Vec<Evidence>,
 }
 
+/// A condition a document trips.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flag {
+    /// Boilerplate at or above [`BOILERPLATE_FLAG`].
+    BoilerplateHeavy,
+    /// Padding at a repetition filter's limit.
+    Repetitive,
+    /// Stuffing at or above [`STUFFING_FLAG`].
+    KeywordStuffing,
+    /// Fewer than [`THIN_WORDS`] words once boilerplate is removed.
+    ThinContent,
+}
+
+impl std::fmt::Display for Flag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Flag::BoilerplateHeavy => "boilerplate_heavy",
+            Flag::Repetitive => "repetitive",
+            Flag::KeywordStuffing => "keyword_stuffing",
+            Flag::ThinContent => "thin_content",
+        })
+    }
+}
+
+/// What a piece of evidence measures. `Display` gives its name in reports
+/// (`boilerplate.template`, `padding.top_2gram`, `stuffing`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    /// Lines that are boilerplate for this reason.
+    Boilerplate(LineReason),
+    /// The page text that HTML extraction dropped.
+    DroppedByExtraction,
+    /// One repetition measure.
+    Padding(Measure),
+    /// The most over-used content phrase.
+    Stuffing,
+    /// Too few words.
+    ThinContent,
+}
+
+impl std::fmt::Display for Signal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Signal::Boilerplate(reason) => write!(f, "boilerplate.{}", reason.name()),
+            Signal::DroppedByExtraction => f.write_str("boilerplate.dropped_by_extraction"),
+            Signal::Padding(measure) => write!(f, "padding.{measure}"),
+            Signal::Stuffing => f.write_str("stuffing"),
+            Signal::ThinContent => f.write_str("thin_content"),
+        }
+    }
+}
+
 /// One measured signal behind a report.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Evidence {
-    /// `boilerplate.<reason>`, `padding.<component>`, `stuffing` or `thin_content`.
-    pub signal: String,
+    /// What was measured.
+    pub signal: Signal,
     /// The measure: a share of the characters (boilerplate, padding), of the words
     /// (stuffing), or the word count (thin content).
     pub value: f64,
     /// The value at which the signal counts (padding limits, the natural density of a phrase,
     /// the thin-content length).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<f64>,
     /// Lines of this kind (boilerplate), occurrences of the phrase (stuffing), documents a
     /// template line recurs in (templates).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<usize>,
     /// An example: the first such line, the phrase, the repeated passage.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 
@@ -118,18 +166,18 @@ pub fn assess_with_lines(
     evidence.extend(stuffing_evidence(&stuffing));
     let mut flags = Vec::new();
     if boilerplate >= BOILERPLATE_FLAG {
-        flags.push("boilerplate_heavy");
+        flags.push(Flag::BoilerplateHeavy);
     }
     if padding.score >= 1.0 {
-        flags.push("repetitive");
+        flags.push(Flag::Repetitive);
     }
     if stuffing.score >= STUFFING_FLAG {
-        flags.push("keyword_stuffing");
+        flags.push(Flag::KeywordStuffing);
     }
     if word_count < THIN_WORDS {
-        flags.push("thin_content");
+        flags.push(Flag::ThinContent);
         evidence.push(Evidence {
-            signal: "thin_content".to_string(),
+            signal: Signal::ThinContent,
             value: word_count as f64,
             limit: Some(THIN_WORDS as f64),
             count: None,
@@ -194,7 +242,7 @@ fn boilerplate_evidence(
     let mut evidence: Vec<Evidence> = by_reason
         .into_iter()
         .map(|(reason, chars, count, example, docs)| Evidence {
-            signal: format!("boilerplate.{}", reason.name()),
+            signal: Signal::Boilerplate(reason),
             value: round4(share(chars, whole)),
             limit: None,
             count: Some(docs.map_or(count, |d| d as usize)),
@@ -203,14 +251,20 @@ fn boilerplate_evidence(
         .collect();
     if dropped > 0 {
         evidence.push(Evidence {
-            signal: "boilerplate.dropped_by_extraction".to_string(),
+            signal: Signal::DroppedByExtraction,
             value: round4(share(dropped, whole)),
             limit: None,
             count: None,
             text: None,
         });
     }
-    evidence.sort_by(|x, y| y.value.total_cmp(&x.value).then(x.signal.cmp(&y.signal)));
+    // Equal shares in the order of the signals' names, so the order does not depend on the
+    // order the lines were met in.
+    evidence.sort_by(|x, y| {
+        y.value
+            .total_cmp(&x.value)
+            .then_with(|| x.signal.to_string().cmp(&y.signal.to_string()))
+    });
     evidence
 }
 
@@ -225,7 +279,7 @@ fn padding_evidence(padding: &Padding) -> Vec<Evidence> {
     components
         .into_iter()
         .map(|c| Evidence {
-            signal: format!("padding.{}", c.name),
+            signal: Signal::Padding(c.measure),
             value: round4(c.value),
             limit: Some(c.limit),
             count: None,
@@ -239,7 +293,7 @@ fn stuffing_evidence(stuffing: &Stuffing) -> Option<Evidence> {
     let phrase = stuffing.phrase.as_ref().filter(|_| stuffing.score > 0.0)?;
     let words = phrase.phrase.split(' ').count();
     Some(Evidence {
-        signal: "stuffing".to_string(),
+        signal: Signal::Stuffing,
         value: round4(phrase.density),
         limit: Some(NATURAL_DENSITY[words - 1]),
         count: Some(phrase.count),

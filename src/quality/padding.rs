@@ -16,11 +16,38 @@ use super::words::{
 /// the evidence, and building the example would be wasted.
 pub(crate) const PADDING_EVIDENCE: f64 = 0.5;
 
+/// The repetition measures, each as web-text filters for language models define it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    /// Characters in lines that repeat an earlier line.
+    DuplicateLines,
+    /// Characters in paragraphs that repeat an earlier paragraph.
+    DuplicateParagraphs,
+    /// Characters in all occurrences of the most frequent n-gram (n from 2 to 4).
+    TopGram(u8),
+    /// Characters of words inside n-grams that occur more than once (n from 5 to 10).
+    DuplicateGrams(u8),
+    /// Sentences that restate an earlier one.
+    RestatedSentences,
+}
+
+impl std::fmt::Display for Measure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Measure::DuplicateLines => f.write_str("duplicate_lines"),
+            Measure::DuplicateParagraphs => f.write_str("duplicate_paragraphs"),
+            Measure::TopGram(n) => write!(f, "top_{n}gram"),
+            Measure::DuplicateGrams(n) => write!(f, "duplicate_{n}grams"),
+            Measure::RestatedSentences => f.write_str("restated_sentences"),
+        }
+    }
+}
+
 /// One measured repetition component.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Component {
-    /// Which measure (`duplicate_lines`, `top_3gram`, `duplicate_7grams`, ...).
-    pub name: &'static str,
+    /// Which measure.
+    pub measure: Measure,
     /// Its value, a share of the document's characters.
     pub value: f64,
     /// The value at which the text counts as repetitive.
@@ -32,7 +59,7 @@ pub struct Component {
 impl Component {
     /// A component with the example `describe` gives for `at`, when it is worth showing.
     fn new(
-        name: &'static str,
+        measure: Measure,
         value: f64,
         limit: f64,
         at: Option<Range<usize>>,
@@ -42,7 +69,7 @@ impl Component {
             .filter(|_| value > 0.0 && value >= PADDING_EVIDENCE * limit)
             .map(describe);
         Component {
-            name,
+            measure,
             value,
             limit,
             example,
@@ -54,18 +81,14 @@ impl Component {
 /// language-model training drop a document (the widely used Gopher rules).
 const DUPLICATE_LINE_LIMIT: f64 = 0.20;
 const DUPLICATE_PARAGRAPH_LIMIT: f64 = 0.20;
-const TOP_NGRAMS: [(usize, f64, &str); 3] = [
-    (2, 0.20, "top_2gram"),
-    (3, 0.18, "top_3gram"),
-    (4, 0.16, "top_4gram"),
-];
-const DUPLICATE_NGRAMS: [(usize, f64, &str); 6] = [
-    (5, 0.15, "duplicate_5grams"),
-    (6, 0.14, "duplicate_6grams"),
-    (7, 0.13, "duplicate_7grams"),
-    (8, 0.12, "duplicate_8grams"),
-    (9, 0.11, "duplicate_9grams"),
-    (10, 0.10, "duplicate_10grams"),
+const TOP_NGRAMS: [(usize, f64); 3] = [(2, 0.20), (3, 0.18), (4, 0.16)];
+const DUPLICATE_NGRAMS: [(usize, f64); 6] = [
+    (5, 0.15),
+    (6, 0.14),
+    (7, 0.13),
+    (8, 0.12),
+    (9, 0.11),
+    (10, 0.10),
 ];
 /// Share of sentences restated (the same words as an earlier sentence, give or take a few) at
 /// which a text counts as repetitive.
@@ -106,16 +129,21 @@ pub fn padding(text: &str) -> Padding {
 pub fn padding_of(words: &TextWords) -> Padding {
     let total_chars = words.chars(0..words.len());
     let mut components = vec![
-        duplicate_blocks(words, LINE_BREAK, "duplicate_lines", DUPLICATE_LINE_LIMIT),
+        duplicate_blocks(
+            words,
+            LINE_BREAK,
+            Measure::DuplicateLines,
+            DUPLICATE_LINE_LIMIT,
+        ),
         duplicate_blocks(
             words,
             PARAGRAPH_BREAK,
-            "duplicate_paragraphs",
+            Measure::DuplicateParagraphs,
             DUPLICATE_PARAGRAPH_LIMIT,
         ),
     ];
-    for (n, limit, name) in TOP_NGRAMS {
-        components.push(top_ngram(words, total_chars, n, limit, name));
+    for (n, limit) in TOP_NGRAMS {
+        components.push(top_ngram(words, total_chars, n, limit));
     }
     components.extend(duplicate_ngrams(words, total_chars));
     components.push(restated_sentences(words));
@@ -135,7 +163,7 @@ pub(crate) fn share(part: usize, whole: usize) -> f64 {
 }
 
 /// Share of characters in blocks (lines or paragraphs) whose words repeat an earlier block's.
-fn duplicate_blocks(words: &TextWords, kind: u8, name: &'static str, limit: f64) -> Component {
+fn duplicate_blocks(words: &TextWords, kind: u8, measure: Measure, limit: f64) -> Component {
     let mut seen: AHashSet<u64> = AHashSet::new();
     let (mut total, mut repeated) = (0usize, 0usize);
     let mut first_repeat = None;
@@ -147,27 +175,22 @@ fn duplicate_blocks(words: &TextWords, kind: u8, name: &'static str, limit: f64)
             first_repeat.get_or_insert(block);
         }
     }
-    Component::new(name, share(repeated, total), limit, first_repeat, |at| {
+    Component::new(measure, share(repeated, total), limit, first_repeat, |at| {
         words.original_text(at).to_string()
     })
 }
 
 /// Characters in all occurrences of the most frequent word n-gram, as a share of all word
 /// characters. Ties go to the n-gram seen first.
-fn top_ngram(
-    words: &TextWords,
-    total_chars: usize,
-    n: usize,
-    limit: f64,
-    name: &'static str,
-) -> Component {
+fn top_ngram(words: &TextWords, total_chars: usize, n: usize, limit: f64) -> Component {
+    let measure = Measure::TopGram(n as u8);
     let best = most_frequent(words.gram_stats(n).values()).filter(|s| s.count > 1);
     let Some(GramStats { count, first, .. }) = best else {
-        return Component::new(name, 0.0, limit, None, |_| String::new());
+        return Component::new(measure, 0.0, limit, None, |_| String::new());
     };
     let at = first as usize..first as usize + n;
     let value = share(count as usize * words.chars(at.clone()), total_chars);
-    Component::new(name, value, limit, Some(at), |at| {
+    Component::new(measure, value, limit, Some(at), |at| {
         format!("{} (x{count})", words.phrase(at))
     })
 }
@@ -185,7 +208,7 @@ fn duplicate_ngrams(words: &TextWords, total_chars: usize) -> Vec<Component> {
     // For each start, how many consecutive starts from it begin a repeated 5-gram.
     let mut repeated_run: Vec<u32> = Vec::new();
     let mut components = Vec::with_capacity(DUPLICATE_NGRAMS.len());
-    for (n, limit, name) in DUPLICATE_NGRAMS {
+    for (n, limit) in DUPLICATE_NGRAMS {
         let starts: Vec<usize> = if n == 5 {
             (0..(ids.len() + 1).saturating_sub(n))
                 .filter(|&i| word_runs[i] as usize >= n)
@@ -223,7 +246,7 @@ fn duplicate_ngrams(words: &TextWords, total_chars: usize) -> Vec<Component> {
         let count = first_repeat.as_ref().map_or(0, |(_, count)| *count);
         let value = share(repeated, total_chars);
         components.push(Component::new(
-            name,
+            Measure::DuplicateGrams(n as u8),
             value,
             limit,
             first_repeat.map(|(at, _)| at),
@@ -298,7 +321,7 @@ fn restated_sentences(words: &TextWords) -> Component {
         .position(|&r| r)
         .map(|i| sentences[i].1.clone());
     Component::new(
-        "restated_sentences",
+        Measure::RestatedSentences,
         share(restated, sentences.len()),
         RESTATED_LIMIT,
         first,
@@ -329,7 +352,11 @@ mod tests {
     use super::*;
 
     fn component<'a>(padding: &'a Padding, name: &str) -> &'a Component {
-        padding.components.iter().find(|c| c.name == name).unwrap()
+        padding
+            .components
+            .iter()
+            .find(|c| c.measure.to_string() == name)
+            .unwrap()
     }
 
     pub(crate) const PROSE: &str = "The council met on Monday to discuss the new bus routes.\n\
@@ -353,7 +380,10 @@ mod tests {
         assert!((component(&measured, "duplicate_paragraphs").value - 0.5).abs() < 1e-9);
         assert_eq!(measured.score, 1.0);
         // The copy repeats every 10-gram: that measure is furthest past its limit.
-        assert_eq!(measured.worst().map(|c| c.name), Some("duplicate_10grams"));
+        assert_eq!(
+            measured.worst().map(|c| c.measure),
+            Some(Measure::DuplicateGrams(10))
+        );
         assert_eq!(
             component(&measured, "duplicate_lines").example.as_deref(),
             Some("The council met on Monday to discuss the new bus routes")
@@ -431,7 +461,8 @@ mod tests {
         let words = TextWords::new(text);
         let measured = padding_of(&words);
         let total = words.chars(0..words.len());
-        for (n, _, name) in DUPLICATE_NGRAMS {
+        for (n, _) in DUPLICATE_NGRAMS {
+            let name = &Measure::DuplicateGrams(n as u8).to_string();
             let ids = words.ids();
             let mut covered = vec![false; ids.len()];
             for i in 0..=ids.len() - n {

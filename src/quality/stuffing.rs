@@ -27,7 +27,7 @@ pub struct Stuffing {
 }
 
 /// The most over-used content phrase.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StuffedPhrase {
     /// The phrase, normalized.
     pub phrase: String,

@@ -13,8 +13,7 @@ use crate::verify::VerifiedPair;
 use crate::verify::align::Passage;
 
 /// How two documents relate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Relation {
     /// The same article republished.
     Copy,

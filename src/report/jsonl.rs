@@ -29,7 +29,7 @@ pub struct DocLine<'a> {
     /// Exact Jaccard to the representative, for duplicates.
     pub similarity: Option<f64>,
     /// `unique`, `original`, `duplicate` or `rejected`.
-    pub status: DocStatus,
+    pub status: &'static str,
     /// Why a record was rejected.
     pub reason: Option<String>,
     /// `file:line` of the record.
@@ -39,7 +39,7 @@ pub struct DocLine<'a> {
     pub reuses: Vec<ReuseLine<'a>>,
     /// Boilerplate, padding and stuffing with flags and evidence; null for rejected records
     /// (and when quality was not assessed).
-    pub quality: Option<&'a QualityReport>,
+    pub quality: Option<QualityLine<'a>>,
 }
 
 /// One line of `reprint score`'s output.
@@ -48,7 +48,7 @@ pub struct ScoreLine<'a> {
     /// Document id (null when a malformed record had none).
     pub id: Option<&'a str>,
     /// The assessment; null for rejected records.
-    pub quality: Option<&'a QualityReport>,
+    pub quality: Option<QualityLine<'a>>,
     /// Why a record was rejected (only on rejected records).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -60,7 +60,7 @@ pub struct ReuseLine<'a> {
     /// The source document.
     pub id: &'a str,
     /// `copy` or `partial`.
-    pub relation: Relation,
+    pub relation: &'static str,
     /// Share of this document's words taken from the source.
     pub share: f64,
 }
@@ -79,7 +79,7 @@ pub struct PairLine<'a> {
     /// Share of `b`'s shingles found in `a`.
     pub containment_ba: f64,
     /// `copy` or `partial`.
-    pub relation: Relation,
+    pub relation: &'static str,
     /// Share of `a`'s words inside the reused passages.
     pub share_a: f64,
     /// Share of `b`'s words inside the reused passages.
@@ -92,7 +92,112 @@ pub struct PairLine<'a> {
     pub reason: String,
     /// The reused passages as byte ranges of both original texts (null with
     /// `--no-passages` for pairs that are copies by Jaccard alone).
-    pub passages: Option<&'a [Passage]>,
+    pub passages: Option<Vec<PassageLine>>,
+}
+
+/// One reused passage: byte ranges (end exclusive) of both original texts, and `a`'s words in
+/// it.
+#[derive(Debug, Serialize)]
+pub struct PassageLine {
+    /// Start byte in `a`'s text.
+    pub a_start: u32,
+    /// End byte in `a`'s text.
+    pub a_end: u32,
+    /// Start byte in `b`'s text.
+    pub b_start: u32,
+    /// End byte in `b`'s text.
+    pub b_end: u32,
+    /// Words of `a` inside the passage.
+    pub words: u32,
+}
+
+impl From<&Passage> for PassageLine {
+    fn from(p: &Passage) -> Self {
+        PassageLine {
+            a_start: p.a_start,
+            a_end: p.a_end,
+            b_start: p.b_start,
+            b_end: p.b_end,
+            words: p.words,
+        }
+    }
+}
+
+/// The `quality` object of `docs.jsonl` and `score`.
+#[derive(Debug, Serialize)]
+pub struct QualityLine<'a> {
+    /// 0..1, higher is better.
+    pub score: f64,
+    /// Share of the characters in boilerplate.
+    pub boilerplate: f64,
+    /// Repetition against the filters' limits, 0..1.
+    pub padding: f64,
+    /// Keyword stuffing, 0..1.
+    pub stuffing: f64,
+    /// `boilerplate_heavy`, `repetitive`, `keyword_stuffing`, `thin_content`.
+    pub flags: Vec<String>,
+    /// What produced the scores.
+    pub evidence: Vec<EvidenceLine<'a>>,
+}
+
+/// One entry of `quality.evidence`.
+#[derive(Debug, Serialize)]
+pub struct EvidenceLine<'a> {
+    /// `boilerplate.<kind>`, `padding.<measure>`, `stuffing` or `thin_content`.
+    pub signal: String,
+    /// The measure.
+    pub value: f64,
+    /// The value at which the signal counts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<f64>,
+    /// Lines, occurrences or clusters behind it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<usize>,
+    /// An example.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<&'a str>,
+}
+
+impl<'a> From<&'a QualityReport> for QualityLine<'a> {
+    fn from(q: &'a QualityReport) -> Self {
+        QualityLine {
+            score: q.score,
+            boilerplate: q.boilerplate,
+            padding: q.padding,
+            stuffing: q.stuffing,
+            flags: q.flags.iter().map(ToString::to_string).collect(),
+            evidence: q
+                .evidence
+                .iter()
+                .map(|e| EvidenceLine {
+                    signal: e.signal.to_string(),
+                    value: e.value,
+                    limit: e.limit,
+                    count: e.count,
+                    text: e.text.as_deref(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The name of a status in reports.
+pub fn status_name(status: DocStatus) -> &'static str {
+    match status {
+        DocStatus::Unique => "unique",
+        DocStatus::Original => "original",
+        DocStatus::Duplicate => "duplicate",
+        DocStatus::Rejected => "rejected",
+    }
+}
+
+/// The name of a relation in reports.
+pub fn relation_name(relation: Relation) -> &'static str {
+    match relation {
+        Relation::Copy => "copy",
+        Relation::Partial => "partial",
+        Relation::None => "none",
+    }
 }
 
 /// One line of `clusters.jsonl`.
@@ -134,7 +239,7 @@ pub fn write_docs(result: &ScanResult, out: &mut dyn Write, path: &Path) -> Resu
             cluster: doc.cluster,
             duplicate_of: doc.duplicate_of.map(|i| id_of(result, i)),
             similarity: doc.similarity.map(round6),
-            status: doc.status,
+            status: status_name(doc.status),
             reason: rejection(doc),
             origin: doc.origin.to_string(),
             reuses: doc
@@ -142,11 +247,11 @@ pub fn write_docs(result: &ScanResult, out: &mut dyn Write, path: &Path) -> Resu
                 .iter()
                 .map(|r| ReuseLine {
                     id: id_of(result, r.from),
-                    relation: r.relation,
+                    relation: relation_name(r.relation),
                     share: round6(r.share),
                 })
                 .collect(),
-            quality: doc.quality.as_deref(),
+            quality: doc.quality.as_deref().map(QualityLine::from),
         };
         write_line(out, &line, path)?;
     }
@@ -159,7 +264,7 @@ pub fn write_scores(result: &ScanResult, out: &mut dyn Write, path: &Path) -> Re
     for doc in &result.docs {
         let line = ScoreLine {
             id: doc.id.as_deref(),
-            quality: doc.quality.as_deref(),
+            quality: doc.quality.as_deref().map(QualityLine::from),
             reason: rejection(doc),
         };
         write_line(out, &line, path)?;
@@ -178,7 +283,7 @@ pub fn write_pairs(result: &ScanResult, out: &mut dyn Write, path: &Path) -> Res
             jaccard: round6(figures.jaccard),
             containment_ab: round6(figures.containment_ab),
             containment_ba: round6(figures.containment_ba),
-            relation: pair.relation(),
+            relation: relation_name(pair.relation()),
             share_a: round6(pair.shares.0),
             share_b: round6(pair.shares.1),
             from: pair.from().map(|f| id_of(result, f)),
@@ -194,7 +299,10 @@ pub fn write_pairs(result: &ScanResult, out: &mut dyn Write, path: &Path) -> Res
                 })
                 .unwrap_or_default(),
             reason: pair.verdict.to_string(),
-            passages: pair.passages.as_deref(),
+            passages: pair
+                .passages
+                .as_ref()
+                .map(|passages| passages.iter().map(PassageLine::from).collect()),
         };
         write_line(out, &line, path)?;
     }

@@ -5,12 +5,14 @@
 
 mod explain;
 mod feed;
+mod generated;
 mod jsonl;
 mod outlets;
 mod summary;
 
 pub use explain::render_explanation;
 pub use feed::{FeedStats, write_feed};
+pub use generated::{ArticleLine, Generated, TruthLine, write_generated};
 pub use jsonl::{
     ClusterLine, DocLine, PairLine, ReuseLine, ScoreLine, rejection, write_clusters, write_docs,
     write_pairs, write_report_dir, write_scores,

@@ -209,7 +209,12 @@ pub fn worst_documents(result: &ScanResult, worst: usize) -> String {
             "{:<28} {:>5.3}  {:<34} {evidence}\n",
             truncate(result.docs[i].id.as_deref().unwrap_or("?"), 28),
             quality.score,
-            quality.flags.join(","),
+            quality
+                .flags
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(","),
         ));
     }
     text

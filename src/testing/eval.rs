@@ -6,7 +6,7 @@ use ahash::AHashMap;
 
 use crate::pipeline::{DocStatus, ScanResult};
 use crate::relate::relation::Relation;
-use crate::synth::ArticleTruth;
+use crate::synth::{ArticleKind, ArticleTruth};
 use crate::verify::VerifiedPair;
 
 fn pairs_within(count: u64) -> f64 {
@@ -169,7 +169,7 @@ pub fn score_syndication(
     }
     let (mut lifts, mut lifts_detected, mut lifts_merged) = (0, 0, 0);
     for (doc, truth) in truths.iter().enumerate() {
-        if truth.kind != "partial" {
+        if truth.kind != ArticleKind::Partial {
             continue;
         }
         lifts += 1;

@@ -56,7 +56,7 @@ impl AlignParams {
 }
 
 /// One reused passage. Byte ranges point into the original (not normalized) texts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Passage {
     /// Start byte in text A.
     pub a_start: u32,
@@ -69,7 +69,6 @@ pub struct Passage {
     /// Words of text A inside the passage.
     pub words: u32,
     /// Words of text B inside the passage (they differ from A's by the edits bridged).
-    #[serde(skip)]
     pub b_words: u32,
 }
 

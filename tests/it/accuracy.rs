@@ -92,7 +92,7 @@ fn syndication_targets_on_generated_articles() {
     let path = dir.path().join("corpus.jsonl");
     {
         let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
-        reprint::pipeline::generate(&generator, &mut out, None, 0).unwrap();
+        reprint::report::write_generated(&generator, &mut out, None, 0).unwrap();
         std::io::Write::flush(&mut out).unwrap();
     }
     let truths: Vec<_> = (0..docs).map(|i| generator.article(i).1).collect();

@@ -128,7 +128,7 @@ proptest! {
         })
         .unwrap();
         let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
-        reprint::pipeline::generate(&generator, &mut out, None, 1).unwrap();
+        reprint::report::write_generated(&generator, &mut out, None, 1).unwrap();
         std::io::Write::flush(&mut out).unwrap();
         drop(out);
         let one = crate::support::scan(std::slice::from_ref(&path), &ScanParams { threads: 1, ..ScanParams::default() });

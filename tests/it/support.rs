@@ -21,7 +21,7 @@ pub fn generated_corpus(dir: &Path, docs: usize, seed: u64) -> PathBuf {
     .unwrap();
     let path = dir.join(format!("gen-{docs}-{seed}.jsonl"));
     let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
-    pipeline::generate(&generator, &mut out, None, 0).unwrap();
+    reprint::report::write_generated(&generator, &mut out, None, 0).unwrap();
     std::io::Write::flush(&mut out).unwrap();
     path
 }

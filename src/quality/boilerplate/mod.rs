@@ -27,8 +27,7 @@ use templates::line_key_with;
 pub use templates::{MAX_TEMPLATE_LINE_CHARS, TemplateLines, line_key, line_keys};
 
 /// Why a line counts as boilerplate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LineReason {
     /// The line recurs in documents of several clusters (an outlet template).
     Template,
