@@ -343,7 +343,7 @@ fn restates(x: &[u64], y: &[u64]) -> bool {
     if small * denominator < numerator * large {
         return false;
     }
-    let common = crate::verify::sets::intersection_size(x, y);
+    let common = crate::text::sets::intersection_size(x, y);
     common * denominator >= numerator * (x.len() + y.len() - common)
 }
 

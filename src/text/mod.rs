@@ -6,4 +6,5 @@
 
 pub mod lexicon;
 pub mod normalize;
+pub mod sets;
 pub mod shingle;

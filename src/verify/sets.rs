@@ -1,5 +1,7 @@
 //! Verification: the exact Jaccard similarity and containment of two shingle sets.
 
+pub use crate::text::sets::intersection_size;
+
 /// Exact overlap figures of two documents, by their corpus index.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct VerifiedPair {
@@ -15,49 +17,6 @@ pub struct VerifiedPair {
     pub containment_ab: f64,
     /// |A ∩ B| / |B|: the share of `b`'s shingles found in `a`.
     pub containment_ba: f64,
-}
-
-/// Number of values two sorted, deduplicated slices share. Gallops through the longer one
-/// when the sizes differ a lot, so a short text against a long one stays cheap.
-pub fn intersection_size(a: &[u64], b: &[u64]) -> usize {
-    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    if small.is_empty() {
-        return 0;
-    }
-    if large.len() / small.len() >= 16 {
-        return galloping_intersection(small, large);
-    }
-    let (mut i, mut j, mut count) = (0, 0, 0);
-    while i < small.len() && j < large.len() {
-        match small[i].cmp(&large[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                count += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    count
-}
-
-fn galloping_intersection(small: &[u64], large: &[u64]) -> usize {
-    let mut rest = large;
-    let mut count = 0;
-    for &value in small {
-        match rest.binary_search(&value) {
-            Ok(position) => {
-                count += 1;
-                rest = &rest[position + 1..];
-            }
-            Err(position) => rest = &rest[position..],
-        }
-        if rest.is_empty() {
-            break;
-        }
-    }
-    count
 }
 
 /// Exact figures for documents `a < b` with shingle sets `set_a` and `set_b`.

@@ -1,6 +1,7 @@
 //! One test binary with a module per area.
 
 mod accuracy;
+mod architecture;
 mod cli;
 mod determinism;
 mod properties;
