@@ -7,8 +7,10 @@
 pub mod corpus;
 pub mod html;
 pub mod record;
+pub mod spool;
 
 pub use corpus::{
     BATCH_BYTES, Corpus, InputSpec, Origin, Payload, RawRecord, RecordPosition, find_documents,
 };
-pub use record::{Document, ReadOptions, Rejection, parse_record};
+pub use record::{Document, PageOrigin, ReadOptions, Rejection, parse_record};
+pub use spool::{Spool, SpoolRange};

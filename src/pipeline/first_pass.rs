@@ -1,18 +1,23 @@
-//! The first pass: every record read once, parsed, and reduced to what later stages need
-//! (metadata, band keys, fingerprints, template line keys).
+//! The first pass: every record read once, parsed, judged and reduced to what later stages
+//! need: metadata, band keys, fingerprints, the quality report on the document's own signals,
+//! and the short lines that may turn out to be outlet templates.
 
+use super::templates::{Examples, LineCounter, LineEntry};
 use super::*;
 use crate::candidates::lsh::BandKey;
 use crate::candidates::minhash::MinHasher;
 use crate::candidates::winnow::{Fingerprint, Posting, Winnower, posting};
 use crate::error::Result;
+use crate::ingest::Spool;
 use crate::ingest::record::RecordWarning;
 use crate::ingest::{
     BATCH_BYTES, Corpus, Origin, RawRecord, RecordPosition, Rejection, parse_record,
 };
-use crate::quality::boilerplate::line_keys;
+use crate::quality::boilerplate::LineAnalysis;
+use crate::quality::{assess_with_lines, count_words};
 use crate::text::shingle::{ShingleKind, ShingleParams, Shingler};
 use rayon::prelude::*;
+use std::ops::Range;
 
 /// What the first pass keeps: one outcome per record and the band keys of every record
 /// (`bands` per record, in record order; zeros for rejected records).
@@ -24,18 +29,39 @@ pub(super) struct FirstPass {
     pub(super) positions: Vec<RecordPosition>,
     /// Packed (fingerprint, document) postings for the passage index (empty when it is off).
     pub(super) fingerprints: Vec<Posting>,
-    /// (line key, document) for every distinct line of every document (empty when quality
-    /// is not assessed).
-    pub(super) line_keys: Vec<(u64, u32)>,
+    /// The short lines of every document that are text on its own signals (empty when
+    /// quality is not assessed).
+    pub(super) lines: Vec<LineEntry>,
+    /// Words of lines seen in several documents, for template evidence.
+    pub(super) examples: Examples,
+    /// The main text of every HTML page, extracted once.
+    pub(super) spool: Spool,
 }
 
-/// One record after the first pass: its outcome, band keys, warnings and fingerprints.
-pub(super) struct Sketched {
+/// One record after the first pass.
+pub(super) struct Analyzed {
     pub(super) outcome: DocOutcome,
     pub(super) keys: Option<Vec<BandKey>>,
     pub(super) warnings: Vec<Warning>,
     pub(super) fingerprints: Vec<Fingerprint>,
-    pub(super) line_keys: Vec<u64>,
+    /// The document's short lines that are text on its own signals, one per key.
+    pub(super) lines: Vec<KeptLine>,
+    /// The document's text, while its lines may still be kept as examples or it is to be
+    /// spooled.
+    pub(super) text: String,
+}
+
+/// A short line, as the first pass hands it on for the template count.
+pub(super) struct KeptLine {
+    key: u64,
+    /// Whether it is text on the page's own signals.
+    kept: bool,
+    ordinal: usize,
+    chars: usize,
+    words: usize,
+    range: Range<usize>,
+    /// In how many documents of earlier batches the key was seen (an estimate, never low).
+    seen_before: u8,
 }
 
 pub(super) fn first_pass(
@@ -45,18 +71,28 @@ pub(super) fn first_pass(
 ) -> Result<FirstPass> {
     let hasher = MinHasher::new(params.minhash);
     let bands = params.lsh.bands();
+    let counter = params
+        .quality
+        .map(|_| LineCounter::for_corpus(corpus.total_bytes()));
+    // Lines seen in this many other documents have their words kept as examples: every line
+    // that becomes a template is seen in at least `template_min_docs` documents.
+    let example_after = params.quality.map_or(u8::MAX, |q| {
+        q.template_min_docs.saturating_sub(1).min(255) as u8
+    });
     let mut pass = FirstPass {
         docs: Vec::new(),
         keys: Vec::new(),
         warnings: Vec::new(),
         positions: Vec::new(),
         fingerprints: Vec::new(),
-        line_keys: Vec::new(),
+        lines: Vec::new(),
+        examples: Examples::default(),
+        spool: Spool::new()?,
     };
     corpus.for_each_batch(BATCH_BYTES, |batch| {
         let bytes: usize = batch.iter().map(|r| r.payload.len()).sum();
         pass.positions.extend(batch.iter().map(|r| r.position));
-        let analyzed: Vec<Sketched> = batch
+        let analyzed: Vec<Analyzed> = batch
             .into_par_iter()
             .map_init(
                 || {
@@ -66,47 +102,83 @@ pub(super) fn first_pass(
                     )
                 },
                 |(shingler, winnower), raw| {
-                    sketch_record(&raw, params, &hasher, shingler, winnower.as_mut())
+                    analyze_record(
+                        &raw,
+                        params,
+                        &hasher,
+                        shingler,
+                        winnower.as_mut(),
+                        counter.as_ref(),
+                    )
                 },
             )
             .collect();
-        for sketched in analyzed {
+        // Serially, in document order: what the batch adds to the corpus-wide state.
+        let mut in_batch: ahash::AHashMap<u64, u8> = ahash::AHashMap::new();
+        let mut batch_keys: Vec<u64> = Vec::new();
+        for analyzed in analyzed {
             let doc = pass.docs.len() as u32;
-            pass.docs.push(sketched.outcome);
-            match sketched.keys {
+            let mut outcome = analyzed.outcome;
+            match analyzed.keys {
                 Some(keys) => pass.keys.extend(keys),
                 None => pass.keys.extend(std::iter::repeat_n(BandKey(0), bands)),
             }
-            pass.warnings.extend(sketched.warnings);
+            pass.warnings.extend(analyzed.warnings);
             pass.fingerprints
-                .extend(sketched.fingerprints.into_iter().map(|f| posting(f, doc)));
-            pass.line_keys
-                .extend(sketched.line_keys.into_iter().map(|key| (key, doc)));
+                .extend(analyzed.fingerprints.into_iter().map(|f| posting(f, doc)));
+            for line in &analyzed.lines {
+                let earlier = in_batch.entry(line.key).or_insert(0);
+                if line.seen_before.saturating_add(*earlier) >= example_after {
+                    pass.examples
+                        .offer(line.key, &analyzed.text[line.range.clone()]);
+                }
+                *earlier = earlier.saturating_add(1);
+                batch_keys.push(line.key);
+                pass.lines.push(LineEntry::new(
+                    line.key,
+                    doc,
+                    line.kept,
+                    line.ordinal,
+                    line.chars,
+                    line.words,
+                ));
+            }
+            if outcome.page.is_some() && outcome.status != DocStatus::Rejected {
+                outcome.spooled = Some(pass.spool.append(&analyzed.text)?);
+            }
+            pass.docs.push(outcome);
+        }
+        if let Some(counter) = &counter {
+            counter.add_all(&batch_keys);
         }
         progress.advance(bytes as u64);
         Ok(())
     })?;
+    pass.spool.flush()?;
     Ok(pass)
 }
 
-/// The per-document stages of the first pass: parse, normalize, shingle, sketch and winnow in
-/// one streaming loop, then cut the signature into band keys. The shingle set is never built.
-pub(super) fn sketch_record(
+/// The per-document stages of the first pass: parse; judge the lines and assess quality;
+/// normalize, shingle, sketch and winnow in one streaming loop; cut the signature into band
+/// keys. The shingle set is never built.
+pub(super) fn analyze_record(
     raw: &RawRecord,
     params: &ScanParams,
     hasher: &MinHasher,
     shingler: &mut Shingler,
     mut winnower: Option<&mut Winnower>,
-) -> Sketched {
+    counter: Option<&LineCounter>,
+) -> Analyzed {
     let doc = match parse_record(raw, &params.read) {
         Ok(doc) => doc,
         Err(rejection) => {
-            return Sketched {
+            return Analyzed {
                 outcome: rejected(&raw.origin, rejection),
                 keys: None,
                 warnings: Vec::new(),
                 fingerprints: Vec::new(),
-                line_keys: Vec::new(),
+                lines: Vec::new(),
+                text: String::new(),
             };
         }
     };
@@ -119,12 +191,8 @@ pub(super) fn sketch_record(
         None => shingler.for_each(&doc.text, |shingle| sketch.add(shingle)),
     };
     let fingerprints = winnower.map(|w| w.finish()).unwrap_or_default();
-    let line_keys = if params.quality.is_some() {
-        line_keys(&doc.text)
-    } else {
-        Vec::new()
-    };
     let signature = sketch.finish();
+    let warnings = warnings_of(&raw.origin, doc.warnings);
     let mut outcome = DocOutcome {
         origin: raw.origin.clone(),
         id: Some(doc.id),
@@ -139,27 +207,77 @@ pub(super) fn sketch_record(
         words: units as u32,
         reuses: Vec::new(),
         quality: None,
+        page: doc.page,
+        spooled: None,
     };
-    match signature {
-        Some(signature) if units >= params.shingle.size() => Sketched {
-            outcome,
-            keys: Some(params.lsh.band_keys(&signature)),
-            warnings: warnings_of(&raw.origin, doc.warnings),
-            fingerprints,
-            line_keys,
-        },
+    let keys = match signature {
+        Some(signature) if units >= params.shingle.size() => params.lsh.band_keys(&signature),
         _ => {
             outcome.status = DocStatus::Rejected;
             outcome.reason = Some(too_short_reason(units, &params.shingle));
-            Sketched {
+            return Analyzed {
                 outcome,
                 keys: None,
-                warnings: warnings_of(&raw.origin, doc.warnings),
+                warnings,
                 fingerprints: Vec::new(),
-                line_keys: Vec::new(),
+                lines: Vec::new(),
+                text: String::new(),
+            };
+        }
+    };
+    let mut lines = Vec::new();
+    if let Some(counter) = counter {
+        let (assessment, analysis) =
+            assess_with_lines(&doc.text, outcome.title.as_deref(), doc.page);
+        lines = kept_lines(&doc.text, &analysis, counter);
+        outcome.quality = Some(Box::new(assessment));
+    }
+    Analyzed {
+        outcome,
+        keys: Some(keys),
+        warnings,
+        fingerprints,
+        lines,
+        text: doc.text,
+    }
+}
+
+/// The short lines of a document, one per key: whether any is text on the page's own
+/// signals, the characters and words of those that are (summed over repeats), and the first
+/// one's position.
+fn kept_lines(text: &str, analysis: &LineAnalysis, counter: &LineCounter) -> Vec<KeptLine> {
+    let mut kept: Vec<KeptLine> = Vec::new();
+    for (ordinal, line) in analysis.lines.iter().enumerate() {
+        let Some(key) = line.key else {
+            continue;
+        };
+        let is_text = line.reason.is_none();
+        let (chars, words) = if is_text {
+            (line.chars, count_words(&text[line.range.clone()]))
+        } else {
+            (0, 0)
+        };
+        match kept.iter_mut().find(|k| k.key == key) {
+            Some(earlier) => {
+                earlier.chars += chars;
+                earlier.words += words;
+                if is_text && !earlier.kept {
+                    earlier.kept = true;
+                    earlier.ordinal = ordinal;
+                }
             }
+            None => kept.push(KeptLine {
+                key,
+                kept: is_text,
+                ordinal,
+                chars,
+                words,
+                range: line.range.clone(),
+                seen_before: counter.estimate(key),
+            }),
         }
     }
+    kept
 }
 
 pub(super) fn too_short_reason(units: usize, shingle: &ShingleParams) -> RejectReason {
@@ -201,6 +319,8 @@ pub(super) fn rejected(origin: &Origin, rejection: Rejection) -> DocOutcome {
         words: 0,
         reuses: Vec::new(),
         quality: None,
+        page: None,
+        spooled: None,
     }
 }
 

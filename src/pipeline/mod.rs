@@ -18,8 +18,10 @@ mod verify_pass;
 use crate::candidates::lsh::merge_candidates;
 use crate::error::{Error, Result};
 use crate::ingest::record::{RecordProblem, RecordWarning};
-use crate::ingest::{Corpus, Origin};
-use crate::quality::QualityReport;
+use std::sync::Arc;
+
+use crate::ingest::{Corpus, Origin, PageOrigin, Spool, SpoolRange};
+use crate::quality::Assessment;
 use crate::quality::boilerplate::TemplateLines;
 use crate::relate::cluster::{Cluster, MemberInfo, build_clusters};
 use crate::relate::relation::{RelatedPair, Relation};
@@ -74,8 +76,13 @@ pub struct DocOutcome {
     pub words: u32,
     /// The documents this one took text from, by corpus index (see [`Reuse`]).
     pub reuses: Vec<Reuse>,
-    /// Its quality, unless it was rejected or quality was not assessed.
-    pub quality: Option<Box<QualityReport>>,
+    /// Its quality and what it rests on, unless it was rejected or quality was not assessed.
+    pub quality: Option<Box<Assessment>>,
+    /// For a document that came as an HTML page: the size of the page's text and how its
+    /// extracted text is to be read.
+    pub page: Option<PageOrigin>,
+    /// Where the extracted text of an HTML page was spooled.
+    pub spooled: Option<SpoolRange>,
 }
 
 /// Why a record was rejected. `Display` gives the explanation that follows `file:line:`.
@@ -206,6 +213,19 @@ pub struct ScanResult {
     pub warnings: Vec<Warning>,
     /// The lines found to recur across the corpus (empty when quality was not assessed).
     pub templates: TemplateLines,
+    /// The extracted text of the HTML pages, for what is written after the scan.
+    pub spool: Arc<Spool>,
+}
+
+impl ScanResult {
+    /// The text of a document that came as an HTML page, from the spool; `None` for other
+    /// documents.
+    pub fn spooled_text(&self, index: u32) -> Result<Option<String>> {
+        self.docs[index as usize]
+            .spooled
+            .map(|range| self.spool.read(range))
+            .transpose()
+    }
 }
 
 impl ScanResult {
@@ -250,16 +270,18 @@ fn scan_in_pool(
         warnings,
         positions,
         fingerprints,
-        mut line_keys,
+        mut lines,
+        examples,
+        spool,
     } = first_pass(corpus, params, progress)?;
-    if let Some(quality) = &params.quality {
-        keep_recurring_lines(&mut line_keys, quality.template_min_docs);
-    }
     reject_duplicate_ids(&mut docs);
     let accepted: Vec<bool> = docs
         .iter()
         .map(|d| d.status != DocStatus::Rejected)
         .collect();
+    if let Some(quality) = &params.quality {
+        keep_recurring_lines(&mut lines, &accepted, quality.template_min_docs);
+    }
 
     progress.stage("candidates", bands as u64);
     let from_lsh = lsh_candidates(&keys, &accepted, bands, progress);
@@ -272,8 +294,17 @@ fn scan_in_pool(
     let candidates = merge_candidates(vec![from_lsh, from_winnow]);
     let candidate_count = candidates.len();
 
-    let (mut pairs, shingle_counts) =
-        relate_streaming(corpus, params, &positions, candidates, progress)?;
+    let sources = TextSources {
+        positions: &positions,
+        spooled: docs.iter().map(|d| d.spooled).collect(),
+        spool: &spool,
+    };
+    let Verified {
+        mut pairs,
+        shingle_counts,
+        partial_lines,
+    } = relate_streaming(corpus, params, &sources, candidates, progress)?;
+    drop(sources);
     let verified = pairs
         .iter()
         .filter(|p| p.figures.jaccard >= params.threshold)
@@ -295,15 +326,15 @@ fn scan_in_pool(
     pairs.retain(|p| p.relation() != Relation::None);
     let templates = match &params.quality {
         Some(quality) => {
-            let templates = count_templates(line_keys, &docs, clusters.len(), quality);
-            progress.stage("quality", corpus.total_bytes());
-            let template_ranges = assess_all(corpus, params, &templates, &mut docs, progress)?;
+            let templates = count_templates(&lines, &docs, quality);
+            apply_templates(&lines, &templates, &examples, &mut docs);
             // Outlet template lines shared by two of its stories are not reuse of either.
-            pairs.retain(|p| !only_templates(p, &template_ranges));
+            pairs.retain(|p| !only_templates(p, &partial_lines, &templates));
             templates
         }
         None => TemplateLines::none(),
     };
+    drop(lines);
     orient_pairs(&mut pairs, &docs, &clusters);
     record_reuses(&mut docs, &pairs, &clusters);
     progress.finish();
@@ -337,5 +368,6 @@ fn scan_in_pool(
         stats,
         warnings,
         templates,
+        spool: Arc::new(spool),
     })
 }

@@ -1,15 +1,18 @@
 //! The second pass: only documents in candidate pairs are read again, each prepared once,
 //! each pair verified, aligned and related when its later document arrives.
 
+use super::templates::KeyedLines;
 use super::*;
 use crate::candidates::lsh::CandidatePair;
 use crate::error::{Error, Result};
-use crate::ingest::{BATCH_BYTES, Corpus, RecordPosition, parse_record};
+use crate::ingest::{BATCH_BYTES, Corpus, RecordPosition, Spool, SpoolRange, parse_record};
+use crate::quality::boilerplate::{line_key, split_lines};
 use crate::relate::relation::{Overlap, RelatedPair, Relation, Verdict, decide};
 use crate::text::normalize::normalize;
 use crate::text::shingle::{ShingleKind, Shingler};
 use crate::verify::align::{AlignText, Passage, align_prepared};
 use crate::verify::{VerifiedPair, verify_pair};
+use ahash::AHashMap;
 use rayon::prelude::*;
 
 /// A candidate document held in memory during verification: its shingle set and its text
@@ -17,25 +20,52 @@ use rayon::prelude::*;
 pub(super) struct OpenDoc {
     pub(super) set: Vec<u64>,
     pub(super) text: AlignText,
+    /// The document's non-blank lines with their template keys, when quality is assessed.
+    pub(super) lines: KeyedLines,
 }
 
 impl OpenDoc {
     /// Reads the text once and, when the shingles are the alignment's k-grams (the default),
     /// takes the set from the prepared text instead of shingling a second time.
-    pub(super) fn new(text: &str, params: &ScanParams, shingler: &mut Shingler) -> Self {
+    pub(super) fn new(
+        text: &str,
+        params: &ScanParams,
+        shingler: &mut Shingler,
+        keyed_lines: bool,
+    ) -> Self {
+        let lines = if keyed_lines {
+            keyed_lines_of(text)
+        } else {
+            Vec::new()
+        };
         let same_grams =
             matches!(params.shingle.kind(), ShingleKind::Words(k) if k == params.align.anchor());
-        if same_grams && let Some(text) = AlignText::from_original(text, shingler) {
+        if same_grams && let Some(prepared) = AlignText::from_original(text, shingler) {
             return OpenDoc {
-                set: text.shingle_set(),
-                text,
+                set: prepared.shingle_set(),
+                text: prepared,
+                lines,
             };
         }
         OpenDoc {
             set: shingler.set(text).0,
             text: AlignText::new(&normalize(text), &params.align),
+            lines,
         }
     }
+}
+
+/// The non-blank lines of `text` with their template keys.
+fn keyed_lines_of(text: &str) -> KeyedLines {
+    split_lines(text)
+        .into_iter()
+        .map(|range| {
+            (
+                line_key(&text[range.clone()]),
+                range.start as u32..range.end as u32,
+            )
+        })
+        .collect()
 }
 
 /// Pairs below the threshold sharing fewer shingles than this are not aligned: they cannot
@@ -116,20 +146,34 @@ pub(super) fn relate_pair(
     })
 }
 
-/// Reads again only the documents in `pairs` (by their first-pass `positions`), computes each
-/// pair's exact figures and relation, and keeps the related ones, sorted by `(a, b)`. Each
-/// document is dropped as soon as the last pair that needs it is done, so memory follows the
-/// span of the pairs, not the size of the corpus. Also returns every document's shingle set
-/// size (0 for documents in no pair).
+/// What the verification pass found: the related pairs, every document's shingle count (0
+/// for documents in no pair), and the keyed lines of documents in partial pairs (for the
+/// template filter).
+pub(super) struct Verified {
+    pub(super) pairs: Vec<RelatedPair>,
+    pub(super) shingle_counts: Vec<u32>,
+    pub(super) partial_lines: AHashMap<u32, KeyedLines>,
+}
+
+/// Reads again only the documents in `pairs` (by their first-pass `positions`; the extracted
+/// text of HTML pages from the spool), computes each pair's exact figures and relation, and
+/// keeps the related ones, sorted by `(a, b)`. Each document is dropped as soon as the last
+/// pair that needs it is done, so memory follows the span of the pairs, not the size of the
+/// corpus.
 pub(super) fn relate_streaming(
     corpus: &Corpus,
     params: &ScanParams,
-    positions: &[RecordPosition],
+    sources: &TextSources,
     mut pairs: Vec<CandidatePair>,
     progress: &dyn Progress,
-) -> Result<(Vec<RelatedPair>, Vec<u32>)> {
+) -> Result<Verified> {
+    let mut verified = Verified {
+        pairs: Vec::new(),
+        shingle_counts: Vec::new(),
+        partial_lines: AHashMap::new(),
+    };
     if pairs.is_empty() {
-        return Ok((Vec::new(), Vec::new()));
+        return Ok(verified);
     }
     // Each pair is verified when its later document arrives; a document is kept until then.
     pairs.sort_unstable_by_key(|p| (p.b, p.a));
@@ -144,38 +188,29 @@ pub(super) fn relate_streaming(
     let needed: Vec<u32> = (0..last_use.len() as u32)
         .filter(|&d| last_use[d as usize].is_some())
         .collect();
-    let wanted: Vec<RecordPosition> = needed.iter().map(|&d| positions[d as usize]).collect();
     progress.stage("verifying", needed.len() as u64);
-    let mut shingle_counts: Vec<u32> = vec![0; positions.len()];
+    verified.shingle_counts = vec![0; sources.positions.len()];
+    let keyed_lines = params.quality.is_some();
     let mut open_docs: Vec<Option<OpenDoc>> = Vec::new();
     open_docs.resize_with(last_use.len(), || None);
     let mut open: Vec<u32> = Vec::new();
-    let mut related: Vec<RelatedPair> = Vec::new();
     let mut next_pair = 0usize;
-    let mut next_needed = 0usize;
-    corpus.for_each_at(&wanted, BATCH_BYTES, |batch| {
+    sources.for_each_text(corpus, &needed, params, |batch| {
         let records = batch.len() as u64;
-        let docs = &needed[next_needed..next_needed + batch.len()];
-        next_needed += batch.len();
-        let built: Vec<OpenDoc> = batch
+        let built: Vec<(u32, OpenDoc)> = batch
             .into_par_iter()
             .map_init(
                 || Shingler::new(params.shingle),
-                |shingler, raw| {
-                    let text = parse_record(&raw, &params.read)
-                        .map(|doc| doc.text)
-                        .unwrap_or_default();
-                    OpenDoc::new(&text, params, shingler)
-                },
+                |shingler, (doc, text)| (doc, OpenDoc::new(&text, params, shingler, keyed_lines)),
             )
             .collect();
-        for (&doc, built) in docs.iter().zip(built) {
-            shingle_counts[doc as usize] = built.set.len() as u32;
+        let end = built.last().map_or(0, |(d, _)| *d as usize + 1);
+        for (doc, built) in built {
+            verified.shingle_counts[doc as usize] = built.set.len() as u32;
             open_docs[doc as usize] = Some(built);
             open.push(doc);
         }
         // Every needed document up to the last one read is in memory now.
-        let end = docs.last().map_or(0, |&d| d as usize + 1);
         let upto = next_pair + pairs[next_pair..].partition_point(|p| (p.b as usize) < end);
         let open_ref = &open_docs;
         let doc_of = |d: u32| {
@@ -183,11 +218,22 @@ pub(super) fn relate_streaming(
                 .as_ref()
                 .expect("read before its pairs")
         };
-        related.par_extend(
-            pairs[next_pair..upto]
-                .par_iter()
-                .filter_map(|p| relate_pair(p.a, p.b, doc_of(p.a), doc_of(p.b), params)),
-        );
+        let related: Vec<RelatedPair> = pairs[next_pair..upto]
+            .par_iter()
+            .filter_map(|p| relate_pair(p.a, p.b, doc_of(p.a), doc_of(p.b), params))
+            .collect();
+        for pair in &related {
+            if pair.relation() != Relation::Partial {
+                continue;
+            }
+            for doc in [pair.figures.a, pair.figures.b] {
+                verified
+                    .partial_lines
+                    .entry(doc)
+                    .or_insert_with(|| doc_of(doc).lines.clone());
+            }
+        }
+        verified.pairs.extend(related);
         next_pair = upto;
         open.retain(|&doc| {
             let still_needed = last_use[doc as usize].is_some_and(|last| last as usize >= end);
@@ -202,6 +248,86 @@ pub(super) fn relate_streaming(
     if next_pair != pairs.len() {
         return Err(Error::input_changed("<corpus>"));
     }
-    related.sort_unstable_by_key(|p| (p.figures.a, p.figures.b));
-    Ok((related, shingle_counts))
+    verified
+        .pairs
+        .sort_unstable_by_key(|p| (p.figures.a, p.figures.b));
+    Ok(verified)
+}
+
+/// Where the verification pass finds each document's text: its record in the corpus, or, for
+/// an HTML page, its extracted text in the spool.
+pub(super) struct TextSources<'a> {
+    pub(super) positions: &'a [RecordPosition],
+    pub(super) spooled: Vec<Option<SpoolRange>>,
+    pub(super) spool: &'a Spool,
+}
+
+impl TextSources<'_> {
+    /// Hands `consume` the texts of the `needed` documents (in corpus order) in batches of
+    /// about [`BATCH_BYTES`], in corpus order: records read again from the corpus and parsed,
+    /// spooled texts read from the spool.
+    fn for_each_text(
+        &self,
+        corpus: &Corpus,
+        needed: &[u32],
+        params: &ScanParams,
+        mut consume: impl FnMut(Vec<(u32, String)>) -> Result<()>,
+    ) -> Result<()> {
+        let (from_spool, from_corpus): (Vec<u32>, Vec<u32>) = needed
+            .iter()
+            .partition(|&&d| self.spooled[d as usize].is_some());
+        let wanted: Vec<RecordPosition> = from_corpus
+            .iter()
+            .map(|&d| self.positions[d as usize])
+            .collect();
+        let mut next_corpus = 0usize;
+        let mut next_spooled = 0usize;
+        // Spooled texts of documents before `before` (all of them when `None`).
+        let spooled_until = |next: &mut usize, before: Option<u32>| -> Result<Vec<(u32, String)>> {
+            let mut texts = Vec::new();
+            while let Some(&doc) = from_spool.get(*next) {
+                if before.is_some_and(|b| doc >= b) {
+                    break;
+                }
+                let range = self.spooled[doc as usize].expect("spooled");
+                texts.push((doc, self.spool.read(range)?));
+                *next += 1;
+            }
+            Ok(texts)
+        };
+        corpus.for_each_at(&wanted, BATCH_BYTES, |records| {
+            let docs = &from_corpus[next_corpus..next_corpus + records.len()];
+            next_corpus += records.len();
+            let last = *docs.last().expect("batches are not empty");
+            let mut texts: Vec<(u32, String)> = records
+                .into_par_iter()
+                .zip(docs.par_iter())
+                .map(|(raw, &doc)| {
+                    let text = parse_record(&raw, &params.read)
+                        .map(|doc| doc.text)
+                        .unwrap_or_default();
+                    (doc, text)
+                })
+                .collect();
+            texts.extend(spooled_until(&mut next_spooled, Some(last))?);
+            texts.sort_unstable_by_key(|(doc, _)| *doc);
+            consume(texts)
+        })?;
+        // The spooled texts after the last record read from the corpus, in batches.
+        loop {
+            let mut batch = Vec::new();
+            let mut bytes = 0;
+            while bytes < BATCH_BYTES && next_spooled < from_spool.len() {
+                let doc = from_spool[next_spooled];
+                let range = self.spooled[doc as usize].expect("spooled");
+                bytes += range.len as usize;
+                batch.push((doc, self.spool.read(range)?));
+                next_spooled += 1;
+            }
+            if batch.is_empty() {
+                return Ok(());
+            }
+            consume(batch)?;
+        }
+    }
 }

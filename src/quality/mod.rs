@@ -127,15 +127,53 @@ pub struct Evidence {
     pub text: Option<String>,
 }
 
-/// Assesses one document: its boilerplate lines (with the corpus `templates`), then padding
-/// and stuffing of the text that remains. `page` is set for documents extracted from HTML.
-pub fn assess(
-    text: &str,
-    title: Option<&str>,
-    page: Option<PageOrigin>,
-    templates: &TemplateLines,
-) -> QualityReport {
-    assess_with_lines(text, title, page, templates).0
+/// What a document's report rests on, kept so outlet template lines found across the corpus
+/// later can be taken into it ([`QualityReport::add_templates`]) without reading the text
+/// again.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct QualityBasis {
+    /// Characters of all the text's lines (white space not counted).
+    pub text_chars: u32,
+    /// Characters of the lines that are boilerplate on the page's own signals.
+    pub boilerplate_chars: u32,
+    /// Characters of the page that HTML extraction dropped.
+    pub dropped_chars: u32,
+    /// Words of the text without its boilerplate lines.
+    pub words: u32,
+    /// The padding score, unrounded.
+    pub padding: f64,
+    /// The stuffing score, unrounded.
+    pub stuffing: f64,
+}
+
+/// The outlet template lines of one document, found across the corpus: lines that were text
+/// on the page's own signals and recur in the documents of several clusters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TemplateShare {
+    /// Characters of those lines.
+    pub chars: usize,
+    /// Words of those lines.
+    pub words: usize,
+    /// The most clusters any of them recurs in.
+    pub clusters: u32,
+    /// The first of them, as found in the corpus.
+    pub example: Option<String>,
+}
+
+/// A document's quality and what it rests on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
+    /// The report, on the document's own signals.
+    pub report: QualityReport,
+    /// What it rests on.
+    pub basis: QualityBasis,
+}
+
+/// Assesses one document on its own: its boilerplate lines, then padding and stuffing of the
+/// text that remains. `page` is set for documents extracted from HTML. Outlet templates, which
+/// only the corpus shows, are added by [`QualityReport::add_templates`].
+pub fn assess(text: &str, title: Option<&str>, page: Option<PageOrigin>) -> Assessment {
+    assess_with_lines(text, title, page).0
 }
 
 /// [`assess`], also returning the line verdicts it rests on.
@@ -143,62 +181,123 @@ pub fn assess_with_lines(
     text: &str,
     title: Option<&str>,
     page: Option<PageOrigin>,
-    templates: &TemplateLines,
-) -> (QualityReport, LineAnalysis) {
+) -> (Assessment, LineAnalysis) {
     let kind = TextKind::of_page(page);
-    let lines = analyze_lines(text, title, kind, templates);
+    let lines = analyze_lines(text, title, kind, &TemplateLines::none());
     let clean = lines.clean_text(text);
     let text_chars = lines.total_chars();
     // What extraction dropped is boilerplate too; the page is the whole.
     let dropped = page.map_or(0, |p| p.page_chars.saturating_sub(text_chars));
-    let whole = text_chars + dropped;
-    let boilerplate = share(lines.boilerplate_chars() + dropped, whole);
     let words = TextWords::new(&clean);
     let padding = padding_of(&words);
     let stuffing = stuffing_of(&words, title);
-    let word_count = clean
-        .split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .count();
-
-    let mut evidence = boilerplate_evidence(text, &lines, dropped, whole);
+    let basis = QualityBasis {
+        text_chars: text_chars as u32,
+        boilerplate_chars: lines.boilerplate_chars() as u32,
+        dropped_chars: dropped as u32,
+        words: count_words(&clean) as u32,
+        padding: padding.score,
+        stuffing: stuffing.score,
+    };
+    let mut evidence = boilerplate_evidence(text, &lines, dropped, text_chars + dropped);
     evidence.extend(padding_evidence(&padding));
     evidence.extend(stuffing_evidence(&stuffing));
-    let mut flags = Vec::new();
-    if boilerplate >= BOILERPLATE_FLAG {
-        flags.push(Flag::BoilerplateHeavy);
-    }
-    if padding.score >= 1.0 {
-        flags.push(Flag::Repetitive);
-    }
-    if stuffing.score >= STUFFING_FLAG {
-        flags.push(Flag::KeywordStuffing);
-    }
-    if word_count < THIN_WORDS {
-        flags.push(Flag::ThinContent);
-        evidence.push(Evidence {
-            signal: Signal::ThinContent,
-            value: word_count as f64,
-            limit: Some(THIN_WORDS as f64),
-            count: None,
-            text: None,
-        });
-    }
-    let length = (word_count as f64 / THIN_WORDS as f64).min(1.0);
-    let excess_padding = ((padding.score - PADDING_NATURAL) / (1.0 - PADDING_NATURAL)).max(0.0);
-    let score = (1.0 - boilerplate)
-        * (1.0 - PADDING_WEIGHT * excess_padding)
-        * (1.0 - STUFFING_WEIGHT * stuffing.score)
-        * length;
-    let report = QualityReport {
-        score: round4(score),
-        boilerplate: round4(boilerplate),
+    let mut report = QualityReport {
+        score: 0.0,
+        boilerplate: 0.0,
         padding: round4(padding.score),
         stuffing: round4(stuffing.score),
-        flags,
+        flags: Vec::new(),
         evidence,
     };
-    (report, lines)
+    report.settle(&basis, &TemplateShare::default());
+    (Assessment { report, basis }, lines)
+}
+
+/// Words as the thin-content rule counts them: runs of non-space characters holding a letter
+/// or digit.
+pub fn count_words(text: &str) -> usize {
+    text.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
+}
+
+impl QualityReport {
+    /// Takes a document's outlet template lines into its report: their characters become
+    /// boilerplate, their words no longer count as text, and the evidence names them.
+    pub fn add_templates(&mut self, basis: &QualityBasis, templates: &TemplateShare) {
+        if templates.chars == 0 {
+            return;
+        }
+        let whole = basis.text_chars + basis.dropped_chars;
+        self.evidence.push(Evidence {
+            signal: Signal::Boilerplate(LineReason::Template),
+            value: round4(share(templates.chars, whole as usize)),
+            limit: None,
+            count: Some(templates.clusters as usize),
+            text: templates.example.as_deref().map(cut),
+        });
+        self.settle(basis, templates);
+    }
+
+    /// Sets the score, the boilerplate share, the flags and the thin-content evidence from
+    /// the basis and the template lines, and puts the boilerplate evidence in order.
+    fn settle(&mut self, basis: &QualityBasis, templates: &TemplateShare) {
+        let whole = (basis.text_chars + basis.dropped_chars) as usize;
+        let boilerplate = share(
+            basis.boilerplate_chars as usize + basis.dropped_chars as usize + templates.chars,
+            whole,
+        );
+        let words = (basis.words as usize).saturating_sub(templates.words);
+        self.evidence.retain(|e| e.signal != Signal::ThinContent);
+        // The boilerplate entries first, largest share first; equal shares in the order of
+        // the signals' names, so the order does not depend on the order lines were met in.
+        let boilerplate_entries = self
+            .evidence
+            .iter()
+            .filter(|e| is_boilerplate_signal(e.signal))
+            .count();
+        self.evidence
+            .sort_by_key(|e| !is_boilerplate_signal(e.signal));
+        self.evidence[..boilerplate_entries].sort_by(|x, y| {
+            y.value
+                .total_cmp(&x.value)
+                .then_with(|| x.signal.to_string().cmp(&y.signal.to_string()))
+        });
+        let mut flags = Vec::new();
+        if boilerplate >= BOILERPLATE_FLAG {
+            flags.push(Flag::BoilerplateHeavy);
+        }
+        if basis.padding >= 1.0 {
+            flags.push(Flag::Repetitive);
+        }
+        if basis.stuffing >= STUFFING_FLAG {
+            flags.push(Flag::KeywordStuffing);
+        }
+        if words < THIN_WORDS {
+            flags.push(Flag::ThinContent);
+            self.evidence.push(Evidence {
+                signal: Signal::ThinContent,
+                value: words as f64,
+                limit: Some(THIN_WORDS as f64),
+                count: None,
+                text: None,
+            });
+        }
+        let length = (words as f64 / THIN_WORDS as f64).min(1.0);
+        let excess_padding = ((basis.padding - PADDING_NATURAL) / (1.0 - PADDING_NATURAL)).max(0.0);
+        let score = (1.0 - boilerplate)
+            * (1.0 - PADDING_WEIGHT * excess_padding)
+            * (1.0 - STUFFING_WEIGHT * basis.stuffing)
+            * length;
+        self.score = round4(score);
+        self.boilerplate = round4(boilerplate);
+        self.flags = flags;
+    }
+}
+
+fn is_boilerplate_signal(signal: Signal) -> bool {
+    matches!(signal, Signal::Boilerplate(_) | Signal::DroppedByExtraction)
 }
 
 fn round4(x: f64) -> f64 {
@@ -258,13 +357,6 @@ fn boilerplate_evidence(
             text: None,
         });
     }
-    // Equal shares in the order of the signals' names, so the order does not depend on the
-    // order the lines were met in.
-    evidence.sort_by(|x, y| {
-        y.value
-            .total_cmp(&x.value)
-            .then_with(|| x.signal.to_string().cmp(&y.signal.to_string()))
-    });
     evidence
 }
 

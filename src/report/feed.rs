@@ -54,14 +54,7 @@ pub fn write_feed(
                 DocStatus::Rejected => stats.dropped_rejected += 1,
                 DocStatus::Unique | DocStatus::Original => {
                     stats.kept += 1;
-                    write_kept(
-                        &raw,
-                        doc.title.as_deref(),
-                        result,
-                        strip_boilerplate,
-                        out,
-                        path,
-                    )?;
+                    write_kept(&raw, index - 1, result, strip_boilerplate, out, path)?;
                 }
             }
         }
@@ -73,29 +66,30 @@ pub fn write_feed(
     Ok(stats)
 }
 
-/// Writes one kept record of the feed.
+/// Writes one kept record of the feed (the document at `index`).
 fn write_kept(
     raw: &RawRecord,
-    title: Option<&str>,
+    index: usize,
     result: &ScanResult,
     strip_boilerplate: bool,
     out: &mut dyn Write,
     path: &Path,
 ) -> Result<()> {
-    let html = matches!(raw.payload, Payload::TextFile { html: true, .. });
-    // Kept records parsed in the first pass; parsing again gives the same document.
-    let doc = if strip_boilerplate || html {
-        Some(parse_record(raw, &result.params.read).map_err(|_| Error::input_changed(path))?)
-    } else {
-        None
+    let outcome = &result.docs[index];
+    let title = outcome.title.as_deref();
+    // An HTML page's text was extracted once, in the first pass, and spooled; other kept
+    // records parsed in the first pass, and parsing again gives the same text.
+    let text = match result.spooled_text(index as u32)? {
+        Some(text) => Some(text),
+        None if strip_boilerplate => Some(
+            parse_record(raw, &result.params.read)
+                .map_err(|_| Error::input_changed(path))?
+                .text,
+        ),
+        None => None,
     };
-    let clean = match (&doc, strip_boilerplate) {
-        (Some(doc), true) => Some(clean_text(
-            &doc.text,
-            doc.title.as_deref(),
-            doc.page,
-            &result.templates,
-        )),
+    let clean = match (&text, strip_boilerplate) {
+        (Some(text), true) => Some(clean_text(text, title, outcome.page, &result.templates)),
         _ => None,
     };
     match &raw.payload {
@@ -123,8 +117,8 @@ fn write_kept(
         Payload::TextFile { id, bytes, .. } => {
             // Kept documents passed UTF-8 validation in the first pass.
             let raw_text = String::from_utf8_lossy(bytes);
-            let text = match &doc {
-                Some(doc) if html => doc.text.as_str(),
+            let text = match (&text, outcome.spooled) {
+                (Some(text), Some(_)) => text.as_str(),
                 _ => raw_text.strip_prefix('\u{feff}').unwrap_or(&raw_text),
             };
             let record = TextFileRecord {

@@ -251,7 +251,7 @@ pub fn write_docs(result: &ScanResult, out: &mut dyn Write, path: &Path) -> Resu
                     share: round6(r.share),
                 })
                 .collect(),
-            quality: doc.quality.as_deref().map(QualityLine::from),
+            quality: doc.quality.as_deref().map(|q| QualityLine::from(&q.report)),
         };
         write_line(out, &line, path)?;
     }
@@ -264,7 +264,7 @@ pub fn write_scores(result: &ScanResult, out: &mut dyn Write, path: &Path) -> Re
     for doc in &result.docs {
         let line = ScoreLine {
             id: doc.id.as_deref(),
-            quality: doc.quality.as_deref().map(QualityLine::from),
+            quality: doc.quality.as_deref().map(|q| QualityLine::from(&q.report)),
             reason: rejection(doc),
         };
         write_line(out, &line, path)?;

@@ -187,7 +187,7 @@ pub fn worst_documents(result: &ScanResult, worst: usize) -> String {
         .docs
         .iter()
         .enumerate()
-        .filter_map(|(i, d)| d.quality.as_deref().map(|q| (i, q)))
+        .filter_map(|(i, d)| d.quality.as_deref().map(|q| (i, &q.report)))
         .collect();
     let assessed = scored.len();
     scored.sort_by(|x, y| x.1.score.total_cmp(&y.1.score).then(x.0.cmp(&y.0)));

@@ -81,6 +81,9 @@ pub struct Line {
     pub reason: Option<LineReason>,
     /// For template lines: in how many clusters' documents the line occurs.
     pub template_docs: Option<u32>,
+    /// The key the line is counted under across the corpus ([`line_key`]); `None` for lines
+    /// too long to be templates.
+    pub key: Option<u64>,
 }
 
 /// The lines of a text with their verdicts.
@@ -146,7 +149,7 @@ impl LineAnalysis {
 }
 
 /// The non-blank lines of `text` with their byte ranges.
-fn split_lines(text: &str) -> Vec<Range<usize>> {
+pub fn split_lines(text: &str) -> Vec<Range<usize>> {
     let mut lines = Vec::new();
     let mut start = 0;
     for piece in text.split_inclusive('\n') {
@@ -258,6 +261,7 @@ pub fn analyze_lines(
                 chars: shapes[i].chars,
                 reason,
                 template_docs,
+                key,
             }
         })
         .collect();
