@@ -13,8 +13,8 @@ use crate::ingest::record::RecordWarning;
 use crate::ingest::{
     BATCH_BYTES, Corpus, Origin, RawRecord, RecordPosition, Rejection, parse_record,
 };
+use crate::quality::assess_with_lines;
 use crate::quality::boilerplate::LineAnalysis;
-use crate::quality::{assess_with_lines, count_words};
 use crate::text::shingle::{ShingleKind, ShingleParams, Shingler};
 use rayon::prelude::*;
 use std::ops::Range;
@@ -229,7 +229,7 @@ pub(super) fn analyze_record(
     if let Some(counter) = counter {
         let (assessment, analysis) =
             assess_with_lines(&doc.text, outcome.title.as_deref(), doc.page);
-        lines = kept_lines(&doc.text, &analysis, counter);
+        lines = kept_lines(&analysis, counter);
         outcome.quality = Some(Box::new(assessment));
     }
     Analyzed {
@@ -245,7 +245,7 @@ pub(super) fn analyze_record(
 /// The short lines of a document, one per key: whether any is text on the page's own
 /// signals, the characters and words of those that are (summed over repeats), and the first
 /// one's position.
-fn kept_lines(text: &str, analysis: &LineAnalysis, counter: &LineCounter) -> Vec<KeptLine> {
+fn kept_lines(analysis: &LineAnalysis, counter: &LineCounter) -> Vec<KeptLine> {
     let mut kept: Vec<KeptLine> = Vec::new();
     for (ordinal, line) in analysis.lines.iter().enumerate() {
         let Some(key) = line.key else {
@@ -253,7 +253,7 @@ fn kept_lines(text: &str, analysis: &LineAnalysis, counter: &LineCounter) -> Vec
         };
         let is_text = line.reason.is_none();
         let (chars, words) = if is_text {
-            (line.chars, count_words(&text[line.range.clone()]))
+            (line.chars, line.words)
         } else {
             (0, 0)
         };

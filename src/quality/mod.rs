@@ -195,7 +195,12 @@ pub fn assess_with_lines(
         text_chars: text_chars as u32,
         boilerplate_chars: lines.boilerplate_chars() as u32,
         dropped_chars: dropped as u32,
-        words: count_words(&clean) as u32,
+        words: lines
+            .lines
+            .iter()
+            .filter(|l| l.reason.is_none())
+            .map(|l| l.words)
+            .sum::<usize>() as u32,
         padding: padding.score,
         stuffing: stuffing.score,
     };

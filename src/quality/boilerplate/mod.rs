@@ -23,7 +23,6 @@ use std::ops::Range;
 use crate::ingest::record::PageOrigin;
 use main_text::{main_text, repeated_lines};
 use shape::{LineShape, comment_headers};
-use templates::line_key_with;
 pub use templates::{MAX_TEMPLATE_LINE_CHARS, TemplateLines, line_key, line_keys};
 
 /// Why a line counts as boilerplate.
@@ -77,6 +76,9 @@ pub struct Line {
     pub range: Range<usize>,
     /// Characters other than white space.
     pub chars: usize,
+    /// Words as the thin-content rule counts them: runs of non-space characters holding a
+    /// letter or digit.
+    pub words: usize,
     /// Why it is boilerplate, or `None` when it is text.
     pub reason: Option<LineReason>,
     /// For template lines: in how many clusters' documents the line occurs.
@@ -148,12 +150,16 @@ impl LineAnalysis {
     }
 }
 
-/// The non-blank lines of `text` with their byte ranges.
+/// The non-blank lines of `text` with their byte ranges, outer white space trimmed.
 pub fn split_lines(text: &str) -> Vec<Range<usize>> {
     let mut lines = Vec::new();
     let mut start = 0;
-    for piece in text.split_inclusive('\n') {
-        let end = start + piece.len();
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).map(|at| at + 1);
+    for end in ends.chain(std::iter::once(text.len())) {
+        if end <= start && end != text.len() {
+            continue;
+        }
+        let piece = &text[start..end];
         let trimmed_start = start + (piece.len() - piece.trim_start().len());
         let trimmed_end = start + piece.trim_end().len();
         if trimmed_end > trimmed_start {
@@ -206,21 +212,17 @@ pub fn analyze_lines(
     templates: &TemplateLines,
 ) -> LineAnalysis {
     let ranges = split_lines(text);
-    let shapes: Vec<LineShape> = ranges
+    let mut folded = Vec::new();
+    let (shapes, keys): (Vec<LineShape>, Vec<Option<u64>>) = ranges
         .iter()
-        .map(|r| LineShape::of(&text[r.clone()]))
-        .collect();
+        .map(|r| LineShape::with_key(&text[r.clone()], &mut folded))
+        .unzip();
     let mut own: Vec<Option<LineReason>> = shapes.iter().map(LineShape::own_verdict).collect();
     for (verdict, header) in own.iter_mut().zip(comment_headers(&shapes)) {
         if header && verdict.is_none() {
             *verdict = Some(LineReason::CommentHeader);
         }
     }
-    let mut folded = Vec::new();
-    let keys: Vec<Option<u64>> = ranges
-        .iter()
-        .map(|r| line_key_with(&text[r.clone()], &mut folded))
-        .collect();
     let main = match kind {
         TextKind::Plain => main_text(&shapes, &own, &repeated_lines(&keys)),
         TextKind::Extracted => 0..shapes.len(),
@@ -259,6 +261,7 @@ pub fn analyze_lines(
             Line {
                 range,
                 chars: shapes[i].chars,
+                words: shapes[i].tokens,
                 reason,
                 template_docs,
                 key,

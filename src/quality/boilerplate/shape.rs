@@ -2,13 +2,23 @@
 //! of it is links, separators, capitalized words or figures, and whether it reads like a byline,
 //! a timestamp, a comment header, a cookie notice or (when short) a call to action.
 
+use std::sync::LazyLock;
+
+use memchr::memmem;
+
 use super::LineReason;
+use super::templates::{KeyFold, line_key_with};
 use crate::text::lexicon::{Lexicon, is_function_word};
 
 /// What one line looks like, from its text alone.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(super) struct LineShape {
+    /// Words: runs of non-space characters holding a letter or digit (for scripts written
+    /// without spaces, at least one per two of their characters).
     pub(super) words: usize,
+    /// Runs of non-space characters holding a letter or digit, as the thin-content rule
+    /// counts words.
+    pub(super) tokens: usize,
     pub(super) chars: usize,
     /// Ends like a sentence (or a quotation, or a lead-in colon).
     pub(super) sentence_end: bool,
@@ -66,39 +76,131 @@ impl LineShape {
             }
             numeric += usize::from(token.bytes().any(|b| b.is_ascii_digit()));
         }
-        let trimmed = line.trim_end();
         shape.punctuated = line
             .bytes()
             .any(|b| matches!(b, b',' | b'.' | b';' | b':' | b'!' | b'?'))
             || (!line.is_ascii() && line.contains(['，', '。', '、', '；', '！', '？']));
-        shape.cookie_notice = is_cookie_notice(line);
-        shape.ellipsis = ends_in_ellipsis(trimmed);
-        shape.sentence_end = !shape.ellipsis
-            && trimmed.ends_with([
-                '.', '!', '?', '"', '”', '’', '\'', ':', ')', ';', '。', '！', '？', '」',
-            ]);
-        shape.function_share = ratio(function, shape.words);
-        shape.capitalized_share = ratio(capitalized, alphabetic);
-        shape.link_share = ratio(link_chars, shape.chars);
-        shape.numeric_share = ratio(numeric, shape.words);
-        // The wording signals apply to short lines only: lower-case their words then.
-        if shape.words <= MAX_CALL_TO_ACTION_WORDS {
-            let words: Vec<&str> = line
-                .split_whitespace()
-                .filter(|t| !bare(t).is_empty())
-                .collect();
-            let lower: Vec<String> = words.iter().map(|w| bare(w).to_lowercase()).collect();
-            shape.call_to_action =
-                has_call_to_action(&lower, line, words.len()) || is_button_row(&lower);
-            shape.byline = is_byline(&words, &lower);
-            shape.timestamp = is_timestamp(&lower);
-            shape.speech_header = is_speech_header(&lower, line);
-            shape.dated = has_date_or_time(&lower);
-        }
+        shape.tokens = shape.words;
+        shape.finish_line(line, function, alphabetic, capitalized, link_chars, numeric);
         if !line.is_ascii() {
             shape.words = shape.words.max(unspaced_words(line));
         }
         shape
+    }
+
+    /// The shape of a line and its template key ([`super::line_key`]) in one pass over its
+    /// bytes; `folded` is a buffer reused from line to line. Lines with other characters than
+    /// ASCII take the general path ([`LineShape::of`]).
+    pub(super) fn with_key(line: &str, folded: &mut Vec<u8>) -> (Self, Option<u64>) {
+        if !line.is_ascii() {
+            return (Self::of(line), line_key_with(line, folded));
+        }
+        let bytes = line.as_bytes();
+        let mut shape = LineShape::default();
+        let (mut function, mut alphabetic, mut capitalized) = (0, 0, 0);
+        let (mut link_chars, mut numeric) = (0, 0);
+        let mut key = KeyFold::new(folded, line.trim().len());
+        let mut at = 0;
+        while at < bytes.len() {
+            // White space between tokens (split_whitespace's set: tab to carriage return and
+            // space); the key's fold sees separators there too.
+            let byte = bytes[at];
+            if is_space(byte) {
+                key.push(byte);
+                at += 1;
+                continue;
+            }
+            let start = at;
+            let (mut first_alnum, mut last_alnum) = (usize::MAX, 0);
+            let (mut digit, mut dot_or_at) = (false, false);
+            while at < bytes.len() && !is_space(bytes[at]) {
+                let b = bytes[at];
+                key.push(b);
+                if b.is_ascii_alphanumeric() {
+                    first_alnum = first_alnum.min(at);
+                    last_alnum = at;
+                    digit |= b.is_ascii_digit();
+                } else {
+                    dot_or_at |= b == b'.' || b == b'@';
+                    shape.punctuated |= matches!(b, b',' | b'.' | b';' | b':' | b'!' | b'?');
+                }
+                at += 1;
+            }
+            let token = &line[start..at];
+            shape.chars += token.len();
+            shape.separators += usize::from(is_separator(token));
+            if dot_or_at && is_link(token) {
+                link_chars += token.len();
+            }
+            if first_alnum == usize::MAX {
+                continue;
+            }
+            shape.words += 1;
+            let word = &line[first_alnum..=last_alnum];
+            function += usize::from(is_function_word(word));
+            let first = bytes[first_alnum];
+            if first.is_ascii_alphabetic() {
+                alphabetic += 1;
+                capitalized += usize::from(first.is_ascii_uppercase());
+            }
+            numeric += usize::from(digit);
+        }
+        shape.tokens = shape.words;
+        shape.finish_line(line, function, alphabetic, capitalized, link_chars, numeric);
+        (shape, key.finish())
+    }
+
+    /// What both paths share once the tokens are counted: the line's end, the shares, the
+    /// cookie notice and, on short lines, the wording signals.
+    fn finish_line(
+        &mut self,
+        line: &str,
+        function: usize,
+        alphabetic: usize,
+        capitalized: usize,
+        link_chars: usize,
+        numeric: usize,
+    ) {
+        let trimmed = line.trim_end();
+        self.cookie_notice = is_cookie_notice(line);
+        self.ellipsis = ends_in_ellipsis(trimmed);
+        self.sentence_end = !self.ellipsis
+            && trimmed.ends_with([
+                '.', '!', '?', '"', '”', '’', '\'', ':', ')', ';', '。', '！', '？', '」',
+            ]);
+        self.function_share = ratio(function, self.words);
+        self.capitalized_share = ratio(capitalized, alphabetic);
+        self.link_share = ratio(link_chars, self.chars);
+        self.numeric_share = ratio(numeric, self.words);
+        // The wording signals apply to short lines only: lower-case their words then.
+        if self.words <= MAX_CALL_TO_ACTION_WORDS {
+            let words: Vec<&str> = line
+                .split_whitespace()
+                .filter(|t| !bare(t).is_empty())
+                .collect();
+            let mut joined = String::with_capacity(line.len());
+            let mut ranges = Vec::with_capacity(words.len());
+            for word in &words {
+                if !joined.is_empty() {
+                    joined.push(' ');
+                }
+                let start = joined.len();
+                let word = bare(word);
+                if word.is_ascii() {
+                    joined.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+                } else {
+                    joined.push_str(&word.to_lowercase());
+                }
+                ranges.push(start..joined.len());
+            }
+            let lower: Vec<&str> = ranges.iter().map(|r| &joined[r.clone()]).collect();
+            self.call_to_action =
+                has_call_to_action(&lower, &joined, line, words.len()) || is_button_row(&lower);
+            self.byline = is_byline(&words, &lower);
+            self.timestamp = is_timestamp(&lower);
+            self.speech_header = is_speech_header(&lower, line);
+            self.dated = has_date_or_time(&lower);
+        }
     }
 
     /// Reads as running text: long enough and ending like a sentence, or long enough to be a
@@ -155,6 +257,12 @@ fn unspaced_words(line: &str) -> usize {
         })
         .count();
     unspaced / 2
+}
+
+/// What `split_whitespace` splits ASCII text at: tab, line feed, vertical tab, form feed,
+/// carriage return and space.
+fn is_space(byte: u8) -> bool {
+    matches!(byte, b'\t'..=b'\r' | b' ')
 }
 
 fn ratio(part: usize, whole: usize) -> f64 {
@@ -215,39 +323,43 @@ fn is_separator(token: &str) -> bool {
 /// The longest line the call-to-action wording can mark.
 const MAX_CALL_TO_ACTION_WORDS: usize = 25;
 
-fn has_call_to_action(lower: &[String], line: &str, words: usize) -> bool {
+fn has_call_to_action(lower: &[&str], joined: &str, line: &str, words: usize) -> bool {
     if words > MAX_CALL_TO_ACTION_WORDS {
         return false;
     }
     if line.contains('©') || line.trim_start().starts_with("(c)") {
         return true;
     }
-    let joined = lower.join(" ");
     if Lexicon::Furniture
         .english()
         .iter()
-        .any(|phrase| contains_phrase(&joined, phrase))
+        .any(|phrase| contains_phrase(joined, phrase))
     {
         return true;
     }
     // Where the line's opening two words end, in `joined`.
     let opening = lower.iter().take(2).map(|w| w.len() + 1).sum::<usize>();
     let opens_with = |phrase: &&str| {
-        joined
-            .match_indices(*phrase)
-            .any(|(at, _)| at < opening && phrase_at(&joined, at, phrase))
+        word_starts(joined)
+            .take_while(|&at| at < opening)
+            .any(|at| phrase_starts_at(joined, at, phrase))
     };
     Lexicon::CallToAction
         .english()
         .iter()
-        .any(|phrase| opens_with(phrase) || (words <= 4 && contains_phrase(&joined, phrase)))
+        .any(|phrase| opens_with(phrase) || (words <= 4 && contains_phrase(joined, phrase)))
         || caption_label(lower, line)
 }
 
 /// A site's notice about its cookies: the word next to words about the site or consent. (A
 /// recipe's cookies have neither.)
 fn is_cookie_notice(line: &str) -> bool {
-    if !line.contains("ookie") && !line.contains("OOKIE") {
+    static LOWER: LazyLock<memmem::Finder<'static>> =
+        LazyLock::new(|| memmem::Finder::new("ookie"));
+    static UPPER: LazyLock<memmem::Finder<'static>> =
+        LazyLock::new(|| memmem::Finder::new("OOKIE"));
+    let bytes = line.as_bytes();
+    if LOWER.find(bytes).is_none() && UPPER.find(bytes).is_none() {
         return false;
     }
     let lower = line.to_lowercase();
@@ -261,14 +373,14 @@ fn is_cookie_notice(line: &str) -> bool {
         })
 }
 
-fn is_button_row(lower: &[String]) -> bool {
+fn is_button_row(lower: &[&str]) -> bool {
     !lower.is_empty()
         && lower.len() <= 4
         && lower.iter().all(|w| Lexicon::ButtonWords.contains(bare(w)))
 }
 
 /// "... said:", "... says:": a short line ending in a verb of speech and a colon.
-fn is_speech_header(lower: &[String], line: &str) -> bool {
+fn is_speech_header(lower: &[&str], line: &str) -> bool {
     lower.len() <= 15
         && line.trim_end().ends_with(':')
         && lower
@@ -277,7 +389,7 @@ fn is_speech_header(lower: &[String], line: &str) -> bool {
 }
 
 /// Whether the words hold a date (a month name next to a number) or a time of day.
-fn has_date_or_time(lower: &[String]) -> bool {
+fn has_date_or_time(lower: &[&str]) -> bool {
     let is_number = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit());
     lower.iter().enumerate().any(|(i, word)| {
         let word = bare(word);
@@ -309,10 +421,10 @@ pub(super) fn comment_headers(shapes: &[LineShape]) -> Vec<bool> {
 }
 
 /// "Photo: ...", "Video/...", "Image: ...": a caption or media label.
-fn caption_label(lower: &[String], line: &str) -> bool {
+fn caption_label(lower: &[&str], line: &str) -> bool {
     lower.first().is_some_and(|w| {
         matches!(
-            w.as_str(),
+            *w,
             "photo" | "photograph" | "image" | "picture" | "video" | "watch" | "listen"
         ) && line
             .trim_start()
@@ -323,27 +435,39 @@ fn caption_label(lower: &[String], line: &str) -> bool {
 
 /// Whether `phrase` occurs in `text` on word boundaries.
 fn contains_phrase(text: &str, phrase: &str) -> bool {
-    text.match_indices(phrase)
-        .any(|(at, _)| phrase_at(text, at, phrase))
+    word_starts(text).any(|at| phrase_starts_at(text, at, phrase))
 }
 
-/// Whether the occurrence of `phrase` at byte `at` of `text` is on word boundaries.
-fn phrase_at(text: &str, at: usize, phrase: &str) -> bool {
-    let before = text[..at].chars().next_back();
-    let after = text[at + phrase.len()..].chars().next();
-    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+/// The byte offsets in `text` where a phrase can start on a word boundary: the start, and
+/// every character after one that is not a letter or digit.
+fn word_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
+    std::iter::once(0).chain(
+        text.char_indices()
+            .filter(|(_, c)| !c.is_alphanumeric())
+            .map(|(at, c)| at + c.len_utf8()),
+    )
+}
+
+/// Whether `phrase` stands at byte `at` of `text` (on a word boundary there) and ends on a
+/// word boundary.
+fn phrase_starts_at(text: &str, at: usize, phrase: &str) -> bool {
+    text[at..].starts_with(phrase)
+        && !text[at + phrase.len()..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphanumeric)
 }
 
 /// "By Jane Doe", "By Jane Doe and John Roe, Staff Writers", "Reporting by ...",
 /// "Written by ...": a credit and a few capitalized names, nothing more.
-fn is_byline(words: &[&str], lower: &[String]) -> bool {
+fn is_byline(words: &[&str], lower: &[&str]) -> bool {
     if words.is_empty() || words.len() > 12 {
         return false;
     }
-    let starts = match lower[0].as_str() {
+    let starts = match lower[0] {
         "by" => 1,
         "reporting" | "written" | "editing" | "words" | "text" | "posted" | "compiled"
-            if lower.get(1).is_some_and(|w| w == "by") =>
+            if lower.get(1).is_some_and(|w| *w == "by") =>
         {
             2
         }
@@ -354,13 +478,13 @@ fn is_byline(words: &[&str], lower: &[String]) -> bool {
         && names
             .iter()
             .zip(&lower[starts..])
-            .filter(|(_, l)| !matches!(l.as_str(), "and" | "in" | "for" | "of" | "the"))
+            .filter(|(_, l)| !matches!(**l, "and" | "in" | "for" | "of" | "the"))
             .all(|(w, _)| bare(w).chars().next().is_some_and(char::is_uppercase))
 }
 
 /// A line made of a date or time and the words that go with one ("Updated 3 hours ago",
 /// "November 18, 2019 11:03 PM", "5 min read").
-fn is_timestamp(lower: &[String]) -> bool {
+fn is_timestamp(lower: &[&str]) -> bool {
     if lower.is_empty() || lower.len() > 10 {
         return false;
     }
@@ -379,4 +503,91 @@ fn is_timestamp(lower: &[String]) -> bool {
         }
     }
     dated
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one-pass ASCII path agrees with the general path and with the key on its own, on
+    /// lines mixing every kind of token the signals look at.
+    #[test]
+    fn the_ascii_pass_agrees_with_the_general_path() {
+        let pieces = [
+            "The",
+            "council",
+            "said",
+            "By",
+            "Jane",
+            "Doe",
+            "|",
+            "/",
+            "::",
+            "<",
+            ">",
+            "2,500",
+            "3.5%",
+            "https://example.com/a",
+            "www.site.org",
+            "@handle",
+            "mail@x.net",
+            "Share",
+            "Tweet",
+            "Email",
+            "cookies",
+            "website",
+            "...",
+            "(c)",
+            "Photo:",
+            "May",
+            "3,",
+            "4:47",
+            "pm",
+            "said:",
+            "Read",
+            "more",
+            "sign",
+            "up",
+            "all",
+            "rights",
+            "reserved.",
+            "U.S.",
+            "don't",
+            "--",
+            "\"quoted\"",
+            "e-mail",
+            "COOKIE",
+            "Sept",
+            "12th",
+            "\t",
+            "\u{b}",
+            "a",
+            "of",
+            "the",
+            "A1",
+            "x.html",
+        ];
+        let mut seed = 11u64;
+        let mut folded = Vec::new();
+        for round in 0..3000 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let words = 1 + (seed >> 40) as usize % if round % 3 == 0 { 60 } else { 12 };
+            let mut line = String::new();
+            for k in 0..words {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                if k > 0 {
+                    line.push(' ');
+                }
+                line.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            let line = line.trim();
+            let (fast, key) = LineShape::with_key(line, &mut folded);
+            assert_eq!(fast, LineShape::of(line), "{line:?}");
+            assert_eq!(key, super::super::line_key(line), "{line:?}");
+        }
+    }
 }

@@ -63,65 +63,105 @@ pub fn line_key(line: &str) -> Option<u64> {
 /// [`line_key`] folding into `folded`, a buffer reused from line to line.
 pub(super) fn line_key_with(line: &str, folded: &mut Vec<u8>) -> Option<u64> {
     let line = line.trim();
+    if line.is_ascii() {
+        let mut fold = KeyFold::new(folded, line.len());
+        line.bytes().for_each(|b| fold.push(b));
+        return fold.finish();
+    }
     if line.is_empty() || line.len() > MAX_TEMPLATE_LINE_CHARS * 4 {
         return None;
     }
     // A paragraph is no template: count its characters before folding it.
-    let chars = if line.is_ascii() {
-        line.bytes().filter(|b| !b.is_ascii_whitespace()).count()
-    } else {
-        line.chars().filter(|c| !c.is_whitespace()).count()
-    };
-    if chars > MAX_TEMPLATE_LINE_CHARS {
+    if line.chars().filter(|c| !c.is_whitespace()).count() > MAX_TEMPLATE_LINE_CHARS {
         return None;
     }
     folded.clear();
-    let alphanumeric = if line.is_ascii() {
-        fold_ascii(line.as_bytes(), folded)
-    } else {
-        fold_unicode(line, folded)
-    };
+    let alphanumeric = fold_unicode(line, folded);
     while folded.last() == Some(&b' ') {
         folded.pop();
     }
     alphanumeric.then(|| xxh3_64(folded))
 }
 
-/// Folds an ASCII line for [`line_key`] into `folded`; whether it has a letter or digit.
-fn fold_ascii(line: &[u8], folded: &mut Vec<u8>) -> bool {
-    #[derive(PartialEq)]
-    enum Last {
-        Separator,
-        Letter,
-        Digit,
-    }
-    folded.reserve(line.len());
-    // At the start, as after a separator: no space is written before the first word.
-    let mut last = Last::Separator;
-    let mut alphanumeric = false;
-    for &byte in line {
-        if byte.is_ascii_alphabetic() {
-            folded.push(byte.to_ascii_lowercase());
-            last = Last::Letter;
-            alphanumeric = true;
-        } else if byte.is_ascii_digit() {
-            if last != Last::Digit {
-                folded.push(b'0');
-            }
-            last = Last::Digit;
-            alphanumeric = true;
-        } else {
-            if last != Last::Separator {
-                folded.push(b' ');
-            }
-            last = Last::Separator;
-        }
-    }
-    alphanumeric
+/// What the fold of an ASCII line saw last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Last {
+    Separator,
+    Letter,
+    Digit,
 }
 
-/// [`fold_ascii`] for a line with other characters, char by char: digits of any script fold
-/// to `0`, letters are lower-cased (and give the same bytes as [`fold_ascii`] on ASCII).
+/// The fold of an ASCII line into its [`line_key`], fed one byte at a time, so the line's
+/// shape and its key come from one pass over it. Folding stops as soon as the line has more
+/// characters than a template line can.
+pub(super) struct KeyFold<'a> {
+    folded: &'a mut Vec<u8>,
+    last: Last,
+    alphanumeric: bool,
+    chars: usize,
+    too_long: bool,
+}
+
+impl<'a> KeyFold<'a> {
+    /// A fold into `folded` for a line of `trimmed_len` bytes without its outer white space.
+    pub(super) fn new(folded: &'a mut Vec<u8>, trimmed_len: usize) -> Self {
+        folded.clear();
+        KeyFold {
+            folded,
+            // At the start, as after a separator: no space is written before the first word.
+            last: Last::Separator,
+            alphanumeric: false,
+            chars: 0,
+            too_long: trimmed_len == 0 || trimmed_len > MAX_TEMPLATE_LINE_CHARS * 4,
+        }
+    }
+
+    /// Folds the next byte: letters lower-cased, a run of digits to one `0`, anything else to
+    /// one space between words.
+    #[inline]
+    pub(super) fn push(&mut self, byte: u8) {
+        if self.too_long {
+            return;
+        }
+        if !byte.is_ascii_whitespace() {
+            self.chars += 1;
+            if self.chars > MAX_TEMPLATE_LINE_CHARS {
+                self.too_long = true;
+                return;
+            }
+        }
+        if byte.is_ascii_alphabetic() {
+            self.folded.push(byte.to_ascii_lowercase());
+            self.last = Last::Letter;
+            self.alphanumeric = true;
+        } else if byte.is_ascii_digit() {
+            if self.last != Last::Digit {
+                self.folded.push(b'0');
+            }
+            self.last = Last::Digit;
+            self.alphanumeric = true;
+        } else {
+            if self.last != Last::Separator {
+                self.folded.push(b' ');
+            }
+            self.last = Last::Separator;
+        }
+    }
+
+    /// The key, or `None` for a line too long to be a template or without a letter or digit.
+    pub(super) fn finish(self) -> Option<u64> {
+        if self.too_long || !self.alphanumeric {
+            return None;
+        }
+        while self.folded.last() == Some(&b' ') {
+            self.folded.pop();
+        }
+        Some(xxh3_64(self.folded))
+    }
+}
+
+/// The fold of a line with other characters than ASCII, char by char: digits of any script
+/// fold to `0`, letters are lower-cased (and give the same bytes as [`KeyFold`] on ASCII).
 fn fold_unicode(line: &str, folded: &mut Vec<u8>) -> bool {
     let mut last_digit = false;
     let mut alphanumeric = false;
@@ -177,11 +217,14 @@ mod tests {
             "  a1b2 , x  ",
         ] {
             let (mut ascii, mut unicode) = (Vec::new(), Vec::new());
-            assert_eq!(
-                fold_ascii(line.as_bytes(), &mut ascii),
-                fold_unicode(line, &mut unicode)
-            );
-            assert_eq!(ascii, unicode, "{line}");
+            let mut fold = KeyFold::new(&mut ascii, line.trim().len());
+            line.trim().bytes().for_each(|b| fold.push(b));
+            let ascii_key = fold.finish();
+            let alphanumeric = fold_unicode(line.trim(), &mut unicode);
+            while unicode.last() == Some(&b' ') {
+                unicode.pop();
+            }
+            assert_eq!(ascii_key, alphanumeric.then(|| xxh3_64(&unicode)), "{line}");
         }
     }
 
