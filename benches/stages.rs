@@ -14,6 +14,8 @@ use reprint::ingest::{
     Corpus, InputSpec, Origin, Payload, RawRecord, ReadOptions, RecordPosition, parse_record,
 };
 use reprint::pipeline::{self, ScanParams, Silent};
+use reprint::quality::assess;
+use reprint::quality::boilerplate::{TemplateLines, TextKind, analyze_lines};
 use reprint::relate::cluster::{MemberInfo, build_clusters};
 use reprint::relate::relation::{RelatedPair, Verdict};
 use reprint::synth::{Generator, SynthParams};
@@ -179,6 +181,36 @@ fn per_document(c: &mut Criterion) {
                 .count();
             assert_eq!(n, records.len());
             assert!(fingerprints > n * 10);
+        })
+    });
+    // Quality on its own: every line judged, then padding and stuffing of what remains, for
+    // the same records (parsed outside the timed loop), so its cost reads against the
+    // signature stage's in the same units.
+    let docs: Vec<_> = records
+        .iter()
+        .map(|r| parse_record(r, &options).unwrap())
+        .collect();
+    group.throughput(Throughput::Bytes(record_bytes));
+    group.bench_function("quality_stage", |b| {
+        b.iter(|| {
+            let words: u32 = docs
+                .iter()
+                .map(|d| assess(&d.text, d.title.as_deref(), d.page).basis.words)
+                .sum();
+            assert!(words > 100_000);
+        })
+    });
+    group.bench_function("line_analysis", |b| {
+        b.iter(|| {
+            let lines: usize = docs
+                .iter()
+                .map(|d| {
+                    analyze_lines(&d.text, None, TextKind::Plain, &TemplateLines::none())
+                        .lines
+                        .len()
+                })
+                .sum();
+            assert!(lines > docs.len());
         })
     });
     group.bench_function("parse_only", |b| {

@@ -7,11 +7,17 @@
 
 pub mod boilerplate;
 mod padding;
+pub mod scan;
 mod stuffing;
 mod words;
 
 use crate::ingest::record::PageOrigin;
-use boilerplate::{LineAnalysis, LineReason, TemplateLines, TextKind, analyze_lines};
+use crate::text::normalize::WordBuffer;
+use crate::text::shingle::DEFAULT_SHINGLE_SEED;
+use boilerplate::{
+    LineAnalysis, LineReason, TemplateLines, TextKind, analyze_scanned, line_key_with_seed,
+};
+use scan::{TextScan, scan_text};
 
 pub use padding::{Component, Measure, Padding, padding, padding_of};
 use padding::{PADDING_EVIDENCE, share};
@@ -182,15 +188,43 @@ pub fn assess_with_lines(
     title: Option<&str>,
     page: Option<PageOrigin>,
 ) -> (Assessment, LineAnalysis) {
+    let mut scan = TextScan::default();
+    scan_text(
+        text,
+        DEFAULT_SHINGLE_SEED,
+        &mut WordBuffer::default(),
+        &mut scan,
+    );
+    let title_key = title.and_then(|t| line_key_with_seed(t, DEFAULT_SHINGLE_SEED));
+    assess_scanned(
+        text,
+        &scan,
+        title,
+        title_key,
+        page,
+        &mut TextWords::default(),
+    )
+}
+
+/// Assesses a document whose text was scanned already (the first pass scans it once for its
+/// signature and its quality). `title_key` is the title's line key under the scan's seed;
+/// `words` is a buffer kept from document to document.
+pub fn assess_scanned(
+    text: &str,
+    scan: &TextScan,
+    title: Option<&str>,
+    title_key: Option<u64>,
+    page: Option<PageOrigin>,
+    words: &mut TextWords,
+) -> (Assessment, LineAnalysis) {
     let kind = TextKind::of_page(page);
-    let lines = analyze_lines(text, title, kind, &TemplateLines::none());
-    let clean = lines.clean_text(text);
+    let lines = analyze_scanned(scan.lines(), title_key, kind, &TemplateLines::none());
     let text_chars = lines.total_chars();
     // What extraction dropped is boilerplate too; the page is the whole.
     let dropped = page.map_or(0, |p| p.page_chars.saturating_sub(text_chars));
-    let words = TextWords::new(&clean);
-    let padding = padding_of(&words);
-    let stuffing = stuffing_of(&words, title);
+    words.fill(scan.words(), |line| lines.lines[line].reason.is_none());
+    let padding = padding_of(words, text);
+    let stuffing = stuffing_of(words, text, title);
     let basis = QualityBasis {
         text_chars: text_chars as u32,
         boilerplate_chars: lines.boilerplate_chars() as u32,

@@ -6,10 +6,11 @@
 
 use std::ops::Range;
 
-use ahash::{AHashMap, AHashSet};
+use ahash::AHashSet;
 
 use super::words::{
-    GramStats, LINE_BREAK, PARAGRAPH_BREAK, SENTENCE_BREAK, TextWords, gram_key, most_frequent,
+    GramStats, KeyTable, LINE_BREAK, PARAGRAPH_BREAK, SENTENCE_BREAK, TextWords, gram_key,
+    most_frequent,
 };
 
 /// Components get an example from this share of their limit on: below it they do not reach
@@ -122,31 +123,33 @@ impl Padding {
 
 /// Measures repetition in `text`.
 pub fn padding(text: &str) -> Padding {
-    padding_of(&TextWords::new(text))
+    padding_of(&TextWords::new(text), text)
 }
 
-/// Measures repetition in a text's words.
-pub fn padding_of(words: &TextWords) -> Padding {
+/// Measures repetition in the words of `original`.
+pub fn padding_of(words: &TextWords, original: &str) -> Padding {
     let total_chars = words.chars(0..words.len());
     let mut components = vec![
         duplicate_blocks(
             words,
+            original,
             LINE_BREAK,
             Measure::DuplicateLines,
             DUPLICATE_LINE_LIMIT,
         ),
         duplicate_blocks(
             words,
+            original,
             PARAGRAPH_BREAK,
             Measure::DuplicateParagraphs,
             DUPLICATE_PARAGRAPH_LIMIT,
         ),
     ];
     for (n, limit) in TOP_NGRAMS {
-        components.push(top_ngram(words, total_chars, n, limit));
+        components.push(top_ngram(words, original, total_chars, n, limit));
     }
-    components.extend(duplicate_ngrams(words, total_chars));
-    components.push(restated_sentences(words));
+    components.extend(duplicate_ngrams(words, original, total_chars));
+    components.push(restated_sentences(words, original));
     let score = components
         .iter()
         .map(|c| (c.value / c.limit).min(1.0))
@@ -163,7 +166,13 @@ pub(crate) fn share(part: usize, whole: usize) -> f64 {
 }
 
 /// Share of characters in blocks (lines or paragraphs) whose words repeat an earlier block's.
-fn duplicate_blocks(words: &TextWords, kind: u8, measure: Measure, limit: f64) -> Component {
+fn duplicate_blocks(
+    words: &TextWords,
+    original: &str,
+    kind: u8,
+    measure: Measure,
+    limit: f64,
+) -> Component {
     let mut seen: AHashSet<u64> = AHashSet::new();
     let (mut total, mut repeated) = (0usize, 0usize);
     let mut first_repeat = None;
@@ -176,22 +185,28 @@ fn duplicate_blocks(words: &TextWords, kind: u8, measure: Measure, limit: f64) -
         }
     }
     Component::new(measure, share(repeated, total), limit, first_repeat, |at| {
-        words.original_text(at).to_string()
+        words.original_text(original, at).to_string()
     })
 }
 
 /// Characters in all occurrences of the most frequent word n-gram, as a share of all word
 /// characters. Ties go to the n-gram seen first.
-fn top_ngram(words: &TextWords, total_chars: usize, n: usize, limit: f64) -> Component {
+fn top_ngram(
+    words: &TextWords,
+    original: &str,
+    total_chars: usize,
+    n: usize,
+    limit: f64,
+) -> Component {
     let measure = Measure::TopGram(n as u8);
-    let best = most_frequent(words.gram_stats(n).values()).filter(|s| s.count > 1);
+    let best = most_frequent(words.gram_stats(n).iter()).filter(|s| s.count > 1);
     let Some(GramStats { count, first, .. }) = best else {
         return Component::new(measure, 0.0, limit, None, |_| String::new());
     };
     let at = first as usize..first as usize + n;
     let value = share(count as usize * words.chars(at.clone()), total_chars);
     Component::new(measure, value, limit, Some(at), |at| {
-        format!("{} (x{count})", words.phrase(at))
+        format!("{} (x{count})", words.phrase(original, at))
     })
 }
 
@@ -200,9 +215,9 @@ fn top_ngram(words: &TextWords, total_chars: usize, n: usize, limit: f64) -> Com
 ///
 /// An n-gram longer than 5 repeats only where every 5-gram inside it repeats, so the longer
 /// ones are counted only at such positions: in most texts none are left after the 5-grams.
-fn duplicate_ngrams(words: &TextWords, total_chars: usize) -> Vec<Component> {
+fn duplicate_ngrams(words: &TextWords, original: &str, total_chars: usize) -> Vec<Component> {
     let ids = words.ids();
-    let mut counts: AHashMap<u64, u32> = AHashMap::with_capacity(ids.len() / 2);
+    let mut counts: KeyTable<u32> = KeyTable::default();
     // A 5-gram holding a word that occurs once occurs once.
     let word_runs = words.repeated_word_runs();
     // For each start, how many consecutive starts from it begin a repeated 5-gram.
@@ -218,15 +233,16 @@ fn duplicate_ngrams(words: &TextWords, total_chars: usize) -> Vec<Component> {
                 .filter(|&i| repeated_run[i] as usize > n - 5)
                 .collect()
         };
-        counts.clear();
+        counts.reset(starts.len());
         for &i in &starts {
-            *counts.entry(gram_key(&ids[i..i + n])).or_insert(0) += 1;
+            let entry = counts.index_or_insert(gram_key(&ids[i..i + n]), || 0);
+            counts.values_mut()[entry] += 1;
         }
         let mut covered = vec![false; ids.len()];
         let mut first_repeat = None;
         let mut repeated_at = Vec::new();
         for &i in &starts {
-            let count = counts[&gram_key(&ids[i..i + n])];
+            let count = *counts.get(gram_key(&ids[i..i + n])).expect("counted above");
             if count > 1 {
                 covered[i..i + n].fill(true);
                 first_repeat.get_or_insert((i..i + n, count));
@@ -250,7 +266,7 @@ fn duplicate_ngrams(words: &TextWords, total_chars: usize) -> Vec<Component> {
             value,
             limit,
             first_repeat.map(|(at, _)| at),
-            |at| format!("{} (x{count})", words.phrase(at)),
+            |at| format!("{} (x{count})", words.phrase(original, at)),
         ));
     }
     components
@@ -263,7 +279,7 @@ fn duplicate_ngrams(words: &TextWords, total_chars: usize) -> Vec<Component> {
 /// one fixed order (rarest word in the text first), the prefix filter of similarity joins: two sets with
 /// Jaccard ≥ 4/5 share at least ⌈4/5 · |x|⌉ words, so one of them lies within the first
 /// `|x| - ⌈4/5 · |x|⌉ + 1` of each. The result is that of comparing every pair.
-fn restated_sentences(words: &TextWords) -> Component {
+fn restated_sentences(words: &TextWords, original: &str) -> Component {
     // A word as its count in the text, then its class: sorting puts rare words first, so
     // prefixes hold rare words and few sentences share one.
     let stats = words.word_stats();
@@ -325,7 +341,7 @@ fn restated_sentences(words: &TextWords) -> Component {
         share(restated, sentences.len()),
         RESTATED_LIMIT,
         first,
-        |at| words.original_text(at).to_string(),
+        |at| words.original_text(original, at).to_string(),
     )
 }
 
@@ -436,7 +452,6 @@ mod tests {
         let words = TextWords::new(&text);
         let sets: Vec<Vec<u64>> = words
             .blocks(SENTENCE_BREAK)
-            .into_iter()
             .map(|s| {
                 let mut set = words.ids()[s].to_vec();
                 set.sort_unstable();
@@ -449,7 +464,7 @@ mod tests {
             .filter(|&i| (0..i).any(|j| restates(&sets[i], &sets[j])))
             .count();
         assert!(expected > 10, "the vocabulary should make restatements");
-        let measured = restated_sentences(&words);
+        let measured = restated_sentences(&words, &text);
         assert_eq!(measured.value, expected as f64 / sets.len() as f64);
     }
 
@@ -459,7 +474,7 @@ mod tests {
         let text = "a b c d e f g h i j k a b c d e f g x y z a b c d e f g h i j q \
                     m n o p q r m n o p q s";
         let words = TextWords::new(text);
-        let measured = padding_of(&words);
+        let measured = padding_of(&words, text);
         let total = words.chars(0..words.len());
         for (n, _) in DUPLICATE_NGRAMS {
             let name = &Measure::DuplicateGrams(n as u8).to_string();

@@ -2,7 +2,6 @@
 //! density natural prose shows.
 
 use super::words::{GramStats, MAX_COUNTED_GRAM, TextWords, most_frequent};
-use crate::text::lexicon::is_function_word;
 use crate::text::normalize::normalize;
 
 /// Natural ceilings of a content phrase's density (share of the words its occurrences cover)
@@ -53,12 +52,12 @@ const MIN_STUFFED_COUNT: usize = 4;
 /// next to a number is one. A phrase from the title repeated in the body weighs 25 % more,
 /// since that is what search-engine padding repeats.
 pub fn stuffing(text: &str, title: Option<&str>) -> Stuffing {
-    stuffing_of(&TextWords::new(text), title)
+    stuffing_of(&TextWords::new(text), text, title)
 }
 
-/// [`stuffing`] of a text's words.
-pub fn stuffing_of(words: &TextWords, title: Option<&str>) -> Stuffing {
-    let best = top_phrases_of(words, title)
+/// [`stuffing`] of the words of `original`.
+pub fn stuffing_of(words: &TextWords, original: &str, title: Option<&str>) -> Stuffing {
+    let best = top_phrases_of(words, original, title)
         .into_iter()
         .enumerate()
         .filter_map(|(i, phrase)| phrase.map(|p| (excess(&p, i + 1), p)))
@@ -91,11 +90,15 @@ fn excess(phrase: &StuffedPhrase, n: usize) -> f64 {
 /// leaving out phrases that mostly stand in sentences with numbers; `None` where no phrase
 /// occurs at least four times.
 pub fn top_phrases(text: &str, title: Option<&str>) -> [Option<StuffedPhrase>; 4] {
-    top_phrases_of(&TextWords::new(text), title)
+    top_phrases_of(&TextWords::new(text), text, title)
 }
 
-/// [`top_phrases`] of a text's words.
-pub fn top_phrases_of(words: &TextWords, title: Option<&str>) -> [Option<StuffedPhrase>; 4] {
+/// [`top_phrases`] of the words of `original`.
+pub fn top_phrases_of(
+    words: &TextWords,
+    original: &str,
+    title: Option<&str>,
+) -> [Option<StuffedPhrase>; 4] {
     let mut top: [Option<StuffedPhrase>; 4] = Default::default();
     if words.is_empty() {
         return top;
@@ -115,7 +118,7 @@ pub fn top_phrases_of(words: &TextWords, title: Option<&str>) -> [Option<Stuffed
         let found = if n == 1 {
             most_frequent(words.word_stats().iter().filter(candidate))
         } else {
-            most_frequent(words.gram_stats(n).values().filter(candidate))
+            most_frequent(words.gram_stats(n).iter().filter(candidate))
         };
         let Some(found) = found else {
             continue;
@@ -127,7 +130,7 @@ pub fn top_phrases_of(words: &TextWords, title: Option<&str>) -> [Option<Stuffed
         if count < MIN_STUFFED_COUNT || (n == 1 && words.chars(first..first + 1) < 4) {
             continue;
         }
-        let phrase = words.phrase(first..first + n);
+        let phrase = words.phrase(original, first..first + n);
         *slot = Some(StuffedPhrase {
             in_title: title_text
                 .as_ref()
@@ -150,9 +153,8 @@ fn usable_classes(words: &TextWords) -> Vec<bool> {
         .iter()
         .map(|stats| {
             let first = stats.first as usize;
-            let word = words.word(first);
             words.chars(first..first + 1) > 1
-                && !is_function_word(word)
+                && !words.is_function_word(first)
                 && !words.has_digit(first)
                 && 2 * stats.code <= stats.count
                 && 2 * stats.beside_number <= stats.count

@@ -1,38 +1,29 @@
-//! A text's words, normalized once, with what the padding and stuffing measures read from
-//! them: per word an id (a hash of the normalized word, so n-grams are counted as integers), a
-//! class (the same small number for every occurrence of one word, to index per-word tables),
-//! its length in characters, the breaks (line, paragraph, sentence) in the gap before it and a
-//! few marks of how it stands in the original. Lines, paragraphs and sentences are ranges of
-//! words, and the n-gram counts are built once and shared, so no measure normalizes or counts
-//! again.
+//! A text's words, as the scan found them ([`super::scan::TextScan`]), with what the padding
+//! and stuffing measures read from them: per word an id (its hash, so n-grams are counted as
+//! integers), a class (the same small number for every occurrence of one word, to index
+//! per-word tables), its length in characters, the breaks (line, paragraph, sentence) in the
+//! gap before it and a few marks of how it stands in the original. Lines, paragraphs and
+//! sentences are ranges of words, and the word and n-gram counts are built once, when the words
+//! are taken in, and shared, so no measure reads the text or counts again.
+//!
+//! One `TextWords` is meant to be kept per worker and refilled document after document: its
+//! tables keep their memory.
 
-use std::cell::OnceCell;
 use std::ops::Range;
 
-use ahash::AHashMap;
-use xxhash_rust::xxh3::xxh3_64;
+use super::scan::{
+    CAPITALIZED, CODE, DIGIT, FUNCTION, ScannedLine, ScannedWord, TextScan, scan_text,
+};
+pub(crate) use super::scan::{LINE_BREAK, PARAGRAPH_BREAK, SENTENCE_BREAK};
+use crate::text::normalize::{WordBuffer, normalize};
+use crate::text::shingle::DEFAULT_SHINGLE_SEED;
 
-use crate::text::normalize::{NormalizedText, normalize};
-
-/// Kinds of break in the gap before a word (bit flags).
-pub(crate) const LINE_BREAK: u8 = 1;
-/// Two line breaks or more: a blank line between paragraphs.
-pub(crate) const PARAGRAPH_BREAK: u8 = 2;
-/// A sentence end (`.`, `!`, `?` and their full-width forms) or a line break. A decimal point
-/// or the periods of an abbreviation sit inside a word and do not count.
-pub(crate) const SENTENCE_BREAK: u8 = 4;
-
-/// Marks of one occurrence of a word (bit flags).
-/// The word holds a digit.
-const DIGIT: u8 = 1;
+/// Marks a word gets from its neighbours (bit flags, beside [`DIGIT`], [`CAPITALIZED`],
+/// [`CODE`] and [`FUNCTION`] from the scan).
 /// A word next to it holds a digit.
 const BESIDE_NUMBER: u8 = 2;
 /// Its sentence holds a number.
 const NUMERIC_SENTENCE: u8 = 4;
-/// It starts with a capital letter in the original.
-const CAPITALIZED: u8 = 8;
-/// It is written as a short all-capital code in the original (a ticker, a unit).
-const CODE: u8 = 16;
 
 /// The longest n-grams whose counts are kept.
 pub(crate) const MAX_COUNTED_GRAM: usize = 4;
@@ -54,59 +45,190 @@ pub struct GramStats {
     pub code: u32,
 }
 
-/// The words of one text.
-#[derive(Debug)]
-pub struct TextWords<'t> {
-    original: &'t str,
-    normalized: NormalizedText,
-    ids: Vec<u64>,
-    classes: Vec<u32>,
-    chars: Vec<u32>,
-    breaks: Vec<u8>,
-    marks: Vec<u8>,
-    /// Per class, the counts of its word; runs of repeated words; per n from 2 to 4, the
-    /// counts of the n-grams: each built on first use.
-    word_stats: OnceCell<Vec<GramStats>>,
-    repeated_word_runs: OnceCell<Vec<u32>>,
-    gram_stats: [OnceCell<AHashMap<u64, GramStats>>; MAX_COUNTED_GRAM - 1],
+/// A hash table from 64-bit keys (word ids, n-gram keys) to entries numbered in order of
+/// first insertion: open addressing with linear probing over a power-of-two array that is
+/// kept from document to document. Iterating the entries follows insertion order, never
+/// hash order.
+#[derive(Debug, Default)]
+pub(crate) struct KeyTable<V> {
+    /// Entry index + 1 per slot, 0 for an empty slot.
+    slots: Vec<u32>,
+    keys: Vec<u64>,
+    values: Vec<V>,
+    shift: u32,
 }
 
-impl<'t> TextWords<'t> {
-    /// Normalizes `original` and measures its words.
-    pub fn new(original: &'t str) -> Self {
-        let normalized = normalize(original);
-        let count = normalized.words.len();
-        let mut words = TextWords {
-            original,
-            ids: Vec::with_capacity(count),
-            classes: Vec::with_capacity(count),
-            chars: Vec::with_capacity(count),
-            breaks: Vec::with_capacity(count),
-            marks: Vec::with_capacity(count),
-            normalized,
-            word_stats: OnceCell::new(),
-            repeated_word_runs: OnceCell::new(),
-            gram_stats: Default::default(),
-        };
-        let mut class_of: AHashMap<u64, u32> = AHashMap::with_capacity(count / 2);
-        let mut previous_end = 0;
-        for span in &words.normalized.words {
-            let word = &words.normalized.text[span.norm_start as usize..span.norm_end as usize];
-            let id = xxh3_64(word.as_bytes());
-            let next_class = class_of.len() as u32;
-            words.ids.push(id);
-            words
-                .classes
-                .push(*class_of.entry(id).or_insert(next_class));
-            words.chars.push(char_len(word) as u32);
-            let gap = &original[previous_end..span.orig_start as usize];
-            words.breaks.push(gap_breaks(gap));
-            let raw = &original[span.orig_start as usize..span.orig_end as usize];
-            words.marks.push(own_marks(word, raw));
-            previous_end = span.orig_end as usize;
+impl<V> KeyTable<V> {
+    /// Empties the table, sized for about `expected` keys.
+    pub(crate) fn reset(&mut self, expected: usize) {
+        let size = (expected * 2).max(16).next_power_of_two();
+        self.slots.clear();
+        self.slots.resize(size, 0);
+        self.keys.clear();
+        self.values.clear();
+        self.shift = 64 - size.trailing_zeros();
+    }
+
+    #[inline]
+    fn slot(&self, key: u64) -> usize {
+        (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize
+    }
+
+    /// The index of `key`'s entry, inserting one made by `make` when it has none.
+    #[inline]
+    pub(crate) fn index_or_insert(&mut self, key: u64, make: impl FnOnce() -> V) -> usize {
+        if self.keys.len() * 2 >= self.slots.len() {
+            self.grow();
         }
-        words.mark_numbers();
+        let mask = self.slots.len() - 1;
+        let mut slot = self.slot(key);
+        loop {
+            match self.slots[slot] {
+                0 => {
+                    self.keys.push(key);
+                    self.values.push(make());
+                    self.slots[slot] = self.keys.len() as u32;
+                    return self.keys.len() - 1;
+                }
+                entry if self.keys[entry as usize - 1] == key => return entry as usize - 1,
+                _ => slot = (slot + 1) & mask,
+            }
+        }
+    }
+
+    /// The entry of `key`, if it has one.
+    #[inline]
+    pub(crate) fn get(&self, key: u64) -> Option<&V> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut slot = self.slot(key);
+        loop {
+            match self.slots[slot] {
+                0 => return None,
+                entry if self.keys[entry as usize - 1] == key => {
+                    return Some(&self.values[entry as usize - 1]);
+                }
+                _ => slot = (slot + 1) & mask,
+            }
+        }
+    }
+
+    /// The entries, in order of first insertion.
+    pub(crate) fn values(&self) -> &[V] {
+        &self.values
+    }
+
+    /// The entries, in order of first insertion, for changing.
+    pub(crate) fn values_mut(&mut self) -> &mut [V] {
+        &mut self.values
+    }
+
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(16);
+        self.slots.clear();
+        self.slots.resize(size, 0);
+        self.shift = 64 - size.trailing_zeros();
+        let mask = size - 1;
+        for (index, &key) in self.keys.iter().enumerate() {
+            let mut slot = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize;
+            while self.slots[slot] != 0 {
+                slot = (slot + 1) & mask;
+            }
+            self.slots[slot] = index as u32 + 1;
+        }
+    }
+}
+
+/// The words of one text.
+#[derive(Debug, Default)]
+pub struct TextWords {
+    spans: Vec<(u32, u32)>,
+    ids: Vec<u64>,
+    classes: Vec<u32>,
+    /// Characters of the words before each word (one entry more, for the end), so the
+    /// characters of any range are one subtraction.
+    chars_before: Vec<u32>,
+    breaks: Vec<u8>,
+    marks: Vec<u8>,
+    /// Per class, the counts of its word.
+    classes_table: KeyTable<GramStats>,
+    /// For each word, how many words from it on in a row occur more than once (one entry
+    /// more, 0, for the end).
+    repeated_word_runs: Vec<u32>,
+    /// Per n from 2 to 4, the counts of the n-grams that may occur more than once.
+    grams: [KeyTable<GramStats>; MAX_COUNTED_GRAM - 1],
+}
+
+impl TextWords {
+    /// The words of a whole text, on its own.
+    pub fn new(text: &str) -> Self {
+        let mut scan = TextScan::default();
+        scan_text(
+            text,
+            DEFAULT_SHINGLE_SEED,
+            &mut WordBuffer::default(),
+            &mut scan,
+        );
+        let mut words = TextWords::default();
+        words.fill(scan.words(), |_| true);
         words
+    }
+
+    /// Takes in the scanned words of the lines `kept` says to keep (by line index), in order,
+    /// and counts them. The gap before a word holds whatever lies between it and the last word
+    /// kept, as in the text with the other lines taken out.
+    pub fn fill(&mut self, scanned: &[ScannedWord], kept: impl Fn(usize) -> bool) {
+        self.spans.clear();
+        self.ids.clear();
+        self.classes.clear();
+        self.chars_before.clear();
+        self.breaks.clear();
+        self.marks.clear();
+        self.classes_table.reset(scanned.len() / 2);
+        let (mut pending_breaks, mut pending_newlines) = (0u8, 0u32);
+        let mut chars = 0u32;
+        for word in scanned {
+            pending_breaks |= word.breaks;
+            pending_newlines += u32::from(word.newlines);
+            if !kept(word.line as usize) {
+                continue;
+            }
+            let index = self.ids.len() as u32;
+            let class = self.classes_table.index_or_insert(word.hash, || GramStats {
+                first: index,
+                ..GramStats::default()
+            });
+            self.spans.push((word.start, word.end));
+            self.ids.push(word.hash);
+            self.classes.push(class as u32);
+            self.chars_before.push(chars);
+            chars += word.chars;
+            let paragraph = if pending_newlines >= 2 {
+                PARAGRAPH_BREAK
+            } else {
+                0
+            };
+            self.breaks.push(pending_breaks | paragraph);
+            self.marks.push(word.marks);
+            pending_breaks = 0;
+            pending_newlines = 0;
+        }
+        self.chars_before.push(chars);
+        self.mark_numbers();
+        self.count();
+    }
+
+    /// Takes in the words of the lines of `scanned_lines` that `kept` keeps: [`Self::fill`]
+    /// by line.
+    pub fn fill_lines(
+        &mut self,
+        scanned: &[ScannedWord],
+        lines: &[ScannedLine],
+        kept: impl Fn(usize, &ScannedLine) -> bool,
+    ) {
+        self.fill(scanned, |line| kept(line, &lines[line]));
     }
 
     /// Marks the words beside a number and the words of sentences that hold one.
@@ -119,11 +241,54 @@ impl<'t> TextWords<'t> {
                 self.marks[i] |= BESIDE_NUMBER;
             }
         }
-        for sentence in self.blocks(SENTENCE_BREAK) {
-            if self.marks[sentence.clone()].iter().any(|m| m & DIGIT != 0) {
-                for mark in &mut self.marks[sentence] {
+        let mut start = 0;
+        while start < len {
+            let end = self.block_end(start, SENTENCE_BREAK);
+            if self.marks[start..end].iter().any(|m| m & DIGIT != 0) {
+                for mark in &mut self.marks[start..end] {
                     *mark |= NUMERIC_SENTENCE;
                 }
+            }
+            start = end;
+        }
+    }
+
+    /// Counts every word, then every n-gram (n from 2 to 4) that may occur more than once:
+    /// an n-gram holding a word that occurs once occurs once too and is left out, since every
+    /// measure reads only repeated n-grams, and in prose about half the windows hold such a
+    /// word.
+    fn count(&mut self) {
+        for i in 0..self.len() {
+            let marks = self.marks[i];
+            add_occurrence(
+                &mut self.classes_table.values_mut()[self.classes[i] as usize],
+                marks,
+            );
+        }
+        let len = self.len();
+        self.repeated_word_runs.clear();
+        self.repeated_word_runs.resize(len + 1, 0);
+        for i in (0..len).rev() {
+            if self.classes_table.values()[self.classes[i] as usize].count > 1 {
+                self.repeated_word_runs[i] = self.repeated_word_runs[i + 1] + 1;
+            }
+        }
+        for n in 2..=MAX_COUNTED_GRAM {
+            let table = &mut self.grams[n - 2];
+            table.reset(len / 2);
+            for i in 0..len.saturating_sub(n - 1) {
+                if (self.repeated_word_runs[i] as usize) < n {
+                    continue;
+                }
+                let key = gram_key(&self.ids[i..i + n]);
+                let entry = table.index_or_insert(key, || GramStats {
+                    first: i as u32,
+                    ..GramStats::default()
+                });
+                let all_capitalized = self.marks[i..i + n].iter().all(|m| m & CAPITALIZED != 0);
+                let marks = self.marks[i] & !(CAPITALIZED | BESIDE_NUMBER | CODE)
+                    | if all_capitalized { CAPITALIZED } else { 0 };
+                add_occurrence(&mut table.values_mut()[entry], marks);
             }
         }
     }
@@ -138,14 +303,18 @@ impl<'t> TextWords<'t> {
         self.ids.is_empty()
     }
 
-    /// The normalized word at `index`.
-    pub fn word(&self, index: usize) -> &str {
-        self.normalized.word(index)
+    /// The normalized word at `index` of `original` (the text the words were taken from).
+    pub fn word(&self, original: &str, index: usize) -> String {
+        let (start, end) = self.spans[index];
+        normalize(&original[start as usize..end as usize]).text
     }
 
-    /// The words in `range`, joined by spaces.
-    pub fn phrase(&self, range: Range<usize>) -> String {
-        range.map(|i| self.word(i)).collect::<Vec<_>>().join(" ")
+    /// The normalized words in `range`, joined by spaces.
+    pub fn phrase(&self, original: &str, range: Range<usize>) -> String {
+        range
+            .map(|i| self.word(original, i))
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// The word ids, one per word.
@@ -153,8 +322,8 @@ impl<'t> TextWords<'t> {
         &self.ids
     }
 
-    /// The word classes, one per word: `0..` the number of distinct words, numbered in order of first
-    /// occurrence.
+    /// The word classes, one per word: `0..` the number of distinct words, numbered in order
+    /// of first occurrence.
     pub fn classes(&self) -> &[u32] {
         &self.classes
     }
@@ -162,17 +331,17 @@ impl<'t> TextWords<'t> {
     /// Characters of the words in `range` (spacing and punctuation not counted, so they do
     /// not dilute shares).
     pub fn chars(&self, range: Range<usize>) -> usize {
-        self.chars[range].iter().map(|&c| c as usize).sum()
+        (self.chars_before[range.end] - self.chars_before[range.start]) as usize
     }
 
     /// The original text from the first to the last word of `range`.
-    pub fn original_text(&self, range: Range<usize>) -> &'t str {
+    pub fn original_text<'t>(&self, original: &'t str, range: Range<usize>) -> &'t str {
         if range.is_empty() {
             return "";
         }
-        let start = self.normalized.words[range.start].orig_start as usize;
-        let end = self.normalized.words[range.end - 1].orig_end as usize;
-        &self.original[start..end]
+        let start = self.spans[range.start].0 as usize;
+        let end = self.spans[range.end - 1].1 as usize;
+        &original[start..end]
     }
 
     /// Whether a break of `kind` stands before the word at `index`.
@@ -180,21 +349,28 @@ impl<'t> TextWords<'t> {
         self.breaks[index] & kind != 0
     }
 
+    /// Where the block of `kind` that starts at word `start` ends.
+    fn block_end(&self, start: usize, kind: u8) -> usize {
+        let mut end = start + 1;
+        while end < self.len() && !self.breaks_before(end, kind) {
+            end += 1;
+        }
+        end
+    }
+
     /// The ranges of words between breaks of `kind`: the lines, paragraphs or sentences that
     /// hold words.
-    pub fn blocks(&self, kind: u8) -> Vec<Range<usize>> {
-        let mut blocks = Vec::new();
+    pub fn blocks(&self, kind: u8) -> impl Iterator<Item = Range<usize>> + '_ {
         let mut start = 0;
-        for i in 1..self.len() {
-            if self.breaks_before(i, kind) {
-                blocks.push(start..i);
-                start = i;
+        std::iter::from_fn(move || {
+            if start >= self.len() {
+                return None;
             }
-        }
-        if !self.is_empty() {
-            blocks.push(start..self.len());
-        }
-        blocks
+            let end = self.block_end(start, kind);
+            let block = start..end;
+            start = end;
+            Some(block)
+        })
     }
 
     /// Whether the word at `index` holds a digit.
@@ -202,66 +378,30 @@ impl<'t> TextWords<'t> {
         self.marks[index] & DIGIT != 0
     }
 
+    /// Whether the word at `index` is a function word.
+    pub fn is_function_word(&self, index: usize) -> bool {
+        self.marks[index] & FUNCTION != 0
+    }
+
     /// For each word, how many words from it on in a row occur more than once in the text
     /// (one entry more, 0, for the end).
     pub fn repeated_word_runs(&self) -> &[u32] {
-        self.repeated_word_runs.get_or_init(|| {
-            let stats = self.word_stats();
-            let mut runs = vec![0u32; self.len() + 1];
-            for i in (0..self.len()).rev() {
-                if stats[self.classes[i] as usize].count > 1 {
-                    runs[i] = runs[i + 1] + 1;
-                }
-            }
-            runs
-        })
+        &self.repeated_word_runs
     }
 
     /// The counts of every distinct word, indexed by class.
     pub fn word_stats(&self) -> &[GramStats] {
-        self.word_stats.get_or_init(|| {
-            let mut stats: Vec<GramStats> = Vec::new();
-            for (i, &class) in self.classes.iter().enumerate() {
-                if class as usize == stats.len() {
-                    stats.push(GramStats {
-                        first: i as u32,
-                        ..GramStats::default()
-                    });
-                }
-                add_occurrence(&mut stats[class as usize], self.marks[i]);
-            }
-            stats
-        })
+        self.classes_table.values()
     }
 
-    /// The counts of the n-grams (`n` from 2 to 4) that may occur more than once, keyed by
-    /// `gram_key` of their ids. An n-gram holding a word that occurs once in the text occurs
-    /// once too and is left out: every measure reads only repeated n-grams, and in prose about
-    /// half the windows hold such a word.
-    pub fn gram_stats(&self, n: usize) -> &AHashMap<u64, GramStats> {
-        self.gram_stats[n - 2].get_or_init(|| {
-            let runs = self.repeated_word_runs();
-            let mut stats: AHashMap<u64, GramStats> = AHashMap::with_capacity(self.len() / 2);
-            for (i, gram) in self.ids.windows(n).enumerate() {
-                if (runs[i] as usize) < n {
-                    continue;
-                }
-                let entry = stats.entry(gram_key(gram)).or_insert(GramStats {
-                    first: i as u32,
-                    ..GramStats::default()
-                });
-                let all_capitalized = self.marks[i..i + n].iter().all(|m| m & CAPITALIZED != 0);
-                let marks = self.marks[i] & !(CAPITALIZED | BESIDE_NUMBER | CODE)
-                    | if all_capitalized { CAPITALIZED } else { 0 };
-                add_occurrence(entry, marks);
-            }
-            stats
-        })
+    /// The counts of the n-grams (`n` from 2 to 4) that may occur more than once, in order of
+    /// first occurrence.
+    pub fn gram_stats(&self, n: usize) -> &[GramStats] {
+        self.grams[n - 2].values()
     }
 }
 
-/// The n-gram with the most occurrences, the one seen first on ties (so the choice does not
-/// depend on the order a hash map yields them in).
+/// The n-gram with the most occurrences, the one seen first on ties.
 pub(crate) fn most_frequent<'a>(stats: impl Iterator<Item = &'a GramStats>) -> Option<GramStats> {
     stats
         .max_by(|x, y| x.count.cmp(&y.count).then(y.first.cmp(&x.first)))
@@ -277,51 +417,8 @@ fn add_occurrence(stats: &mut GramStats, marks: u8) {
     stats.code += u32::from(marks & CODE != 0);
 }
 
-/// The marks a word has from its own text: a digit, a capital first letter, a code.
-fn own_marks(word: &str, raw: &str) -> u8 {
-    let mut marks = 0;
-    if word.bytes().any(|b| b.is_ascii_digit()) {
-        marks |= DIGIT;
-    }
-    if raw.chars().next().is_some_and(char::is_uppercase) {
-        marks |= CAPITALIZED;
-    }
-    if raw.len() <= 5 && raw.bytes().all(|b| b.is_ascii_uppercase()) {
-        marks |= CODE;
-    }
-    marks
-}
-
-fn char_len(word: &str) -> usize {
-    if word.is_ascii() {
-        word.len()
-    } else {
-        word.chars().count()
-    }
-}
-
-/// The breaks a gap between two words holds.
-fn gap_breaks(gap: &str) -> u8 {
-    let mut flags = 0;
-    let mut newlines = 0;
-    for c in gap.chars() {
-        match c {
-            '\n' => {
-                newlines += 1;
-                flags |= LINE_BREAK | SENTENCE_BREAK;
-            }
-            '.' | '!' | '?' | '。' | '！' | '？' => flags |= SENTENCE_BREAK,
-            _ => {}
-        }
-    }
-    if newlines >= 2 {
-        flags |= PARAGRAPH_BREAK;
-    }
-    flags
-}
-
-/// A word n-gram as one number, from the ids of its words: the n-gram maps are keyed by
-/// integers, not by slices of strings (hashing strings was most of the cost of padding).
+/// A word n-gram as one number, from the ids of its words: the n-gram tables are keyed by
+/// integers, not by slices of strings.
 pub(crate) fn gram_key(ids: &[u64]) -> u64 {
     ids.iter().fold(0x9e37_79b9_7f4a_7c15u64, |key, &id| {
         (key.rotate_left(5) ^ id).wrapping_mul(0x0100_0000_01b3)
@@ -334,12 +431,12 @@ mod tests {
 
     #[test]
     fn blocks_follow_the_breaks_of_the_original() {
-        let words = TextWords::new("One two. Three 3.5 four!\nFive six\n\nSeven");
+        let text = "One two. Three 3.5 four!\nFive six\n\nSeven";
+        let words = TextWords::new(text);
         let texts = |kind| {
             words
                 .blocks(kind)
-                .into_iter()
-                .map(|r| words.original_text(r))
+                .map(|r| words.original_text(text, r))
                 .collect::<Vec<_>>()
         };
         assert_eq!(
@@ -355,22 +452,56 @@ mod tests {
             ["One two. Three 3.5 four!\nFive six", "Seven"]
         );
         assert_eq!(words.chars(0..2), 6);
-        assert_eq!(words.phrase(2..4), "three 35");
+        assert_eq!(words.phrase(text, 2..4), "three 35");
     }
 
     #[test]
     fn counts_are_kept_per_word_and_per_gram() {
-        let words = TextWords::new("Red apple, 12 red apples. Red Apple pie. GDP red apple");
+        let text = "Red apple, 12 red apples. Red Apple pie. GDP red apple";
+        let words = TextWords::new(text);
         assert_eq!(words.classes(), [0, 1, 2, 0, 3, 0, 1, 4, 5, 0, 1]);
         let red = words.word_stats()[0];
         assert_eq!((red.count, red.first, red.capitalized), (4, 0, 2));
         // Two "red" stand in the sentence with a number, one of them beside it.
         assert_eq!((red.in_numeric_sentence, red.beside_number), (2, 1));
         assert_eq!(words.word_stats()[5].code, 1);
-        let red_apple = words.gram_stats(2)[&gram_key(&words.ids()[0..2])];
+        let red_apple = words.gram_stats(2)[0];
         assert_eq!(red_apple.count, 3);
         assert_eq!(red_apple.first, 0);
         assert_eq!(red_apple.capitalized, 1);
         assert_eq!(words.word_stats().len(), 6);
+    }
+
+    #[test]
+    fn the_table_finds_what_it_holds_and_keeps_insertion_order() {
+        let mut table: KeyTable<u32> = KeyTable::default();
+        table.reset(4);
+        for key in 0..1000u64 {
+            let index = table.index_or_insert(key * 7919, || key as u32);
+            assert_eq!(index, key as usize);
+        }
+        for key in 0..1000u64 {
+            assert_eq!(table.get(key * 7919), Some(&(key as u32)));
+            assert_eq!(table.index_or_insert(key * 7919, || 0), key as usize);
+        }
+        assert_eq!(table.get(3), None);
+        assert_eq!(table.values()[10], 10);
+        table.reset(2);
+        assert_eq!(table.get(7919), None);
+        assert!(table.values().is_empty());
+    }
+
+    /// Words of lines taken out leave their breaks to the next word kept, as in the text with
+    /// those lines removed.
+    #[test]
+    fn words_of_removed_lines_leave_their_breaks() {
+        let text = "Kept line one\nRemoved line\nKept line two";
+        let mut scan = TextScan::default();
+        scan_text(text, 1, &mut WordBuffer::default(), &mut scan);
+        let mut words = TextWords::default();
+        words.fill(scan.words(), |line| line != 1);
+        let clean = TextWords::new("Kept line one\n\nKept line two");
+        assert_eq!(words.len(), clean.len());
+        assert_eq!(words.breaks, clean.breaks);
     }
 }

@@ -82,13 +82,54 @@ pub struct WordBuffer {
 /// Calls `visit(word, orig_start, orig_end)` for every normalized word of `original`, in
 /// order, without building the normalized text: the streaming form of [`normalize`], which
 /// yields exactly the same words.
-pub fn for_each_word(
+pub fn for_each_word(original: &str, buffer: &mut WordBuffer, visit: impl FnMut(&str, u32, u32)) {
+    struct Words<F>(F);
+    impl<F: FnMut(&str, u32, u32)> WordVisitor for Words<F> {
+        #[inline]
+        fn gap(&mut self, _: u32, _: u32) {}
+        #[inline]
+        fn word(&mut self, word: &str, start: u32, end: u32, _: WordForm) {
+            (self.0)(word, start, end)
+        }
+    }
+    for_each_word_and_gap(original, buffer, &mut Words(visit));
+}
+
+/// What receives the words of a text and the gaps between them, in order
+/// ([`for_each_word_and_gap`]).
+pub trait WordVisitor {
+    /// The bytes `start..end` of the original text lie between two words (or before the
+    /// first, or after the last); possibly none.
+    fn gap(&mut self, start: u32, end: u32);
+    /// The next word: its normalized form, its byte range in the original and how the two
+    /// relate.
+    fn word(&mut self, word: &str, start: u32, end: u32, form: WordForm);
+}
+
+/// How a word's original spelling relates to its normalized form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WordForm {
+    /// Lower-case ASCII letters and digits: the original is the normalized word.
+    AsIs,
+    /// ASCII with capitals or joiners (apostrophes, periods, commas) that normalization
+    /// dropped.
+    FoldedAscii,
+    /// Other characters than ASCII, through NFKC and case folding.
+    Unicode,
+}
+
+/// [`for_each_word`] that also reports the gaps: the visitor's `gap` is called with the byte
+/// range between two words (and before the first and after the last, possibly empty), in
+/// order, before the word that follows it, and learns each word's [`WordForm`]. Every byte of
+/// `original` is in exactly one gap or one word.
+pub fn for_each_word_and_gap(
     original: &str,
     buffer: &mut WordBuffer,
-    mut visit: impl FnMut(&str, u32, u32),
+    visitor: &mut impl WordVisitor,
 ) {
     let bytes = original.as_bytes();
     let mut position = 0;
+    let mut gap_start = 0;
     while position < bytes.len() {
         let byte = bytes[position];
         // Fast skip over ASCII separators.
@@ -106,9 +147,16 @@ pub fn for_each_word(
         let start = position;
         match ascii_word(bytes, start) {
             AsciiWord::AsIs(end) => {
+                visitor.gap(gap_start as u32, start as u32);
                 // Already normalized: no copy.
-                visit(&original[start..end], start as u32, end as u32);
+                visitor.word(
+                    &original[start..end],
+                    start as u32,
+                    end as u32,
+                    WordForm::AsIs,
+                );
                 position = end;
+                gap_start = end;
             }
             AsciiWord::Folded(end) => {
                 buffer.word.clear();
@@ -118,19 +166,29 @@ pub fn for_each_word(
                         .filter(|b| b.is_ascii_alphanumeric())
                         .map(|b| b.to_ascii_lowercase() as char),
                 );
-                visit(&buffer.word, start as u32, end as u32);
+                visitor.gap(gap_start as u32, start as u32);
+                visitor.word(
+                    &buffer.word,
+                    start as u32,
+                    end as u32,
+                    WordForm::FoldedAscii,
+                );
                 position = end;
+                gap_start = end;
             }
             AsciiWord::NotAscii => {
                 let (end, _) = word_end(original, start);
                 fold_unicode_word(&original[start..end], &mut buffer.word, &mut buffer.unicode);
                 if !buffer.word.is_empty() {
-                    visit(&buffer.word, start as u32, end as u32);
+                    visitor.gap(gap_start as u32, start as u32);
+                    visitor.word(&buffer.word, start as u32, end as u32, WordForm::Unicode);
+                    gap_start = end;
                 }
                 position = end;
             }
         }
     }
+    visitor.gap(gap_start as u32, bytes.len() as u32);
 }
 
 /// How an ASCII-looking word starting at a word character turned out.
@@ -463,6 +521,42 @@ mod tests {
                 "{byte}"
             );
         }
+    }
+
+    #[test]
+    fn gaps_and_words_tile_the_text() {
+        let text = "  “Don’t” — Zürich, 2,500!\n\nU.S. ŉ x";
+        type Piece = (u32, u32, Option<(String, WordForm)>);
+        struct Pieces(Vec<Piece>);
+        impl WordVisitor for Pieces {
+            fn gap(&mut self, start: u32, end: u32) {
+                self.0.push((start, end, None));
+            }
+            fn word(&mut self, word: &str, start: u32, end: u32, form: WordForm) {
+                self.0.push((start, end, Some((word.to_string(), form))));
+            }
+        }
+        let mut pieces = Pieces(Vec::new());
+        for_each_word_and_gap(text, &mut WordBuffer::default(), &mut pieces);
+        let pieces = pieces.0;
+        let mut at = 0;
+        for (start, end, _) in &pieces {
+            assert_eq!(*start, at);
+            at = *end;
+        }
+        assert_eq!(at as usize, text.len());
+        let words: Vec<(String, WordForm)> = pieces.into_iter().filter_map(|p| p.2).collect();
+        assert_eq!(
+            words,
+            [
+                ("dont".to_string(), WordForm::Unicode),
+                ("zürich".to_string(), WordForm::Unicode),
+                ("2500".to_string(), WordForm::FoldedAscii),
+                ("us".to_string(), WordForm::FoldedAscii),
+                ("n".to_string(), WordForm::Unicode),
+                ("x".to_string(), WordForm::AsIs),
+            ]
+        );
     }
 
     #[test]

@@ -98,6 +98,13 @@ fn fold(window: &[u64]) -> u64 {
         .fold(0u64, |acc, &h| acc.rotate_left(ROTATION) ^ h)
 }
 
+/// The hash of a normalized word under `seed`: what shingles are built from, and what
+/// quality counts words by.
+#[inline]
+pub fn word_hash(word: &str, seed: u64) -> u64 {
+    xxh3_64_with_seed(word.as_bytes(), seed)
+}
+
 /// A word's byte range `(start, end)` in the original text.
 pub type WordRange = (u32, u32);
 

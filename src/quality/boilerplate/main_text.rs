@@ -54,7 +54,7 @@ pub(super) fn repeated_lines(keys: &[Option<u64>]) -> Vec<bool> {
 /// lines and boilerplate against. With no prose line at all (a list, a table, a poem) every
 /// line is in it: there is nothing to tell the text from the furniture by.
 pub(super) fn main_text(
-    shapes: &[LineShape],
+    shapes: &[&LineShape],
     own: &[Option<LineReason>],
     repeated: &[bool],
 ) -> Range<usize> {

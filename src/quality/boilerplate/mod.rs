@@ -15,15 +15,18 @@
 //! outlet's template, which no single-page method can see.
 
 mod main_text;
-mod shape;
-mod templates;
+pub(crate) mod shape;
+pub(crate) mod templates;
 
 use std::ops::Range;
 
 use crate::ingest::record::PageOrigin;
+use crate::quality::scan::{ScannedLine, TextScan, scan_text};
+use crate::text::normalize::WordBuffer;
+use crate::text::shingle::DEFAULT_SHINGLE_SEED;
 use main_text::{main_text, repeated_lines};
 use shape::{LineShape, comment_headers};
-pub use templates::{MAX_TEMPLATE_LINE_CHARS, TemplateLines, line_key, line_keys};
+pub use templates::{MAX_TEMPLATE_LINE_CHARS, TemplateLines, line_key, line_key_with_seed};
 
 /// Why a line counts as boilerplate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,18 +214,33 @@ pub fn analyze_lines(
     kind: TextKind,
     templates: &TemplateLines,
 ) -> LineAnalysis {
-    let ranges = split_lines(text);
-    let mut folded = Vec::new();
-    let (shapes, keys): (Vec<LineShape>, Vec<Option<u64>>) = ranges
-        .iter()
-        .map(|r| LineShape::with_key(&text[r.clone()], &mut folded))
-        .unzip();
-    let mut own: Vec<Option<LineReason>> = shapes.iter().map(LineShape::own_verdict).collect();
+    let mut scan = TextScan::default();
+    scan_text(
+        text,
+        DEFAULT_SHINGLE_SEED,
+        &mut WordBuffer::default(),
+        &mut scan,
+    );
+    analyze_scanned(scan.lines(), title.and_then(line_key), kind, templates)
+}
+
+/// Judges every line of a scanned text ([`TextScan`]). The line whose key is `title_key` (the
+/// document's headline, keyed with the scan's seed) is never boilerplate; `templates` marks
+/// lines that recur across the corpus.
+pub fn analyze_scanned(
+    scanned: &[ScannedLine],
+    title_key: Option<u64>,
+    kind: TextKind,
+    templates: &TemplateLines,
+) -> LineAnalysis {
+    let shapes: Vec<&LineShape> = scanned.iter().map(|l| &l.shape).collect();
+    let mut own: Vec<Option<LineReason>> = shapes.iter().map(|s| s.own_verdict()).collect();
     for (verdict, header) in own.iter_mut().zip(comment_headers(&shapes)) {
         if header && verdict.is_none() {
             *verdict = Some(LineReason::CommentHeader);
         }
     }
+    let keys: Vec<Option<u64>> = scanned.iter().map(|l| l.key).collect();
     let main = match kind {
         TextKind::Plain => main_text(&shapes, &own, &repeated_lines(&keys)),
         TextKind::Extracted => 0..shapes.len(),
@@ -237,12 +255,11 @@ pub fn analyze_lines(
     while block.end < shapes.len() && own[block.end].is_none() {
         block.end += 1;
     }
-    let title_key = title.and_then(line_key);
-    let lines = ranges
-        .into_iter()
+    let lines = scanned
+        .iter()
         .enumerate()
-        .map(|(i, range)| {
-            let key = keys[i];
+        .map(|(i, line)| {
+            let key = line.key;
             let template_docs = key.and_then(|k| templates.docs(k));
             let is_title = key.is_some() && key == title_key;
             let reason = if template_docs.is_some() {
@@ -259,7 +276,7 @@ pub fn analyze_lines(
                 None
             };
             Line {
-                range,
+                range: line.range.clone(),
                 chars: shapes[i].chars,
                 words: shapes[i].tokens,
                 reason,

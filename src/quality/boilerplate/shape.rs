@@ -2,156 +2,137 @@
 //! of it is links, separators, capitalized words or figures, and whether it reads like a byline,
 //! a timestamp, a comment header, a cookie notice or (when short) a call to action.
 
-use std::sync::LazyLock;
-
-use memchr::memmem;
-
 use super::LineReason;
-use super::templates::{KeyFold, line_key_with};
-use crate::text::lexicon::{Lexicon, is_function_word};
+use crate::text::lexicon::Lexicon;
+
+/// What the tokens of one line add up to, before shares are taken.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct LineTally {
+    /// Tokens holding a letter or digit.
+    pub(crate) words: usize,
+    /// Characters other than white space.
+    pub(crate) chars: usize,
+    /// Tokens that are a function word between punctuation.
+    pub(crate) function: usize,
+    /// Tokens whose first letter or digit is a letter...
+    pub(crate) alphabetic: usize,
+    /// ...an upper-case one.
+    pub(crate) capitalized: usize,
+    /// Characters of tokens that are links, addresses or handles.
+    pub(crate) link_chars: usize,
+    /// Tokens holding an ASCII digit.
+    pub(crate) numeric: usize,
+    /// Tokens that are a separator on their own.
+    pub(crate) separators: usize,
+    /// Whether the line holds punctuation that sentences have.
+    pub(crate) punctuated: bool,
+}
 
 /// What one line looks like, from its text alone.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub(super) struct LineShape {
+pub(crate) struct LineShape {
     /// Words: runs of non-space characters holding a letter or digit (for scripts written
     /// without spaces, at least one per two of their characters).
-    pub(super) words: usize,
+    pub(crate) words: usize,
     /// Runs of non-space characters holding a letter or digit, as the thin-content rule
     /// counts words.
-    pub(super) tokens: usize,
-    pub(super) chars: usize,
+    pub(crate) tokens: usize,
+    pub(crate) chars: usize,
     /// Ends like a sentence (or a quotation, or a lead-in colon).
-    pub(super) sentence_end: bool,
+    pub(crate) sentence_end: bool,
     /// Share of its words that are function words.
-    pub(super) function_share: f64,
+    pub(crate) function_share: f64,
     /// Share of its alphabetic words that start with a capital letter.
-    pub(super) capitalized_share: f64,
+    pub(crate) capitalized_share: f64,
     /// Characters inside URLs, e-mail addresses and @handles, as a share of all.
-    pub(super) link_share: f64,
+    pub(crate) link_share: f64,
     /// Stand-alone separators (`|`, `•`, `»`, `›`, `·`).
-    pub(super) separators: usize,
+    pub(crate) separators: usize,
     /// Share of its words that contain a digit (table rows have many, menus few).
-    pub(super) numeric_share: f64,
-    pub(super) ellipsis: bool,
-    pub(super) call_to_action: bool,
-    pub(super) byline: bool,
-    pub(super) timestamp: bool,
+    pub(crate) numeric_share: f64,
+    pub(crate) ellipsis: bool,
+    pub(crate) call_to_action: bool,
+    pub(crate) byline: bool,
+    pub(crate) timestamp: bool,
     /// Ends in a verb of speech and a colon ("... said:", "... says:"), as comment headers do.
-    pub(super) speech_header: bool,
+    pub(crate) speech_header: bool,
     /// Holds a date or a time of day.
-    pub(super) dated: bool,
+    pub(crate) dated: bool,
     /// Holds punctuation that sentences have (commas, periods, ...); long lines without any are
     /// lists of words (tags, menus, archives), not prose.
-    pub(super) punctuated: bool,
+    pub(crate) punctuated: bool,
     /// A notice about the site's cookies, however long.
-    pub(super) cookie_notice: bool,
+    pub(crate) cookie_notice: bool,
 }
 
 impl LineShape {
-    pub(super) fn of(line: &str) -> Self {
-        let mut shape = LineShape::default();
-        let (mut function, mut alphabetic, mut capitalized) = (0, 0, 0);
-        let (mut link_chars, mut numeric) = (0, 0);
+    /// The shape of one line, splitting it into tokens itself. The scan of a whole text
+    /// ([`crate::quality::scan::TextScan`]) gives the same shapes from the words and gaps it
+    /// reads anyway; this is the reference it is tested against.
+    #[cfg(test)]
+    pub(crate) fn of(line: &str) -> Self {
+        let mut tally = LineTally::default();
         for token in line.split_whitespace() {
             let chars = if token.is_ascii() {
                 token.len()
             } else {
                 token.chars().count()
             };
-            shape.chars += chars;
-            shape.separators += usize::from(is_separator(token));
+            tally.chars += chars;
+            tally.separators += usize::from(is_separator(token));
             if is_link(token) {
-                link_chars += chars;
+                tally.link_chars += chars;
             }
             // A word is a token with a letter or digit in it.
             let word = bare(token);
             let Some(first) = word.chars().next() else {
                 continue;
             };
-            shape.words += 1;
-            function += usize::from(is_function_word(word));
+            tally.words += 1;
+            tally.function += usize::from(crate::text::lexicon::is_function_word(word));
             if first.is_alphabetic() {
-                alphabetic += 1;
-                capitalized += usize::from(first.is_uppercase());
+                tally.alphabetic += 1;
+                tally.capitalized += usize::from(first.is_uppercase());
             }
-            numeric += usize::from(token.bytes().any(|b| b.is_ascii_digit()));
+            tally.numeric += usize::from(token.bytes().any(|b| b.is_ascii_digit()));
         }
-        shape.punctuated = line
+        tally.punctuated = line
             .bytes()
             .any(|b| matches!(b, b',' | b'.' | b';' | b':' | b'!' | b'?'))
             || (!line.is_ascii() && line.contains(['，', '。', '、', '；', '！', '？']));
-        shape.tokens = shape.words;
-        shape.finish_line(line, function, alphabetic, capitalized, link_chars, numeric);
+        let cookie = line.contains("ookie") || line.contains("OOKIE");
+        let mut shape = LineShape::from_tally(line, &tally, cookie);
         if !line.is_ascii() {
-            shape.words = shape.words.max(unspaced_words(line));
+            shape.words = shape.words.max(unspaced_chars(line) / 2);
         }
         shape
     }
 
-    /// The shape of a line and its template key ([`super::line_key`]) in one pass over its
-    /// bytes; `folded` is a buffer reused from line to line. Lines with other characters than
-    /// ASCII take the general path ([`LineShape::of`]).
-    pub(super) fn with_key(line: &str, folded: &mut Vec<u8>) -> (Self, Option<u64>) {
-        if !line.is_ascii() {
-            return (Self::of(line), line_key_with(line, folded));
-        }
-        let bytes = line.as_bytes();
-        let mut shape = LineShape::default();
-        let (mut function, mut alphabetic, mut capitalized) = (0, 0, 0);
-        let (mut link_chars, mut numeric) = (0, 0);
-        let mut key = KeyFold::new(folded, line.trim().len());
-        let mut at = 0;
-        while at < bytes.len() {
-            // White space between tokens (split_whitespace's set: tab to carriage return and
-            // space); the key's fold sees separators there too.
-            let byte = bytes[at];
-            if is_space(byte) {
-                key.push(byte);
-                at += 1;
-                continue;
-            }
-            let start = at;
-            let (mut first_alnum, mut last_alnum) = (usize::MAX, 0);
-            let (mut digit, mut dot_or_at) = (false, false);
-            while at < bytes.len() && !is_space(bytes[at]) {
-                let b = bytes[at];
-                key.push(b);
-                if b.is_ascii_alphanumeric() {
-                    first_alnum = first_alnum.min(at);
-                    last_alnum = at;
-                    digit |= b.is_ascii_digit();
-                } else {
-                    dot_or_at |= b == b'.' || b == b'@';
-                    shape.punctuated |= matches!(b, b',' | b'.' | b';' | b':' | b'!' | b'?');
-                }
-                at += 1;
-            }
-            let token = &line[start..at];
-            shape.chars += token.len();
-            shape.separators += usize::from(is_separator(token));
-            if dot_or_at && is_link(token) {
-                link_chars += token.len();
-            }
-            if first_alnum == usize::MAX {
-                continue;
-            }
-            shape.words += 1;
-            let word = &line[first_alnum..=last_alnum];
-            function += usize::from(is_function_word(word));
-            let first = bytes[first_alnum];
-            if first.is_ascii_alphabetic() {
-                alphabetic += 1;
-                capitalized += usize::from(first.is_ascii_uppercase());
-            }
-            numeric += usize::from(digit);
-        }
-        shape.tokens = shape.words;
-        shape.finish_line(line, function, alphabetic, capitalized, link_chars, numeric);
-        (shape, key.finish())
+    /// The shape of `line` from what its tokens add up to: the line's end, the shares, the
+    /// cookie notice (looked for only when the line holds "ookie" or "OOKIE") and, on short
+    /// lines, the wording signals. Scripts written without spaces are left to the caller.
+    pub(crate) fn from_tally(line: &str, tally: &LineTally, cookie: bool) -> Self {
+        let mut shape = LineShape {
+            words: tally.words,
+            tokens: tally.words,
+            chars: tally.chars,
+            separators: tally.separators,
+            punctuated: tally.punctuated,
+            ..LineShape::default()
+        };
+        shape.finish_line(
+            line,
+            tally.function,
+            tally.alphabetic,
+            tally.capitalized,
+            tally.link_chars,
+            tally.numeric,
+            cookie,
+        );
+        shape
     }
 
-    /// What both paths share once the tokens are counted: the line's end, the shares, the
-    /// cookie notice and, on short lines, the wording signals.
+    #[allow(clippy::too_many_arguments)]
     fn finish_line(
         &mut self,
         line: &str,
@@ -160,9 +141,10 @@ impl LineShape {
         capitalized: usize,
         link_chars: usize,
         numeric: usize,
+        cookie: bool,
     ) {
         let trimmed = line.trim_end();
-        self.cookie_notice = is_cookie_notice(line);
+        self.cookie_notice = cookie && is_cookie_notice(line);
         self.ellipsis = ends_in_ellipsis(trimmed);
         self.sentence_end = !self.ellipsis
             && trimmed.ends_with([
@@ -205,7 +187,7 @@ impl LineShape {
 
     /// Reads as running text: long enough and ending like a sentence, or long enough to be a
     /// paragraph whatever its end, with function words in it when it is English.
-    pub(super) fn is_prose(&self) -> bool {
+    pub(crate) fn is_prose(&self) -> bool {
         // Mostly figures (an archive of dates, a price list) is not running text.
         if self.numeric_share >= 0.5 {
             return false;
@@ -215,7 +197,7 @@ impl LineShape {
     }
 
     /// The verdict a line gets on its own, whatever surrounds it.
-    pub(super) fn own_verdict(&self) -> Option<LineReason> {
+    pub(crate) fn own_verdict(&self) -> Option<LineReason> {
         if self.link_share >= 0.5 {
             return Some(LineReason::Links);
         }
@@ -238,31 +220,25 @@ impl LineShape {
     /// A line of figures: a table row, a result, a date in a schedule. Menus and teasers
     /// rarely hold numbers, articles often list them, so such lines neither draw the main
     /// text nor push it away, and the main text extends over them.
-    pub(super) fn is_list_item(&self) -> bool {
+    pub(crate) fn is_list_item(&self) -> bool {
         self.numeric_share >= 0.2
     }
 }
 
-/// Words in scripts written without spaces (Chinese, Japanese, Thai, ...) counted as one per
-/// two characters, about the length of a word there, so their sentences count as prose.
-fn unspaced_words(line: &str) -> usize {
-    let unspaced = line
-        .chars()
-        .filter(|&c| {
-            matches!(c as u32,
-                0x0E00..=0x0EFF // Thai, Lao
-                | 0x3040..=0x30FF // Hiragana, Katakana
-                | 0x3400..=0x9FFF // CJK ideographs
-                | 0xF900..=0xFAFF)
-        })
-        .count();
-    unspaced / 2
+/// Characters of scripts written without spaces (Chinese, Japanese, Thai, ...). A line counts
+/// one word per two of them, about the length of a word there, so its sentences count as
+/// prose.
+pub(crate) fn unspaced_chars(text: &str) -> usize {
+    text.chars().filter(|&c| is_unspaced(c)).count()
 }
 
-/// What `split_whitespace` splits ASCII text at: tab, line feed, vertical tab, form feed,
-/// carriage return and space.
-fn is_space(byte: u8) -> bool {
-    matches!(byte, b'\t'..=b'\r' | b' ')
+/// Whether `c` belongs to a script written without spaces.
+pub(crate) fn is_unspaced(c: char) -> bool {
+    matches!(c as u32,
+        0x0E00..=0x0EFF // Thai, Lao
+        | 0x3040..=0x30FF // Hiragana, Katakana
+        | 0x3400..=0x9FFF // CJK ideographs
+        | 0xF900..=0xFAFF)
 }
 
 fn ratio(part: usize, whole: usize) -> f64 {
@@ -293,12 +269,16 @@ fn ends_in_ellipsis(line: &str) -> bool {
     line.ends_with("...") || line.ends_with('…')
 }
 
-fn is_link(token: &str) -> bool {
+pub(crate) fn is_link(token: &str) -> bool {
     // Every form below has a period or an at sign.
     if !token.bytes().any(|b| b == b'.' || b == b'@') {
         return false;
     }
     let t = token.trim_matches(|c: char| matches!(c, '(' | ')' | '<' | '>' | ',' | '.' | '"'));
+    // Most tokens with a period are words before a full stop: nothing of a link is left.
+    if !t.bytes().any(|b| b == b'.' || b == b'@') && !t.starts_with("http") {
+        return false;
+    }
     t.starts_with("http://")
         || t.starts_with("https://")
         || t.starts_with("www.")
@@ -313,7 +293,7 @@ fn is_link(token: &str) -> bool {
             })
 }
 
-fn is_separator(token: &str) -> bool {
+pub(crate) fn is_separator(token: &str) -> bool {
     matches!(
         token,
         "|" | "•" | "»" | "›" | "·" | "/" | "–" | "::" | "<" | ">"
@@ -352,16 +332,8 @@ fn has_call_to_action(lower: &[&str], joined: &str, line: &str, words: usize) ->
 }
 
 /// A site's notice about its cookies: the word next to words about the site or consent. (A
-/// recipe's cookies have neither.)
+/// recipe's cookies have neither.) Asked only of lines that hold "ookie" or "OOKIE".
 fn is_cookie_notice(line: &str) -> bool {
-    static LOWER: LazyLock<memmem::Finder<'static>> =
-        LazyLock::new(|| memmem::Finder::new("ookie"));
-    static UPPER: LazyLock<memmem::Finder<'static>> =
-        LazyLock::new(|| memmem::Finder::new("OOKIE"));
-    let bytes = line.as_bytes();
-    if LOWER.find(bytes).is_none() && UPPER.find(bytes).is_none() {
-        return false;
-    }
     let lower = line.to_lowercase();
     let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).collect();
     words.iter().any(|w| *w == "cookie" || *w == "cookies")
@@ -410,7 +382,7 @@ fn has_date_or_time(lower: &[&str]) -> bool {
 /// date or time ("Jane on May 3, 2019 at 4:47 pm said:"), or one of at least three short such
 /// lines on the page ("jdoe says:"), the pattern of a comment thread. A single undated
 /// "The minister said:" introduces a quotation in an article and is not one.
-pub(super) fn comment_headers(shapes: &[LineShape]) -> Vec<bool> {
+pub(crate) fn comment_headers(shapes: &[&LineShape]) -> Vec<bool> {
     const SHORT_HEADER_WORDS: usize = 6;
     let short = |s: &LineShape| s.speech_header && s.words <= SHORT_HEADER_WORDS;
     let thread = shapes.iter().filter(|s| short(s)).count() >= 3;
@@ -503,91 +475,4 @@ fn is_timestamp(lower: &[&str]) -> bool {
         }
     }
     dated
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The one-pass ASCII path agrees with the general path and with the key on its own, on
-    /// lines mixing every kind of token the signals look at.
-    #[test]
-    fn the_ascii_pass_agrees_with_the_general_path() {
-        let pieces = [
-            "The",
-            "council",
-            "said",
-            "By",
-            "Jane",
-            "Doe",
-            "|",
-            "/",
-            "::",
-            "<",
-            ">",
-            "2,500",
-            "3.5%",
-            "https://example.com/a",
-            "www.site.org",
-            "@handle",
-            "mail@x.net",
-            "Share",
-            "Tweet",
-            "Email",
-            "cookies",
-            "website",
-            "...",
-            "(c)",
-            "Photo:",
-            "May",
-            "3,",
-            "4:47",
-            "pm",
-            "said:",
-            "Read",
-            "more",
-            "sign",
-            "up",
-            "all",
-            "rights",
-            "reserved.",
-            "U.S.",
-            "don't",
-            "--",
-            "\"quoted\"",
-            "e-mail",
-            "COOKIE",
-            "Sept",
-            "12th",
-            "\t",
-            "\u{b}",
-            "a",
-            "of",
-            "the",
-            "A1",
-            "x.html",
-        ];
-        let mut seed = 11u64;
-        let mut folded = Vec::new();
-        for round in 0..3000 {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let words = 1 + (seed >> 40) as usize % if round % 3 == 0 { 60 } else { 12 };
-            let mut line = String::new();
-            for k in 0..words {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                if k > 0 {
-                    line.push(' ');
-                }
-                line.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
-            }
-            let line = line.trim();
-            let (fast, key) = LineShape::with_key(line, &mut folded);
-            assert_eq!(fast, LineShape::of(line), "{line:?}");
-            assert_eq!(key, super::super::line_key(line), "{line:?}");
-        }
-    }
 }

@@ -1,9 +1,13 @@
 //! Outlet templates: lines that recur in the documents of several clusters. A line is keyed
-//! by its words with case, punctuation and digit runs folded, so the copyright line of 2024 and
-//! of 2025 meet; syndicated copies of one story count once.
+//! by its normalized words with digit runs folded, so the copyright line of 2024 and of 2025
+//! meet; syndicated copies of one story count once.
 
 use ahash::AHashMap;
 use xxhash_rust::xxh3::xxh3_64;
+
+use crate::quality::scan::{TextScan, scan_text};
+use crate::text::normalize::WordBuffer;
+use crate::text::shingle::DEFAULT_SHINGLE_SEED;
 
 /// Lines longer than this are not counted across the corpus: outlet templates are short, and
 /// long paragraphs shared by several articles are reuse, which the scan reports as such.
@@ -53,180 +57,63 @@ impl TemplateLines {
     }
 }
 
-/// The key under which a line is counted across the corpus: its words, lower-cased, with digit
-/// runs folded to one digit so "© 2024" and "© 2025" or "Page 2 of 9" and "Page 3 of 9" meet.
-/// `None` for blank lines and lines too long to be templates.
+/// The key under which a line is counted across the corpus: its normalized words (case,
+/// punctuation and accents folded as everywhere else) with each run of digits folded to one, so
+/// "© 2024" and "© 2025" or "Page 2 of 9" and "Page 3 of 9" meet. `None` for lines without a
+/// word and lines too long to be templates. Words are hashed as with the default shingle seed;
+/// [`line_key_with_seed`] for another.
 pub fn line_key(line: &str) -> Option<u64> {
-    line_key_with(line, &mut Vec::new())
+    line_key_with_seed(line, DEFAULT_SHINGLE_SEED)
 }
 
-/// [`line_key`] folding into `folded`, a buffer reused from line to line.
-pub(super) fn line_key_with(line: &str, folded: &mut Vec<u8>) -> Option<u64> {
-    let line = line.trim();
-    if line.is_ascii() {
-        let mut fold = KeyFold::new(folded, line.len());
-        line.bytes().for_each(|b| fold.push(b));
-        return fold.finish();
+/// [`line_key`] with words hashed under `seed` (keys of one run must share one seed).
+pub fn line_key_with_seed(line: &str, seed: u64) -> Option<u64> {
+    let mut scan = TextScan::default();
+    scan_text(line, seed, &mut WordBuffer::default(), &mut scan);
+    match scan.lines() {
+        [only] => only.key,
+        _ => None,
     }
-    if line.is_empty() || line.len() > MAX_TEMPLATE_LINE_CHARS * 4 {
-        return None;
-    }
-    // A paragraph is no template: count its characters before folding it.
-    if line.chars().filter(|c| !c.is_whitespace()).count() > MAX_TEMPLATE_LINE_CHARS {
-        return None;
+}
+
+/// What a word adds to its line's key: its hash (under the run's seed), or, for a word holding
+/// digits, the hash of the word with each digit run folded to `0`.
+pub(crate) fn word_key(normalized: &str, hash: u64, folded: &mut Vec<u8>) -> u64 {
+    let numeric = |c: char| c.is_ascii_digit() || (!c.is_ascii() && c.is_numeric());
+    if !normalized.chars().any(numeric) {
+        return hash;
     }
     folded.clear();
-    let alphanumeric = fold_unicode(line, folded);
-    while folded.last() == Some(&b' ') {
-        folded.pop();
-    }
-    alphanumeric.then(|| xxh3_64(folded))
-}
-
-/// What the fold of an ASCII line saw last.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Last {
-    Separator,
-    Letter,
-    Digit,
-}
-
-/// The fold of an ASCII line into its [`line_key`], fed one byte at a time, so the line's
-/// shape and its key come from one pass over it. Folding stops as soon as the line has more
-/// characters than a template line can.
-pub(super) struct KeyFold<'a> {
-    folded: &'a mut Vec<u8>,
-    last: Last,
-    alphanumeric: bool,
-    chars: usize,
-    too_long: bool,
-}
-
-impl<'a> KeyFold<'a> {
-    /// A fold into `folded` for a line of `trimmed_len` bytes without its outer white space.
-    pub(super) fn new(folded: &'a mut Vec<u8>, trimmed_len: usize) -> Self {
-        folded.clear();
-        KeyFold {
-            folded,
-            // At the start, as after a separator: no space is written before the first word.
-            last: Last::Separator,
-            alphanumeric: false,
-            chars: 0,
-            too_long: trimmed_len == 0 || trimmed_len > MAX_TEMPLATE_LINE_CHARS * 4,
-        }
-    }
-
-    /// Folds the next byte: letters lower-cased, a run of digits to one `0`, anything else to
-    /// one space between words.
-    #[inline]
-    pub(super) fn push(&mut self, byte: u8) {
-        if self.too_long {
-            return;
-        }
-        if !byte.is_ascii_whitespace() {
-            self.chars += 1;
-            if self.chars > MAX_TEMPLATE_LINE_CHARS {
-                self.too_long = true;
-                return;
-            }
-        }
-        if byte.is_ascii_alphabetic() {
-            self.folded.push(byte.to_ascii_lowercase());
-            self.last = Last::Letter;
-            self.alphanumeric = true;
-        } else if byte.is_ascii_digit() {
-            if self.last != Last::Digit {
-                self.folded.push(b'0');
-            }
-            self.last = Last::Digit;
-            self.alphanumeric = true;
-        } else {
-            if self.last != Last::Separator {
-                self.folded.push(b' ');
-            }
-            self.last = Last::Separator;
-        }
-    }
-
-    /// The key, or `None` for a line too long to be a template or without a letter or digit.
-    pub(super) fn finish(self) -> Option<u64> {
-        if self.too_long || !self.alphanumeric {
-            return None;
-        }
-        while self.folded.last() == Some(&b' ') {
-            self.folded.pop();
-        }
-        Some(xxh3_64(self.folded))
-    }
-}
-
-/// The fold of a line with other characters than ASCII, char by char: digits of any script
-/// fold to `0`, letters are lower-cased (and give the same bytes as [`KeyFold`] on ASCII).
-fn fold_unicode(line: &str, folded: &mut Vec<u8>) -> bool {
-    let mut last_digit = false;
-    let mut alphanumeric = false;
-    let push_separator = |folded: &mut Vec<u8>| {
-        if folded.last().is_some_and(|&b| b != b' ') {
-            folded.push(b' ');
-        }
-    };
-    for c in line.chars() {
-        if c.is_numeric() {
-            if !last_digit {
+    let mut in_digits = false;
+    for c in normalized.chars() {
+        if numeric(c) {
+            if !in_digits {
                 folded.push(b'0');
             }
-            last_digit = true;
-            alphanumeric = true;
-            continue;
-        }
-        last_digit = false;
-        if c.is_alphanumeric() {
-            let mut utf8 = [0u8; 4];
-            for lower in c.to_lowercase() {
-                folded.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes());
-            }
-            alphanumeric = true;
+            in_digits = true;
         } else {
-            push_separator(folded);
+            let mut utf8 = [0u8; 4];
+            folded.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+            in_digits = false;
         }
     }
-    alphanumeric
+    xxh3_64(folded)
 }
 
-/// The distinct template keys of a text's lines.
-pub fn line_keys(text: &str) -> Vec<u64> {
-    let mut folded = Vec::new();
-    let mut keys: Vec<u64> = text
-        .lines()
-        .filter_map(|line| line_key_with(line, &mut folded))
-        .collect();
-    keys.sort_unstable();
-    keys.dedup();
-    keys
+/// Adds a word's [`word_key`] to the key of the words before it (order matters).
+pub(crate) fn combine_key(key: u64, word: u64) -> u64 {
+    (key.rotate_left(5) ^ word).wrapping_mul(0x0100_0000_01b3)
+}
+
+/// The key of a line from its words' combined keys: mixed once more, so lines of one word do
+/// not share keys with that word's hash.
+pub(crate) fn finish_key(combined: u64) -> u64 {
+    crate::text::shingle::avalanche(combined ^ 0x6c69_6e65_6b65_7931)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn both_folds_agree_on_ascii() {
-        for line in [
-            "(c) 2024 Coastal Wire -- All rights reserved.",
-            "Page 2 of 9",
-            "  a1b2 , x  ",
-        ] {
-            let (mut ascii, mut unicode) = (Vec::new(), Vec::new());
-            let mut fold = KeyFold::new(&mut ascii, line.trim().len());
-            line.trim().bytes().for_each(|b| fold.push(b));
-            let ascii_key = fold.finish();
-            let alphanumeric = fold_unicode(line.trim(), &mut unicode);
-            while unicode.last() == Some(&b' ') {
-                unicode.pop();
-            }
-            assert_eq!(ascii_key, alphanumeric.then(|| xxh3_64(&unicode)), "{line}");
-        }
-    }
 
     #[test]
     fn line_keys_fold_case_punctuation_and_numbers() {
