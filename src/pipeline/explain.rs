@@ -47,8 +47,8 @@ pub fn explain(
     // The same preparation and measurement as the scan, so the verdict matches its reports.
     let mut shingler = Shingler::new(params.shingle);
     let (doc_a, doc_b) = (
-        OpenDoc::new(&a.text, params, &mut shingler, false),
-        OpenDoc::new(&b.text, params, &mut shingler, false),
+        OpenDoc::new(a.text.clone(), params, &mut shingler, false),
+        OpenDoc::new(b.text.clone(), params, &mut shingler, false),
     );
     let measured = measure_pair(0, 1, &doc_a, &doc_b, params, true);
     let (figures, verdict) = (measured.figures, measured.verdict);

@@ -13,8 +13,11 @@ use crate::ingest::record::RecordWarning;
 use crate::ingest::{
     BATCH_BYTES, Corpus, Origin, RawRecord, RecordPosition, Rejection, parse_record,
 };
-use crate::quality::assess_with_lines;
 use crate::quality::boilerplate::LineAnalysis;
+use crate::quality::boilerplate::line_key_with_seed;
+use crate::quality::scan::{TextScan, scan_text};
+use crate::quality::{TextWords, assess_judged, judge_lines};
+use crate::text::normalize::WordBuffer;
 use crate::text::shingle::{ShingleKind, ShingleParams, Shingler};
 use rayon::prelude::*;
 use std::ops::Range;
@@ -95,22 +98,8 @@ pub(super) fn first_pass(
         let analyzed: Vec<Analyzed> = batch
             .into_par_iter()
             .map_init(
-                || {
-                    (
-                        Shingler::new(params.shingle),
-                        params.winnow.as_ref().map(Winnower::new),
-                    )
-                },
-                |(shingler, winnower), raw| {
-                    analyze_record(
-                        &raw,
-                        params,
-                        &hasher,
-                        shingler,
-                        winnower.as_mut(),
-                        counter.as_ref(),
-                    )
-                },
+                || Worker::new(params),
+                |worker, raw| analyze_record(&raw, params, &hasher, worker, counter.as_ref()),
             )
             .collect();
         // Serially, in document order: what the batch adds to the corpus-wide state.
@@ -158,15 +147,37 @@ pub(super) fn first_pass(
     Ok(pass)
 }
 
-/// The per-document stages of the first pass: parse; judge the lines and assess quality;
-/// normalize, shingle, sketch and winnow in one streaming loop; cut the signature into band
-/// keys. The shingle set is never built.
+/// What one worker thread keeps from document to document: its shingler and winnower, and
+/// the buffers of the scan and of the quality measures.
+pub(super) struct Worker {
+    shingler: Shingler,
+    winnower: Option<Winnower>,
+    buffer: WordBuffer,
+    scan: TextScan,
+    words: TextWords,
+}
+
+impl Worker {
+    fn new(params: &ScanParams) -> Self {
+        Worker {
+            shingler: Shingler::new(params.shingle),
+            winnower: params.winnow.as_ref().map(Winnower::new),
+            buffer: WordBuffer::default(),
+            scan: TextScan::default(),
+            words: TextWords::default(),
+        }
+    }
+}
+
+/// The per-document stages of the first pass, from one tokenization: parse; scan the words
+/// and gaps (each word hashed once); judge the lines; shingle, sketch and winnow from the
+/// word hashes; cut the signature into band keys; measure quality from the same words. The
+/// shingle set is never built.
 pub(super) fn analyze_record(
     raw: &RawRecord,
     params: &ScanParams,
     hasher: &MinHasher,
-    shingler: &mut Shingler,
-    mut winnower: Option<&mut Winnower>,
+    worker: &mut Worker,
     counter: Option<&LineCounter>,
 ) -> Analyzed {
     let doc = match parse_record(raw, &params.read) {
@@ -182,15 +193,40 @@ pub(super) fn analyze_record(
             };
         }
     };
+    let seed = worker.shingler.seed();
+    let judged = counter.map(|_| {
+        scan_text(&doc.text, seed, &mut worker.buffer, &mut worker.scan);
+        let title_key = doc
+            .title
+            .as_deref()
+            .and_then(|t| line_key_with_seed(t, seed));
+        judge_lines(&worker.scan, title_key, doc.page)
+    });
     let mut sketch = hasher.builder();
-    let units = match winnower.as_deref_mut() {
-        Some(winnower) => shingler.for_each(&doc.text, |shingle| {
-            sketch.add(shingle);
+    let mut winnower = worker.winnower.as_mut();
+    let mut add = |shingle| {
+        sketch.add(shingle);
+        if let Some(winnower) = winnower.as_deref_mut() {
             winnower.push(shingle);
-        }),
-        None => shingler.for_each(&doc.text, |shingle| sketch.add(shingle)),
+        }
     };
-    let fingerprints = winnower.map(|w| w.finish()).unwrap_or_default();
+    // Words scanned already are shingled from their hashes; otherwise (no quality, or
+    // character n-grams) the shingler reads the text.
+    let scanned_units = match judged {
+        Some(_) => worker
+            .shingler
+            .for_each_of_hashes(worker.scan.words().iter().map(|w| w.hash), &mut add),
+        None => None,
+    };
+    let units = match scanned_units {
+        Some(units) => units,
+        None => worker.shingler.for_each(&doc.text, &mut add),
+    };
+    let fingerprints = worker
+        .winnower
+        .as_mut()
+        .map(|w| w.finish())
+        .unwrap_or_default();
     let signature = sketch.finish();
     let warnings = warnings_of(&raw.origin, doc.warnings);
     let mut outcome = DocOutcome {
@@ -226,9 +262,15 @@ pub(super) fn analyze_record(
         }
     };
     let mut lines = Vec::new();
-    if let Some(counter) = counter {
-        let (assessment, analysis) =
-            assess_with_lines(&doc.text, outcome.title.as_deref(), doc.page);
+    if let (Some(counter), Some(analysis)) = (counter, judged) {
+        let assessment = assess_judged(
+            &doc.text,
+            &worker.scan,
+            &analysis,
+            outcome.title.as_deref(),
+            doc.page,
+            &mut worker.words,
+        );
         lines = kept_lines(&analysis, counter);
         outcome.quality = Some(Box::new(assessment));
     }

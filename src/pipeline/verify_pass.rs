@@ -6,8 +6,9 @@ use super::*;
 use crate::candidates::lsh::CandidatePair;
 use crate::error::{Error, Result};
 use crate::ingest::{BATCH_BYTES, Corpus, RecordPosition, Spool, SpoolRange, parse_record};
-use crate::quality::boilerplate::{line_key, split_lines};
+use crate::quality::scan::{TextScan, scan_text};
 use crate::relate::relation::{Overlap, RelatedPair, Relation, Verdict, decide};
+use crate::text::normalize::WordBuffer;
 use crate::text::normalize::normalize;
 use crate::text::shingle::{ShingleKind, Shingler};
 use crate::verify::align::{AlignText, Passage, align_prepared};
@@ -20,51 +21,53 @@ use rayon::prelude::*;
 pub(super) struct OpenDoc {
     pub(super) set: Vec<u64>,
     pub(super) text: AlignText,
-    /// The document's non-blank lines with their template keys, when quality is assessed.
-    pub(super) lines: KeyedLines,
+    /// The document's text, when quality is assessed: the template keys of its lines are
+    /// found from it if it turns out to be in a partial pair (few are).
+    pub(super) original: Option<String>,
 }
 
 impl OpenDoc {
     /// Reads the text once and, when the shingles are the alignment's k-grams (the default),
     /// takes the set from the prepared text instead of shingling a second time.
     pub(super) fn new(
-        text: &str,
+        text: String,
         params: &ScanParams,
         shingler: &mut Shingler,
-        keyed_lines: bool,
+        keep_text: bool,
     ) -> Self {
-        let lines = if keyed_lines {
-            keyed_lines_of(text)
-        } else {
-            Vec::new()
-        };
+        let doc = Self::prepare(&text, params, shingler);
+        OpenDoc {
+            original: keep_text.then_some(text),
+            ..doc
+        }
+    }
+
+    fn prepare(text: &str, params: &ScanParams, shingler: &mut Shingler) -> Self {
         let same_grams =
             matches!(params.shingle.kind(), ShingleKind::Words(k) if k == params.align.anchor());
         if same_grams && let Some(prepared) = AlignText::from_original(text, shingler) {
             return OpenDoc {
                 set: prepared.shingle_set(),
                 text: prepared,
-                lines,
+                original: None,
             };
         }
         OpenDoc {
             set: shingler.set(text).0,
             text: AlignText::new(&normalize(text), &params.align),
-            lines,
+            original: None,
         }
     }
 }
 
-/// The non-blank lines of `text` with their template keys.
-fn keyed_lines_of(text: &str) -> KeyedLines {
-    split_lines(text)
-        .into_iter()
-        .map(|range| {
-            (
-                line_key(&text[range.clone()]),
-                range.start as u32..range.end as u32,
-            )
-        })
+/// The non-blank lines of `text` with their template keys, words hashed under `seed` as in
+/// the first pass.
+fn keyed_lines_of(text: &str, seed: u64) -> KeyedLines {
+    let mut scan = TextScan::keys_only();
+    scan_text(text, seed, &mut WordBuffer::default(), &mut scan);
+    scan.lines()
+        .iter()
+        .map(|line| (line.key, line.range.start as u32..line.range.end as u32))
         .collect()
 }
 
@@ -190,7 +193,7 @@ pub(super) fn relate_streaming(
         .collect();
     progress.stage("verifying", needed.len() as u64);
     verified.shingle_counts = vec![0; sources.positions.len()];
-    let keyed_lines = params.quality.is_some();
+    let keep_text = params.quality.is_some();
     let mut open_docs: Vec<Option<OpenDoc>> = Vec::new();
     open_docs.resize_with(last_use.len(), || None);
     let mut open: Vec<u32> = Vec::new();
@@ -201,7 +204,7 @@ pub(super) fn relate_streaming(
             .into_par_iter()
             .map_init(
                 || Shingler::new(params.shingle),
-                |shingler, (doc, text)| (doc, OpenDoc::new(&text, params, shingler, keyed_lines)),
+                |shingler, (doc, text)| (doc, OpenDoc::new(text, params, shingler, keep_text)),
             )
             .collect();
         let end = built.last().map_or(0, |(d, _)| *d as usize + 1);
@@ -227,10 +230,10 @@ pub(super) fn relate_streaming(
                 continue;
             }
             for doc in [pair.figures.a, pair.figures.b] {
-                verified
-                    .partial_lines
-                    .entry(doc)
-                    .or_insert_with(|| doc_of(doc).lines.clone());
+                verified.partial_lines.entry(doc).or_insert_with(|| {
+                    let text = doc_of(doc).original.as_deref().unwrap_or("");
+                    keyed_lines_of(text, params.shingle.seed())
+                });
             }
         }
         verified.pairs.extend(related);

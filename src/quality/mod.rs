@@ -217,8 +217,36 @@ pub fn assess_scanned(
     page: Option<PageOrigin>,
     words: &mut TextWords,
 ) -> (Assessment, LineAnalysis) {
-    let kind = TextKind::of_page(page);
-    let lines = analyze_scanned(scan.lines(), title_key, kind, &TemplateLines::none());
+    let lines = judge_lines(scan, title_key, page);
+    let assessment = assess_judged(text, scan, &lines, title, page, words);
+    (assessment, lines)
+}
+
+/// The verdict on every line of a scanned text, on the page's own signals (see
+/// [`analyze_scanned`]).
+pub fn judge_lines(
+    scan: &TextScan,
+    title_key: Option<u64>,
+    page: Option<PageOrigin>,
+) -> LineAnalysis {
+    analyze_scanned(
+        scan.lines(),
+        title_key,
+        TextKind::of_page(page),
+        &TemplateLines::none(),
+    )
+}
+
+/// Assesses a scanned text whose lines were judged: padding and stuffing of the lines that
+/// are text, with the boilerplate shares.
+pub fn assess_judged(
+    text: &str,
+    scan: &TextScan,
+    lines: &LineAnalysis,
+    title: Option<&str>,
+    page: Option<PageOrigin>,
+    words: &mut TextWords,
+) -> Assessment {
     let text_chars = lines.total_chars();
     // What extraction dropped is boilerplate too; the page is the whole.
     let dropped = page.map_or(0, |p| p.page_chars.saturating_sub(text_chars));
@@ -238,7 +266,7 @@ pub fn assess_scanned(
         padding: padding.score,
         stuffing: stuffing.score,
     };
-    let mut evidence = boilerplate_evidence(text, &lines, dropped, text_chars + dropped);
+    let mut evidence = boilerplate_evidence(text, lines, dropped, text_chars + dropped);
     evidence.extend(padding_evidence(&padding));
     evidence.extend(stuffing_evidence(&stuffing));
     let mut report = QualityReport {
@@ -250,7 +278,7 @@ pub fn assess_scanned(
         evidence,
     };
     report.settle(&basis, &TemplateShare::default());
-    (Assessment { report, basis }, lines)
+    Assessment { report, basis }
 }
 
 /// Words as the thin-content rule counts them: runs of non-space characters holding a letter

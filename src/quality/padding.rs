@@ -4,6 +4,7 @@
 //! 5- to 10-grams), reported as values next to the limits such filters use, plus restated
 //! sentences.
 
+use std::cell::RefCell;
 use std::ops::Range;
 
 use ahash::AHashSet;
@@ -216,59 +217,74 @@ fn top_ngram(
 /// An n-gram longer than 5 repeats only where every 5-gram inside it repeats, so the longer
 /// ones are counted only at such positions: in most texts none are left after the 5-grams.
 fn duplicate_ngrams(words: &TextWords, original: &str, total_chars: usize) -> Vec<Component> {
+    thread_local! {
+        // The counts table, kept from document to document on each worker thread.
+        static COUNTS: RefCell<KeyTable<u32>> = RefCell::new(KeyTable::default());
+    }
     let ids = words.ids();
-    let mut counts: KeyTable<u32> = KeyTable::default();
     // A 5-gram holding a word that occurs once occurs once.
     let word_runs = words.repeated_word_runs();
     // For each start, how many consecutive starts from it begin a repeated 5-gram.
     let mut repeated_run: Vec<u32> = Vec::new();
     let mut components = Vec::with_capacity(DUPLICATE_NGRAMS.len());
-    for (n, limit) in DUPLICATE_NGRAMS {
-        let starts: Vec<usize> = if n == 5 {
-            (0..(ids.len() + 1).saturating_sub(n))
-                .filter(|&i| word_runs[i] as usize >= n)
-                .collect()
-        } else {
-            (0..(ids.len() + 1).saturating_sub(n))
-                .filter(|&i| repeated_run[i] as usize > n - 5)
-                .collect()
-        };
-        counts.reset(starts.len());
-        for &i in &starts {
-            let entry = counts.index_or_insert(gram_key(&ids[i..i + n]), || 0);
-            counts.values_mut()[entry] += 1;
-        }
-        let mut covered = vec![false; ids.len()];
-        let mut first_repeat = None;
-        let mut repeated_at = Vec::new();
-        for &i in &starts {
-            let count = *counts.get(gram_key(&ids[i..i + n])).expect("counted above");
-            if count > 1 {
-                covered[i..i + n].fill(true);
-                first_repeat.get_or_insert((i..i + n, count));
-                repeated_at.push(i);
+    let mut starts: Vec<usize> = Vec::new();
+    let mut repeated_at: Vec<usize> = Vec::new();
+    COUNTS.with_borrow_mut(|counts| {
+        for (n, limit) in DUPLICATE_NGRAMS {
+            let measure = Measure::DuplicateGrams(n as u8);
+            starts.clear();
+            let windows = 0..(ids.len() + 1).saturating_sub(n);
+            if n == 5 {
+                starts.extend(windows.filter(|&i| word_runs[i] as usize >= n));
+            } else {
+                starts.extend(
+                    windows.filter(|&i| repeated_run.get(i).is_some_and(|&r| r as usize > n - 5)),
+                );
             }
-        }
-        if n == 5 {
-            repeated_run = vec![0; ids.len() + 1];
-            for &i in repeated_at.iter().rev() {
-                repeated_run[i] = repeated_run[i + 1] + 1;
+            if starts.is_empty() {
+                // No repeated 5-gram, no longer one either.
+                components.push(Component::new(measure, 0.0, limit, None, |_| String::new()));
+                continue;
             }
+            counts.reset(starts.len());
+            for &i in &starts {
+                let entry = counts.index_or_insert(gram_key(&ids[i..i + n]), || 0);
+                counts.values_mut()[entry] += 1;
+            }
+            let mut first_repeat = None;
+            repeated_at.clear();
+            for &i in &starts {
+                let count = *counts.get(gram_key(&ids[i..i + n])).expect("counted above");
+                if count > 1 {
+                    first_repeat.get_or_insert((i..i + n, count));
+                    repeated_at.push(i);
+                }
+            }
+            if n == 5 {
+                repeated_run = vec![0; ids.len() + 1];
+                for &i in repeated_at.iter().rev() {
+                    repeated_run[i] = repeated_run[i + 1] + 1;
+                }
+            }
+            // Characters of the words the repeated n-grams cover, overlaps counted once.
+            let (mut repeated, mut covered_to) = (0, 0);
+            for &i in &repeated_at {
+                let from = i.max(covered_to);
+                if from < i + n {
+                    repeated += words.chars(from..i + n);
+                    covered_to = i + n;
+                }
+            }
+            let count = first_repeat.as_ref().map_or(0, |(_, count)| *count);
+            components.push(Component::new(
+                measure,
+                share(repeated, total_chars),
+                limit,
+                first_repeat.map(|(at, _)| at),
+                |at| format!("{} (x{count})", words.phrase(original, at)),
+            ));
         }
-        let repeated: usize = (0..ids.len())
-            .filter(|&i| covered[i])
-            .map(|i| words.chars(i..i + 1))
-            .sum();
-        let count = first_repeat.as_ref().map_or(0, |(_, count)| *count);
-        let value = share(repeated, total_chars);
-        components.push(Component::new(
-            Measure::DuplicateGrams(n as u8),
-            value,
-            limit,
-            first_repeat.map(|(at, _)| at),
-            |at| format!("{} (x{count})", words.phrase(original, at)),
-        ));
-    }
+    });
     components
 }
 

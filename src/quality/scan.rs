@@ -15,7 +15,8 @@ use super::boilerplate::shape::{
     LineShape, LineTally, is_link, is_separator, is_unspaced, unspaced_chars,
 };
 use super::boilerplate::templates::{MAX_TEMPLATE_LINE_CHARS, combine_key, finish_key, word_key};
-use crate::text::lexicon::is_function_word;
+use super::words::KeyTable;
+use crate::text::lexicon::Lexicon;
 use crate::text::normalize::{WordBuffer, WordForm, WordVisitor, for_each_word_and_gap};
 use crate::text::shingle::word_hash;
 
@@ -116,12 +117,14 @@ pub fn scan_text(text: &str, seed: u64, buffer: &mut WordBuffer, scan: &mut Text
             self.scan.gap(self.text, start, end);
         }
         #[inline]
-        fn word(&mut self, word: &str, start: u32, end: u32, form: WordForm) {
+        fn word(&mut self, word: &str, start: u32, end: u32, form: WordForm, digits: bool) {
             let hash = word_hash(word, self.seed);
-            self.scan.word(self.text, word, start, end, form, hash);
+            self.scan
+                .word(self.text, word, start, end, form, digits, hash);
         }
     }
     scan.clear();
+    scan.hash_function_words(seed);
     for_each_word_and_gap(text, buffer, &mut Feed { text, seed, scan });
     scan.finish(text);
 }
@@ -137,9 +140,44 @@ pub struct TextScan {
     breaks: u8,
     newlines: u8,
     folded: Vec<u8>,
+    /// Only the lines' ranges and keys are wanted (no shapes, no words).
+    keys_only: bool,
+    /// The function words' hashes under the seed of the words fed, for look-ups by hash.
+    function_words: Option<(u64, KeyTable<()>)>,
 }
 
 impl TextScan {
+    /// A scanner that finds only each line's range and template key.
+    pub fn keys_only() -> Self {
+        TextScan {
+            keys_only: true,
+            ..TextScan::default()
+        }
+    }
+
+    /// Makes sure the function words are hashed under `seed`, the seed of the words to come.
+    fn hash_function_words(&mut self, seed: u64) {
+        if self
+            .function_words
+            .as_ref()
+            .is_some_and(|(s, _)| *s == seed)
+        {
+            return;
+        }
+        let mut table = KeyTable::default();
+        let list = Lexicon::FunctionWords.english();
+        table.reset(list.len());
+        for word in list {
+            table.index_or_insert(word_hash(word, seed), || ());
+        }
+        self.function_words = Some((seed, table));
+    }
+
+    fn is_function_hash(&self, hash: u64) -> bool {
+        self.function_words
+            .as_ref()
+            .is_some_and(|(_, table)| table.get(hash).is_some())
+    }
     /// Forgets the previous text.
     pub fn clear(&mut self) {
         self.words.clear();
@@ -164,6 +202,11 @@ impl TextScan {
     pub fn gap(&mut self, text: &str, start: u32, end: u32) {
         let (start, end) = (start as usize, end as usize);
         let gap = &text[start..end];
+        // Most gaps are one space between two words: it only ends a token.
+        if gap.as_bytes() == b" " {
+            self.close_token(text);
+            return;
+        }
         if gap.is_ascii() {
             for (offset, &byte) in gap.as_bytes().iter().enumerate() {
                 self.gap_char(text, start + offset, byte as char, 1);
@@ -207,6 +250,7 @@ impl TextScan {
         }
     }
 
+    #[inline]
     fn open_token(&mut self, at: usize) {
         self.token = Token {
             active: true,
@@ -217,7 +261,10 @@ impl TextScan {
     }
 
     /// Reads one word: `normalized` is its normalized form, `text[start..end]` its original,
-    /// `hash` the hash of the normalized form.
+    /// `digit` whether the original holds an ASCII digit, `hash` the hash of the normalized
+    /// form.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn word(
         &mut self,
         text: &str,
@@ -225,38 +272,45 @@ impl TextScan {
         start: u32,
         end: u32,
         form: WordForm,
+        digit: bool,
         hash: u64,
     ) {
         let original = &text[start as usize..end as usize];
-        let digit = match form {
-            WordForm::Unicode => original.bytes().any(|b| b.is_ascii_digit()),
-            _ => normalized.bytes().any(|b| b.is_ascii_digit()),
+        if !self.token.active {
+            self.open_token(start as usize);
+        }
+        let line = &mut self.line;
+        line.start.get_or_insert(start as usize);
+        line.end = end as usize;
+        line.words += 1;
+        line.key = combine_key(
+            line.key,
+            word_key(normalized, hash, digit, &mut self.folded),
+        );
+        if self.keys_only {
+            return;
+        }
+        let first = match original.as_bytes()[0] {
+            byte if byte.is_ascii() => byte as char,
+            _ => original.chars().next().unwrap_or(' '),
         };
         let mut marks = if digit { DIGIT } else { 0 };
-        let first = original.chars().next().unwrap_or(' ');
         if first.is_uppercase() {
             marks |= CAPITALIZED;
         }
         if original.len() <= 5 && original.bytes().all(|b| b.is_ascii_uppercase()) {
             marks |= CODE;
         }
-        if normalized.len() <= 8 && is_function_word(normalized) {
+        if normalized.len() <= 8 && self.is_function_hash(hash) {
             marks |= FUNCTION;
         }
-        let chars = match form {
-            WordForm::Unicode => normalized.chars().count(),
-            _ => normalized.len(),
+        let (chars, original_chars) = match form {
+            WordForm::Unicode => (normalized.chars().count(), original.chars().count()),
+            _ => (normalized.len(), original.len()),
         };
         // In plain letters, the original is what a reader's token is made of.
         let plain_letters =
             form != WordForm::Unicode && !digit && original.len() == normalized.len();
-        let original_chars = match form {
-            WordForm::Unicode => original.chars().count(),
-            _ => original.len(),
-        };
-        if !self.token.active {
-            self.open_token(start as usize);
-        }
         let token = &mut self.token;
         token.words += 1;
         if token.words == 1 {
@@ -269,19 +323,17 @@ impl TextScan {
         token.chars += original_chars;
         token.end = end as usize;
         token.digit |= digit;
-        let joined = form != WordForm::AsIs && original.bytes().any(|b| b == b'.' || b == b',');
-        token.dot_or_at |= joined && original.contains('.');
         let line = &mut self.line;
-        line.start.get_or_insert(start as usize);
-        line.end = end as usize;
-        line.words += 1;
-        line.tally.punctuated |= joined;
-        line.key = combine_key(line.key, word_key(normalized, hash, &mut self.folded));
+        if form != WordForm::AsIs {
+            let joined = original.bytes().any(|b| b == b'.' || b == b',');
+            token.dot_or_at |= joined && original.contains('.');
+            line.tally.punctuated |= joined;
+        }
         if form == WordForm::Unicode {
             line.non_ascii = true;
             line.unspaced += unspaced_chars(original);
         }
-        if normalized.len() >= 5 && normalized.contains("ookie") {
+        if normalized.len() >= 5 && holds_cookie(normalized.as_bytes()) {
             line.cookie |= original.contains("ookie") || original.contains("OOKIE");
         }
         let breaks = self.breaks
@@ -305,18 +357,25 @@ impl TextScan {
     }
 
     fn close_token(&mut self, text: &str) {
-        let token = std::mem::take(&mut self.token);
-        if !token.active {
+        if !self.token.active {
+            return;
+        }
+        let token = self.token;
+        self.token.active = false;
+        if self.keys_only {
             return;
         }
         let tally = &mut self.line.tally;
         tally.chars += token.chars;
-        let slice = &text[token.start..token.end];
-        if token.words == 0 {
-            tally.separators += usize::from(is_separator(slice));
-        }
-        if token.dot_or_at && is_link(slice) {
-            tally.link_chars += token.chars;
+        // Separators are tokens without words, links tokens with a period or at sign: few.
+        if token.words == 0 || token.dot_or_at {
+            let slice = &text[token.start..token.end];
+            if token.words == 0 {
+                tally.separators += usize::from(is_separator(slice));
+            }
+            if token.dot_or_at && is_link(slice) {
+                tally.link_chars += token.chars;
+            }
         }
         if token.words > 0 {
             tally.words += 1;
@@ -336,10 +395,18 @@ impl TextScan {
             return;
         };
         let slice = &text[start..line.end];
-        let mut shape = LineShape::from_tally(slice, &line.tally, line.cookie);
-        if line.non_ascii {
-            shape.words = shape.words.max(line.unspaced / 2);
-        }
+        let shape = if self.keys_only {
+            LineShape {
+                chars: non_space_chars(slice),
+                ..LineShape::default()
+            }
+        } else {
+            let mut shape = LineShape::from_tally(slice, &line.tally, line.cookie);
+            if line.non_ascii {
+                shape.words = shape.words.max(line.unspaced / 2);
+            }
+            shape
+        };
         let key = (line.words > 0
             && shape.chars <= MAX_TEMPLATE_LINE_CHARS
             && slice.len() <= MAX_TEMPLATE_LINE_CHARS * 4)
@@ -354,6 +421,24 @@ impl TextScan {
     /// Closes the last line: call once the last gap was read.
     pub fn finish(&mut self, text: &str) {
         self.close_line(text);
+    }
+}
+
+/// Whether a normalized word holds "ookie" (a cookie notice's word, in any case). Words are
+/// short: a plain loop beats setting up a search.
+fn holds_cookie(normalized: &[u8]) -> bool {
+    (2..normalized.len())
+        .any(|at| normalized[at] == b'k' && normalized[at - 2..].starts_with(b"ookie"))
+}
+
+/// Characters other than white space (as `char::is_whitespace` has it, as tokens are split).
+fn non_space_chars(text: &str) -> usize {
+    if text.is_ascii() {
+        text.bytes()
+            .filter(|b| !matches!(b, b'\t'..=b'\r' | b' '))
+            .count()
+    } else {
+        text.chars().filter(|c| !c.is_whitespace()).count()
     }
 }
 
@@ -491,6 +576,11 @@ mod tests {
         assert_ne!(key("Page 2 of 9"), key("Page two of 9"));
         assert_eq!(key(&"word ".repeat(200)), None);
         assert_eq!(key("— * —"), None);
+        for line in ["Page 2 of 9", "© 2024 Coastal Wire", &"word ".repeat(200)] {
+            let mut keys = TextScan::keys_only();
+            scan_text(line, 7, &mut WordBuffer::default(), &mut keys);
+            assert_eq!(keys.lines()[0].key, key(line), "{line}");
+        }
     }
 
     #[test]

@@ -256,38 +256,44 @@ impl TextWords {
     /// Counts every word, then every n-gram (n from 2 to 4) that may occur more than once:
     /// an n-gram holding a word that occurs once occurs once too and is left out, since every
     /// measure reads only repeated n-grams, and in prose about half the windows hold such a
-    /// word.
+    /// word. The keys of the 2-, 3- and 4-gram at a position are built one from the other.
     fn count(&mut self) {
-        for i in 0..self.len() {
-            let marks = self.marks[i];
-            add_occurrence(
-                &mut self.classes_table.values_mut()[self.classes[i] as usize],
-                marks,
-            );
-        }
         let len = self.len();
+        {
+            let stats = self.classes_table.values_mut();
+            for (&class, &marks) in self.classes.iter().zip(&self.marks) {
+                add_occurrence(&mut stats[class as usize], marks);
+            }
+        }
         self.repeated_word_runs.clear();
         self.repeated_word_runs.resize(len + 1, 0);
+        let stats = self.classes_table.values();
         for i in (0..len).rev() {
-            if self.classes_table.values()[self.classes[i] as usize].count > 1 {
+            if stats[self.classes[i] as usize].count > 1 {
                 self.repeated_word_runs[i] = self.repeated_word_runs[i + 1] + 1;
             }
         }
-        for n in 2..=MAX_COUNTED_GRAM {
-            let table = &mut self.grams[n - 2];
+        for table in &mut self.grams {
             table.reset(len / 2);
-            for i in 0..len.saturating_sub(n - 1) {
-                if (self.repeated_word_runs[i] as usize) < n {
-                    continue;
-                }
-                let key = gram_key(&self.ids[i..i + n]);
+        }
+        for i in 0..len {
+            let run = self.repeated_word_runs[i] as usize;
+            if run < 2 {
+                continue;
+            }
+            let mut key = gram_step(GRAM_KEY_START, self.ids[i]);
+            let mut all_capitalized = self.marks[i] & CAPITALIZED != 0;
+            let own = self.marks[i] & !(CAPITALIZED | BESIDE_NUMBER | CODE);
+            for n in 2..=run.min(MAX_COUNTED_GRAM) {
+                let last = i + n - 1;
+                key = gram_step(key, self.ids[last]);
+                all_capitalized &= self.marks[last] & CAPITALIZED != 0;
+                let marks = own | if all_capitalized { CAPITALIZED } else { 0 };
+                let table = &mut self.grams[n - 2];
                 let entry = table.index_or_insert(key, || GramStats {
                     first: i as u32,
                     ..GramStats::default()
                 });
-                let all_capitalized = self.marks[i..i + n].iter().all(|m| m & CAPITALIZED != 0);
-                let marks = self.marks[i] & !(CAPITALIZED | BESIDE_NUMBER | CODE)
-                    | if all_capitalized { CAPITALIZED } else { 0 };
                 add_occurrence(&mut table.values_mut()[entry], marks);
             }
         }
@@ -420,9 +426,17 @@ fn add_occurrence(stats: &mut GramStats, marks: u8) {
 /// A word n-gram as one number, from the ids of its words: the n-gram tables are keyed by
 /// integers, not by slices of strings.
 pub(crate) fn gram_key(ids: &[u64]) -> u64 {
-    ids.iter().fold(0x9e37_79b9_7f4a_7c15u64, |key, &id| {
-        (key.rotate_left(5) ^ id).wrapping_mul(0x0100_0000_01b3)
-    })
+    ids.iter()
+        .fold(GRAM_KEY_START, |key, &id| gram_step(key, id))
+}
+
+/// The key of an empty n-gram.
+const GRAM_KEY_START: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// The key of an n-gram from that of its first n - 1 words and the id of its last.
+#[inline]
+fn gram_step(key: u64, id: u64) -> u64 {
+    (key.rotate_left(5) ^ id).wrapping_mul(0x0100_0000_01b3)
 }
 
 #[cfg(test)]

@@ -59,21 +59,38 @@ fn parse(data: &'static str) -> Vec<&'static str> {
         .collect()
 }
 
+/// A list as loaded: its entries in file order, and sorted for look-ups.
+struct Loaded {
+    entries: Vec<&'static str>,
+    sorted: Vec<&'static str>,
+}
+
 impl Lexicon {
+    fn loaded(self) -> &'static Loaded {
+        static LISTS: OnceLock<Vec<Loaded>> = OnceLock::new();
+        let lists = LISTS.get_or_init(|| {
+            ENGLISH
+                .iter()
+                .map(|(_, data)| {
+                    let entries = parse(data);
+                    let mut sorted = entries.clone();
+                    sorted.sort_unstable();
+                    Loaded { entries, sorted }
+                })
+                .collect()
+        });
+        // The lists are declared in the order of `ENGLISH`.
+        &lists[self as usize]
+    }
+
     /// The English entries of this list, in file order.
     pub fn english(self) -> &'static [&'static str] {
-        static LISTS: OnceLock<Vec<Vec<&'static str>>> = OnceLock::new();
-        let lists = LISTS.get_or_init(|| ENGLISH.iter().map(|(_, data)| parse(data)).collect());
-        let index = ENGLISH
-            .iter()
-            .position(|(list, _)| *list == self)
-            .expect("every list has English data");
-        &lists[index]
+        &self.loaded().entries
     }
 
     /// Whether `word` (lower case) is an entry of the English list.
     pub fn contains(self, word: &str) -> bool {
-        self.english().contains(&word)
+        self.loaded().sorted.binary_search(&word).is_ok()
     }
 }
 
@@ -124,6 +141,17 @@ mod tests {
                 assert_eq!(*entry, entry.trim(), "{list:?}");
             }
         }
+    }
+
+    #[test]
+    fn lists_are_found_by_their_own_name() {
+        for (position, (list, _)) in ENGLISH.iter().enumerate() {
+            assert_eq!(*list as usize, position, "{list:?}");
+            for entry in list.english() {
+                assert!(list.contains(entry), "{list:?} {entry}");
+            }
+        }
+        assert!(!Lexicon::Months.contains("monday"));
     }
 
     #[test]

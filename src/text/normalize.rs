@@ -88,7 +88,7 @@ pub fn for_each_word(original: &str, buffer: &mut WordBuffer, visit: impl FnMut(
         #[inline]
         fn gap(&mut self, _: u32, _: u32) {}
         #[inline]
-        fn word(&mut self, word: &str, start: u32, end: u32, _: WordForm) {
+        fn word(&mut self, word: &str, start: u32, end: u32, _: WordForm, _: bool) {
             (self.0)(word, start, end)
         }
     }
@@ -101,9 +101,9 @@ pub trait WordVisitor {
     /// The bytes `start..end` of the original text lie between two words (or before the
     /// first, or after the last); possibly none.
     fn gap(&mut self, start: u32, end: u32);
-    /// The next word: its normalized form, its byte range in the original and how the two
-    /// relate.
-    fn word(&mut self, word: &str, start: u32, end: u32, form: WordForm);
+    /// The next word: its normalized form, its byte range in the original, how the two relate
+    /// and whether the original holds an ASCII digit.
+    fn word(&mut self, word: &str, start: u32, end: u32, form: WordForm, digits: bool);
 }
 
 /// How a word's original spelling relates to its normalized form.
@@ -146,7 +146,7 @@ pub fn for_each_word_and_gap(
         }
         let start = position;
         match ascii_word(bytes, start) {
-            AsciiWord::AsIs(end) => {
+            AsciiWord::AsIs(end, digits) => {
                 visitor.gap(gap_start as u32, start as u32);
                 // Already normalized: no copy.
                 visitor.word(
@@ -154,11 +154,12 @@ pub fn for_each_word_and_gap(
                     start as u32,
                     end as u32,
                     WordForm::AsIs,
+                    digits,
                 );
                 position = end;
                 gap_start = end;
             }
-            AsciiWord::Folded(end) => {
+            AsciiWord::Folded(end, digits) => {
                 buffer.word.clear();
                 buffer.word.extend(
                     bytes[start..end]
@@ -172,6 +173,7 @@ pub fn for_each_word_and_gap(
                     start as u32,
                     end as u32,
                     WordForm::FoldedAscii,
+                    digits,
                 );
                 position = end;
                 gap_start = end;
@@ -181,7 +183,14 @@ pub fn for_each_word_and_gap(
                 fold_unicode_word(&original[start..end], &mut buffer.word, &mut buffer.unicode);
                 if !buffer.word.is_empty() {
                     visitor.gap(gap_start as u32, start as u32);
-                    visitor.word(&buffer.word, start as u32, end as u32, WordForm::Unicode);
+                    let digits = original[start..end].bytes().any(|b| b.is_ascii_digit());
+                    visitor.word(
+                        &buffer.word,
+                        start as u32,
+                        end as u32,
+                        WordForm::Unicode,
+                        digits,
+                    );
                     gap_start = end;
                 }
                 position = end;
@@ -191,12 +200,13 @@ pub fn for_each_word_and_gap(
     visitor.gap(gap_start as u32, bytes.len() as u32);
 }
 
-/// How an ASCII-looking word starting at a word character turned out.
+/// How an ASCII-looking word starting at a word character turned out (with whether it holds
+/// a digit).
 enum AsciiWord {
     /// Lower-case letters and digits only, ending at the given byte: normalized as it stands.
-    AsIs(usize),
+    AsIs(usize, bool),
     /// ASCII with upper case or joiners, ending at the given byte: needs folding.
-    Folded(usize),
+    Folded(usize, bool),
     /// Contains a non-ASCII character: take the Unicode path for the whole word.
     NotAscii,
 }
@@ -207,6 +217,7 @@ const WORD: u8 = 1;
 const UPPER: u8 = 2;
 const JOINER: u8 = 4;
 const NON_ASCII: u8 = 8;
+const DIGIT: u8 = 16;
 
 /// The class of every byte, so the word loop is one table look-up per byte.
 const BYTE_CLASS: [u8; 256] = {
@@ -216,8 +227,10 @@ const BYTE_CLASS: [u8; 256] = {
         let byte = b as u8;
         table[b] = if byte >= 0x80 {
             NON_ASCII
-        } else if byte.is_ascii_lowercase() || byte.is_ascii_digit() {
+        } else if byte.is_ascii_lowercase() {
             WORD
+        } else if byte.is_ascii_digit() {
+            WORD | DIGIT
         } else if byte.is_ascii_uppercase() {
             WORD | UPPER
         } else if byte == b'\'' || byte == b'.' || byte == b',' {
@@ -245,9 +258,9 @@ const fn lanes_between(x: u64, low: u64, high: u64) -> u64 {
 }
 
 /// For 8 bytes read little-endian: the number of leading bytes that are ASCII letters or
-/// digits, and whether any of those is upper case.
+/// digits, whether any of those is upper case, and whether any is a digit.
 #[inline]
-fn alphanumeric_run(x: u64) -> (usize, bool) {
+fn alphanumeric_run(x: u64) -> (usize, bool, bool) {
     let upper = lanes_between(x, b'A' as u64 - 1, b'Z' as u64 + 1);
     let lower = lanes_between(x, b'a' as u64 - 1, b'z' as u64 + 1);
     let digit = lanes_between(x, b'0' as u64 - 1, b'9' as u64 + 1);
@@ -258,7 +271,7 @@ fn alphanumeric_run(x: u64) -> (usize, bool) {
     } else {
         (1u64 << (run * 8)) - 1
     };
-    (run, upper & covered != 0)
+    (run, upper & covered != 0, digit & covered != 0)
 }
 
 /// Scans a word starting at `start` (a word character) as long as it stays ASCII.
@@ -270,11 +283,14 @@ fn ascii_word(bytes: &[u8], start: usize) -> AsciiWord {
         // Eight bytes at a time while they last: one load and a few ALU operations find the
         // end of the run of letters and digits, instead of a branch per byte.
         while let Some(chunk) = bytes.get(position..position + 8) {
-            let (run, upper) =
+            let (run, upper, digit) =
                 alphanumeric_run(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
             position += run;
             if upper {
                 seen |= UPPER;
+            }
+            if digit {
+                seen |= DIGIT;
             }
             if run < 8 {
                 break;
@@ -314,10 +330,11 @@ fn ascii_word(bytes: &[u8], start: usize) -> AsciiWord {
         seen |= JOINER;
         position += 1;
     }
+    let digits = seen & DIGIT != 0;
     if seen & (UPPER | JOINER) != 0 {
-        AsciiWord::Folded(position)
+        AsciiWord::Folded(position, digits)
     } else {
-        AsciiWord::AsIs(position)
+        AsciiWord::AsIs(position, digits)
     }
 }
 
@@ -506,9 +523,10 @@ mod tests {
                 .take_while(|b| b.is_ascii_alphanumeric())
                 .count();
             let upper = chunk[..run].iter().any(u8::is_ascii_uppercase);
+            let digit = chunk[..run].iter().any(u8::is_ascii_digit);
             assert_eq!(
                 alphanumeric_run(u64::from_le_bytes(chunk)),
-                (run, upper),
+                (run, upper, digit),
                 "{chunk:?}"
             );
         }
@@ -532,7 +550,8 @@ mod tests {
             fn gap(&mut self, start: u32, end: u32) {
                 self.0.push((start, end, None));
             }
-            fn word(&mut self, word: &str, start: u32, end: u32, form: WordForm) {
+            fn word(&mut self, word: &str, start: u32, end: u32, form: WordForm, digits: bool) {
+                assert_eq!(digits, word.bytes().any(|b| b.is_ascii_digit()), "{word}");
                 self.0.push((start, end, Some((word.to_string(), form))));
             }
         }

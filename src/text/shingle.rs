@@ -60,6 +60,11 @@ impl ShingleParams {
         self.kind
     }
 
+    /// The seed words are hashed with. By default, [`DEFAULT_SHINGLE_SEED`].
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
     /// The fewest units (words or characters) a document needs for one shingle.
     pub fn size(&self) -> usize {
         match self.kind {
@@ -107,6 +112,43 @@ pub fn word_hash(word: &str, seed: u64) -> u64 {
 
 /// A word's byte range `(start, end)` in the original text.
 pub type WordRange = (u32, u32);
+
+/// The last k word hashes, folded as they arrive: the window slides by one rotate and two XORs
+/// per word, without a second pass.
+struct Window {
+    k: usize,
+    leaving_rotation: u32,
+    // The last 64 word hashes in a ring (k ≤ 64).
+    ring: [u64; 64],
+    count: usize,
+    acc: u64,
+}
+
+impl Window {
+    fn new(k: usize) -> Self {
+        Window {
+            k,
+            leaving_rotation: (k as u32 * ROTATION) % 64,
+            ring: [0; 64],
+            count: 0,
+            acc: 0,
+        }
+    }
+
+    /// Takes the next word's hash; hands on the k-gram it completes.
+    #[inline]
+    fn push(&mut self, hash: u64, visit: &mut impl FnMut(u64)) {
+        self.acc = self.acc.rotate_left(ROTATION) ^ hash;
+        if self.count >= self.k {
+            self.acc ^= self.ring[(self.count - self.k) & 63].rotate_left(self.leaving_rotation);
+        }
+        self.ring[self.count & 63] = hash;
+        self.count += 1;
+        if self.count >= self.k {
+            visit(self.acc);
+        }
+    }
+}
 
 /// Computes shingles straight from original text, reusing its buffers across documents so
 /// the per-document hot loop does not allocate. Yields the same shingles as
@@ -172,27 +214,37 @@ impl Shingler {
         mut visit: impl FnMut(u64),
         mut on_word: impl FnMut(u32, u32),
     ) -> usize {
-        // The last 64 word hashes in a ring (k ≤ 64), so the window slides as words arrive,
-        // without a second pass.
         let seed = self.params.seed;
-        let leaving_rotation = (k as u32 * ROTATION) % 64;
-        let mut ring = [0u64; 64];
-        let mut count = 0usize;
-        let mut acc = 0u64;
+        let mut window = Window::new(k);
         for_each_word(original, &mut self.words, |word, start, end| {
             on_word(start, end);
-            let hash = xxh3_64_with_seed(word.as_bytes(), seed);
-            acc = acc.rotate_left(ROTATION) ^ hash;
-            if count >= k {
-                acc ^= ring[(count - k) & 63].rotate_left(leaving_rotation);
-            }
-            ring[count & 63] = hash;
-            count += 1;
-            if count >= k {
-                visit(acc);
-            }
+            window.push(word_hash(word, seed), &mut visit);
         });
-        count
+        window.count
+    }
+
+    /// For word shingles: calls `visit` with every shingle of a text whose words were hashed
+    /// already (with [`word_hash`] under this shingler's seed), in order, and returns the
+    /// number of words. The first pass tokenizes a document once and shingles the words it
+    /// keeps from their hashes. `None` for character n-grams, which are not made of words.
+    pub fn for_each_of_hashes(
+        &self,
+        hashes: impl Iterator<Item = u64>,
+        mut visit: impl FnMut(u64),
+    ) -> Option<usize> {
+        let ShingleKind::Words(k) = self.params.kind else {
+            return None;
+        };
+        let mut window = Window::new(k);
+        for hash in hashes {
+            window.push(hash, &mut visit);
+        }
+        Some(window.count)
+    }
+
+    /// The seed words are hashed with.
+    pub fn seed(&self) -> u64 {
+        self.params.seed
     }
 
     /// The sorted, deduplicated shingle set of `original`, and its number of units.

@@ -2,6 +2,8 @@
 //! of it is links, separators, capitalized words or figures, and whether it reads like a byline,
 //! a timestamp, a comment header, a cookie notice or (when short) a call to action.
 
+use std::sync::LazyLock;
+
 use super::LineReason;
 use crate::text::lexicon::Lexicon;
 
@@ -310,26 +312,49 @@ fn has_call_to_action(lower: &[&str], joined: &str, line: &str, words: usize) ->
     if line.contains('©') || line.trim_start().starts_with("(c)") {
         return true;
     }
-    if Lexicon::Furniture
-        .english()
-        .iter()
-        .any(|phrase| contains_phrase(joined, phrase))
-    {
+    let starts: Vec<usize> = word_starts(joined).collect();
+    let phrases_at = |index: &'static PhraseIndex, at: usize| {
+        index
+            .starting_with(joined.as_bytes().get(at).copied())
+            .iter()
+            .any(|phrase| phrase_starts_at(joined, at, phrase))
+    };
+    if starts.iter().any(|&at| phrases_at(&FURNITURE, at)) {
         return true;
     }
     // Where the line's opening two words end, in `joined`.
     let opening = lower.iter().take(2).map(|w| w.len() + 1).sum::<usize>();
-    let opens_with = |phrase: &&str| {
-        word_starts(joined)
-            .take_while(|&at| at < opening)
-            .any(|at| phrase_starts_at(joined, at, phrase))
-    };
-    Lexicon::CallToAction
-        .english()
+    starts
         .iter()
-        .any(|phrase| opens_with(phrase) || (words <= 4 && contains_phrase(joined, phrase)))
+        .any(|&at| (at < opening || words <= 4) && phrases_at(&CALLS_TO_ACTION, at))
         || caption_label(lower, line)
 }
+
+/// The phrases of a word list by their first byte, so a position of a line is compared only
+/// with the phrases that can start there.
+struct PhraseIndex {
+    by_first: Vec<Vec<&'static str>>,
+}
+
+impl PhraseIndex {
+    fn of(list: Lexicon) -> Self {
+        let mut by_first = vec![Vec::new(); 256];
+        for phrase in list.english() {
+            if let Some(&first) = phrase.as_bytes().first() {
+                by_first[first as usize].push(*phrase);
+            }
+        }
+        PhraseIndex { by_first }
+    }
+
+    fn starting_with(&self, byte: Option<u8>) -> &[&'static str] {
+        byte.map_or(&[], |b| &self.by_first[b as usize])
+    }
+}
+
+static FURNITURE: LazyLock<PhraseIndex> = LazyLock::new(|| PhraseIndex::of(Lexicon::Furniture));
+static CALLS_TO_ACTION: LazyLock<PhraseIndex> =
+    LazyLock::new(|| PhraseIndex::of(Lexicon::CallToAction));
 
 /// A site's notice about its cookies: the word next to words about the site or consent. (A
 /// recipe's cookies have neither.) Asked only of lines that hold "ookie" or "OOKIE".
@@ -403,11 +428,6 @@ fn caption_label(lower: &[&str], line: &str) -> bool {
             .get(w.len()..)
             .is_some_and(|rest| rest.starts_with([':', '/']))
     })
-}
-
-/// Whether `phrase` occurs in `text` on word boundaries.
-fn contains_phrase(text: &str, phrase: &str) -> bool {
-    word_starts(text).any(|at| phrase_starts_at(text, at, phrase))
 }
 
 /// The byte offsets in `text` where a phrase can start on a word boundary: the start, and

@@ -68,7 +68,7 @@ pub fn line_key(line: &str) -> Option<u64> {
 
 /// [`line_key`] with words hashed under `seed` (keys of one run must share one seed).
 pub fn line_key_with_seed(line: &str, seed: u64) -> Option<u64> {
-    let mut scan = TextScan::default();
+    let mut scan = TextScan::keys_only();
     scan_text(line, seed, &mut WordBuffer::default(), &mut scan);
     match scan.lines() {
         [only] => only.key,
@@ -77,10 +77,12 @@ pub fn line_key_with_seed(line: &str, seed: u64) -> Option<u64> {
 }
 
 /// What a word adds to its line's key: its hash (under the run's seed), or, for a word holding
-/// digits, the hash of the word with each digit run folded to `0`.
-pub(crate) fn word_key(normalized: &str, hash: u64, folded: &mut Vec<u8>) -> u64 {
+/// digits (`digits` says whether an ASCII word has any), the hash of the word with each digit
+/// run folded to `0`.
+pub(crate) fn word_key(normalized: &str, hash: u64, digits: bool, folded: &mut Vec<u8>) -> u64 {
     let numeric = |c: char| c.is_ascii_digit() || (!c.is_ascii() && c.is_numeric());
-    if !normalized.chars().any(numeric) {
+    let any_digit = digits || (!normalized.is_ascii() && normalized.chars().any(numeric));
+    if !any_digit {
         return hash;
     }
     folded.clear();
