@@ -183,6 +183,25 @@ fn per_document(c: &mut Criterion) {
             assert!(fingerprints > n * 10);
         })
     });
+    // The first pass as the scan runs it, per document (parse, one tokenization, signature,
+    // passage-index fingerprints), without and with quality: the difference is what quality
+    // costs, since it shares the tokenization.
+    for (name, quality) in [
+        ("first_pass/no_quality", false),
+        ("first_pass/quality", true),
+    ] {
+        let mut params = ScanParams::default();
+        if !quality {
+            params.quality = None;
+        }
+        group.throughput(Throughput::Bytes(record_bytes));
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let accepted = pipeline::first_pass_records(&params, &records);
+                assert_eq!(accepted, records.len());
+            })
+        });
+    }
     // Quality on its own: every line judged, then padding and stuffing of what remains, for
     // the same records (parsed outside the timed loop), so its cost reads against the
     // signature stage's in the same units.

@@ -389,3 +389,19 @@ pub(super) fn reject_duplicate_ids(docs: &mut [DocOutcome]) {
         }
     }
 }
+
+/// The first pass's work on each record, on this thread, without the corpus-wide state: what
+/// the benches time per document. Returns the number of records accepted.
+#[cfg(feature = "testing")]
+pub fn first_pass_records(params: &ScanParams, records: &[RawRecord]) -> usize {
+    let hasher = MinHasher::new(params.minhash);
+    let counter = params.quality.map(|_| LineCounter::for_corpus(0));
+    let mut worker = Worker::new(params);
+    records
+        .iter()
+        .filter(|raw| {
+            let analyzed = analyze_record(raw, params, &hasher, &mut worker, counter.as_ref());
+            analyzed.outcome.status != DocStatus::Rejected
+        })
+        .count()
+}

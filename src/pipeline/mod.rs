@@ -28,6 +28,8 @@ use crate::relate::relation::{RelatedPair, Relation};
 
 use candidates::*;
 pub use explain::{Explanation, explain};
+#[cfg(feature = "testing")]
+pub use first_pass::first_pass_records;
 use first_pass::*;
 pub use generate::generate;
 pub use params::{QualityParams, ScanParams};

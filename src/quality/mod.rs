@@ -250,7 +250,8 @@ pub fn assess_judged(
     let text_chars = lines.total_chars();
     // What extraction dropped is boilerplate too; the page is the whole.
     let dropped = page.map_or(0, |p| p.page_chars.saturating_sub(text_chars));
-    words.fill(scan.words(), |line| lines.lines[line].reason.is_none());
+    let kept: Vec<bool> = lines.lines.iter().map(|l| l.reason.is_none()).collect();
+    words.fill(scan.words(), |line| kept[line]);
     let padding = padding_of(words, text);
     let stuffing = stuffing_of(words, text, title);
     let basis = QualityBasis {

@@ -214,16 +214,17 @@ fn top_ngram(
 /// For each n from 5 to 10: characters of the words covered by some n-gram that occurs more
 /// than once, as a share of all word characters.
 ///
-/// An n-gram longer than 5 repeats only where every 5-gram inside it repeats, so the longer
-/// ones are counted only at such positions: in most texts none are left after the 5-grams.
+/// A 5-gram repeats only where the two 4-grams in it repeat, and an n-gram longer than 5 only
+/// where every 5-gram inside it repeats, so each length is counted only at such positions: in
+/// most texts none are left after the 4-grams.
 fn duplicate_ngrams(words: &TextWords, original: &str, total_chars: usize) -> Vec<Component> {
     thread_local! {
         // The counts table, kept from document to document on each worker thread.
         static COUNTS: RefCell<KeyTable<u32>> = RefCell::new(KeyTable::default());
     }
     let ids = words.ids();
-    // A 5-gram holding a word that occurs once occurs once.
-    let word_runs = words.repeated_word_runs();
+    // A 5-gram occurs twice only where the 4-grams at its start and one word on both do.
+    let repeated_4grams = words.repeated_4grams();
     // For each start, how many consecutive starts from it begin a repeated 5-gram.
     let mut repeated_run: Vec<u32> = Vec::new();
     let mut components = Vec::with_capacity(DUPLICATE_NGRAMS.len());
@@ -235,7 +236,7 @@ fn duplicate_ngrams(words: &TextWords, original: &str, total_chars: usize) -> Ve
             starts.clear();
             let windows = 0..(ids.len() + 1).saturating_sub(n);
             if n == 5 {
-                starts.extend(windows.filter(|&i| word_runs[i] as usize >= n));
+                starts.extend(windows.filter(|&i| repeated_4grams[i] && repeated_4grams[i + 1]));
             } else {
                 starts.extend(
                     windows.filter(|&i| repeated_run.get(i).is_some_and(|&r| r as usize > n - 5)),

@@ -144,6 +144,8 @@ pub struct TextScan {
     keys_only: bool,
     /// The function words' hashes under the seed of the words fed, for look-ups by hash.
     function_words: Option<(u64, KeyTable<()>)>,
+    /// The hashes of "cookie" and "cookies" under that seed: a cookie notice holds one.
+    cookie_words: [u64; 2],
 }
 
 impl TextScan {
@@ -171,6 +173,7 @@ impl TextScan {
             table.index_or_insert(word_hash(word, seed), || ());
         }
         self.function_words = Some((seed, table));
+        self.cookie_words = [word_hash("cookie", seed), word_hash("cookies", seed)];
     }
 
     fn is_function_hash(&self, hash: u64) -> bool {
@@ -285,7 +288,13 @@ impl TextScan {
         line.words += 1;
         line.key = combine_key(
             line.key,
-            word_key(normalized, hash, digit, &mut self.folded),
+            word_key(
+                normalized,
+                hash,
+                digit,
+                form == WordForm::Unicode,
+                &mut self.folded,
+            ),
         );
         if self.keys_only {
             return;
@@ -323,6 +332,7 @@ impl TextScan {
         token.chars += original_chars;
         token.end = end as usize;
         token.digit |= digit;
+        let cookie_words = self.cookie_words;
         let line = &mut self.line;
         if form != WordForm::AsIs {
             let joined = original.bytes().any(|b| b == b'.' || b == b',');
@@ -333,7 +343,9 @@ impl TextScan {
             line.non_ascii = true;
             line.unspaced += unspaced_chars(original);
         }
-        if normalized.len() >= 5 && holds_cookie(normalized.as_bytes()) {
+        // The notice needs the word "cookie" or "cookies"; the text must hold "ookie" or
+        // "OOKIE" as written.
+        if cookie_words.contains(&hash) {
             line.cookie |= original.contains("ookie") || original.contains("OOKIE");
         }
         let breaks = self.breaks
@@ -360,11 +372,11 @@ impl TextScan {
         if !self.token.active {
             return;
         }
-        let token = self.token;
         self.token.active = false;
         if self.keys_only {
             return;
         }
+        let token = &self.token;
         let tally = &mut self.line.tally;
         tally.chars += token.chars;
         // Separators are tokens without words, links tokens with a period or at sign: few.
@@ -422,13 +434,6 @@ impl TextScan {
     pub fn finish(&mut self, text: &str) {
         self.close_line(text);
     }
-}
-
-/// Whether a normalized word holds "ookie" (a cookie notice's word, in any case). Words are
-/// short: a plain loop beats setting up a search.
-fn holds_cookie(normalized: &[u8]) -> bool {
-    (2..normalized.len())
-        .any(|at| normalized[at] == b'k' && normalized[at - 2..].starts_with(b"ookie"))
 }
 
 /// Characters other than white space (as `char::is_whitespace` has it, as tokens are split).

@@ -79,10 +79,24 @@ pub fn line_key_with_seed(line: &str, seed: u64) -> Option<u64> {
 /// What a word adds to its line's key: its hash (under the run's seed), or, for a word holding
 /// digits (`digits` says whether an ASCII word has any), the hash of the word with each digit
 /// run folded to `0`.
-pub(crate) fn word_key(normalized: &str, hash: u64, digits: bool, folded: &mut Vec<u8>) -> u64 {
+#[inline]
+pub(crate) fn word_key(
+    normalized: &str,
+    hash: u64,
+    digits: bool,
+    unicode: bool,
+    folded: &mut Vec<u8>,
+) -> u64 {
+    if !digits && !unicode {
+        return hash;
+    }
+    word_key_folded(normalized, hash, folded)
+}
+
+/// [`word_key`] for words that may hold digits.
+fn word_key_folded(normalized: &str, hash: u64, folded: &mut Vec<u8>) -> u64 {
     let numeric = |c: char| c.is_ascii_digit() || (!c.is_ascii() && c.is_numeric());
-    let any_digit = digits || (!normalized.is_ascii() && normalized.chars().any(numeric));
-    if !any_digit {
+    if !normalized.chars().any(numeric) {
         return hash;
     }
     folded.clear();
