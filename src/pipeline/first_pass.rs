@@ -132,8 +132,10 @@ pub(super) fn first_pass(
                     line.words,
                 ));
             }
-            if outcome.page.is_some() && outcome.status != DocStatus::Rejected {
-                outcome.spooled = Some(pass.spool.append(&analyzed.text)?);
+            if outcome.status != DocStatus::Rejected
+                && let Some(page) = outcome.page.as_deref_mut()
+            {
+                page.spooled = Some(pass.spool.append(&analyzed.text)?);
             }
             pass.docs.push(outcome);
         }
@@ -243,14 +245,18 @@ pub(super) fn analyze_record(
         words: units as u32,
         reuses: Vec::new(),
         quality: None,
-        page: doc.page,
-        spooled: None,
+        page: doc.page.map(|origin| {
+            Box::new(Page {
+                origin,
+                spooled: None,
+            })
+        }),
     };
     let keys = match signature {
         Some(signature) if units >= params.shingle.size() => params.lsh.band_keys(&signature),
         _ => {
             outcome.status = DocStatus::Rejected;
-            outcome.reason = Some(too_short_reason(units, &params.shingle));
+            outcome.reason = Some(Box::new(too_short_reason(units, &params.shingle)));
             return Analyzed {
                 outcome,
                 keys: None,
@@ -357,16 +363,16 @@ pub(super) fn rejected(origin: &Origin, rejection: Rejection) -> DocOutcome {
         cluster: None,
         duplicate_of: None,
         similarity: None,
-        reason: Some(RejectReason::Unreadable(rejection.problem)),
+        reason: Some(Box::new(RejectReason::Unreadable(rejection.problem))),
         words: 0,
         reuses: Vec::new(),
         quality: None,
         page: None,
-        spooled: None,
     }
 }
 
-/// Rejects every record whose id was already used by an earlier record.
+/// Rejects every record whose id was already used by an earlier record (a rejected record has
+/// no quality).
 pub(super) fn reject_duplicate_ids(docs: &mut [DocOutcome]) {
     let mut first_seen: ahash::AHashMap<String, Origin> =
         ahash::AHashMap::with_capacity(docs.len());
@@ -378,10 +384,11 @@ pub(super) fn reject_duplicate_ids(docs: &mut [DocOutcome]) {
         match first_seen.get(&id) {
             Some(first) => {
                 doc.status = DocStatus::Rejected;
-                doc.reason = Some(RejectReason::DuplicateId {
+                doc.quality = None;
+                doc.reason = Some(Box::new(RejectReason::DuplicateId {
                     id,
                     first: first.clone(),
-                });
+                }));
             }
             None => {
                 first_seen.insert(id, doc.origin.clone());

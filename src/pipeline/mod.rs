@@ -72,19 +72,38 @@ pub struct DocOutcome {
     pub duplicate_of: Option<u32>,
     /// Exact Jaccard to the representative, for duplicates.
     pub similarity: Option<f64>,
-    /// Why the record was rejected.
-    pub reason: Option<RejectReason>,
+    /// Why the record was rejected (boxed: few records are).
+    pub reason: Option<Box<RejectReason>>,
     /// Normalized words (characters with `--char-ngrams`).
     pub words: u32,
     /// The documents this one took text from, by corpus index (see [`Reuse`]).
     pub reuses: Vec<Reuse>,
     /// Its quality and what it rests on, unless it was rejected or quality was not assessed.
     pub quality: Option<Box<Assessment>>,
-    /// For a document that came as an HTML page: the size of the page's text and how its
-    /// extracted text is to be read.
-    pub page: Option<PageOrigin>,
-    /// Where the extracted text of an HTML page was spooled.
+    /// For a document that came as an HTML page: what is known of the page and where its
+    /// extracted text was spooled (boxed: most corpora hold no pages).
+    pub page: Option<Box<Page>>,
+}
+
+/// What a scan keeps of a document that came as an HTML page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    /// The size of the page's text and how its extracted text is to be read.
+    pub origin: PageOrigin,
+    /// Where its extracted text was spooled (accepted documents only).
     pub spooled: Option<SpoolRange>,
+}
+
+impl DocOutcome {
+    /// What is known of the document's page, when it came as HTML.
+    pub fn page_origin(&self) -> Option<PageOrigin> {
+        self.page.as_ref().map(|p| p.origin)
+    }
+
+    /// Where the document's extracted text was spooled, when it came as HTML.
+    pub fn spooled(&self) -> Option<SpoolRange> {
+        self.page.as_ref().and_then(|p| p.spooled)
+    }
 }
 
 /// Why a record was rejected. `Display` gives the explanation that follows `file:line:`.
@@ -224,7 +243,7 @@ impl ScanResult {
     /// documents.
     pub fn spooled_text(&self, index: u32) -> Result<Option<String>> {
         self.docs[index as usize]
-            .spooled
+            .spooled()
             .map(|range| self.spool.read(range))
             .transpose()
     }
@@ -298,7 +317,7 @@ fn scan_in_pool(
 
     let sources = TextSources {
         positions: &positions,
-        spooled: docs.iter().map(|d| d.spooled).collect(),
+        spooled: docs.iter().map(DocOutcome::spooled).collect(),
         spool: &spool,
     };
     let Verified {

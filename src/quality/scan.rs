@@ -1,13 +1,15 @@
 //! One pass over a document's words and the gaps between them, fed by the tokenization the
 //! signatures use ([`crate::text::normalize::for_each_word_and_gap`]), gives everything quality
 //! reads from the text: each non-blank line's shape and template key, and each word's id,
-//! length, marks and the breaks before it. No byte of the text is looked at twice, except on
-//! short lines, whose wording is read again word by word.
+//! length, marks and the breaks before it.
 //!
-//! A line's shape counts whitespace-separated tokens, as a reader sees them; a token holds one
-//! or more normalized words (`e-mail` is two) and the punctuation around them. Tokens are
-//! tracked across the words and the gaps so that the counts are those of
-//! [`LineShape::of`], which splits the line itself.
+//! The pass itself only records: per word what its normalized form says (digits, capitals,
+//! function word, how the original is written) and what the gap before it holds; per line its
+//! range, words and key. A line's shape is then added up from its words: a shape counts
+//! whitespace-separated tokens, as a reader sees them, and a token holds one or more
+//! normalized words (`e-mail` is two) and the punctuation around them; only gaps with more
+//! than white space in them are read again. The counts are those of splitting each line
+//! itself ([`LineShape::of`], which the tests hold the scan to).
 
 use std::ops::Range;
 
@@ -38,6 +40,22 @@ pub(crate) const PARAGRAPH_BREAK: u8 = 2;
 /// or the periods of an abbreviation sit inside a word and do not count.
 pub(crate) const SENTENCE_BREAK: u8 = 4;
 
+/// How a word is written and what the gap before it holds ([`ScannedWord::form`], bit
+/// flags), for adding up its line's shape.
+/// The gap before it, after its last line feed, holds something other than white space.
+const INK_BEFORE: u8 = 2;
+/// The original is its normalized form's letters, as written: no digits, joiners or other
+/// characters than ASCII.
+const PLAIN: u8 = 4;
+/// The original holds a period or comma (joining `U.S.`, `3.5`, `2,500`).
+const JOINED: u8 = 8;
+/// The original's first character is a letter.
+const ALPHABETIC: u8 = 16;
+/// The original has other characters than ASCII.
+const UNICODE: u8 = 32;
+/// Its normalized form is "cookie" or "cookies".
+const COOKIE: u8 = 64;
+
 /// One word as the scan saw it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ScannedWord {
@@ -56,6 +74,8 @@ pub struct ScannedWord {
     pub breaks: u8,
     /// Line feeds in the gap before it (saturating).
     pub newlines: u8,
+    /// How it is written and what the gap before it holds.
+    form: u8,
     /// The index of its line among the text's non-blank lines.
     pub line: u32,
 }
@@ -71,36 +91,13 @@ pub struct ScannedLine {
     pub key: Option<u64>,
 }
 
-/// The token being read: a run of characters other than white space.
-#[derive(Debug, Clone, Copy, Default)]
-struct Token {
-    active: bool,
+/// A non-blank line while the text is read: its range, its words (by index) and its key.
+#[derive(Debug, Clone, Default)]
+struct LineSpan {
     start: usize,
     end: usize,
-    chars: usize,
-    words: u32,
-    /// Whether its only word is a function word written in plain letters.
-    function: bool,
-    /// The first character of its first word: alphabetic, and upper case.
-    alphabetic: bool,
-    capitalized: bool,
-    digit: bool,
-    dot_or_at: bool,
-}
-
-/// The line being read.
-#[derive(Debug, Clone, Default)]
-struct Line {
-    /// First character other than white space, once there is one.
-    start: Option<usize>,
-    /// End of its last character other than white space.
-    end: usize,
-    tally: LineTally,
-    words: u32,
+    words: Range<u32>,
     key: u64,
-    non_ascii: bool,
-    cookie: bool,
-    unspaced: usize,
 }
 
 /// Scans `text` on its own (when no signature pass shares the tokenization), words hashed as
@@ -135,12 +132,19 @@ pub fn scan_text(text: &str, seed: u64, buffer: &mut WordBuffer, scan: &mut Text
 pub struct TextScan {
     words: Vec<ScannedWord>,
     lines: Vec<ScannedLine>,
-    token: Token,
-    line: Line,
+    spans: Vec<LineSpan>,
+    /// The line being read: its first character other than white space once there is one,
+    /// the end of its last, its first word and its key so far.
+    line_start: Option<usize>,
+    line_end: usize,
+    line_first_word: u32,
+    line_key: u64,
+    /// What the gap before the next word held.
     breaks: u8,
     newlines: u8,
+    gap_form: u8,
     folded: Vec<u8>,
-    /// Only the lines' ranges and keys are wanted (no shapes, no words).
+    /// Only the lines' ranges and keys are wanted (no shapes).
     keys_only: bool,
     /// The function words' hashes under the seed of the words fed, for look-ups by hash.
     function_words: Option<(u64, KeyTable<()>)>,
@@ -155,6 +159,20 @@ impl TextScan {
             keys_only: true,
             ..TextScan::default()
         }
+    }
+
+    /// Forgets the previous text.
+    pub fn clear(&mut self) {
+        self.words.clear();
+        self.lines.clear();
+        self.spans.clear();
+        self.line_start = None;
+        self.line_end = 0;
+        self.line_first_word = 0;
+        self.line_key = 0;
+        self.breaks = 0;
+        self.newlines = 0;
+        self.gap_form = 0;
     }
 
     /// Makes sure the function words are hashed under `seed`, the seed of the words to come.
@@ -181,15 +199,6 @@ impl TextScan {
             .as_ref()
             .is_some_and(|(_, table)| table.get(hash).is_some())
     }
-    /// Forgets the previous text.
-    pub fn clear(&mut self) {
-        self.words.clear();
-        self.lines.clear();
-        self.token = Token::default();
-        self.line = Line::default();
-        self.breaks = 0;
-        self.newlines = 0;
-    }
 
     /// The non-blank lines of the text scanned.
     pub fn lines(&self) -> &[ScannedLine] {
@@ -202,65 +211,45 @@ impl TextScan {
     }
 
     /// Reads the gap `text[start..end]` between two words.
+    #[inline]
     pub fn gap(&mut self, text: &str, start: u32, end: u32) {
         let (start, end) = (start as usize, end as usize);
-        let gap = &text[start..end];
-        // Most gaps are one space between two words: it only ends a token.
-        if gap.as_bytes() == b" " {
-            self.close_token(text);
+        let bytes = &text.as_bytes()[start..end];
+        // Most gaps are one space between two words.
+        if bytes == b" " {
+            self.gap_form = 0;
             return;
         }
-        if gap.is_ascii() {
-            for (offset, &byte) in gap.as_bytes().iter().enumerate() {
-                self.gap_char(text, start + offset, byte as char, 1);
+        self.gap_form = 0;
+        if bytes.is_ascii() {
+            for (offset, &byte) in bytes.iter().enumerate() {
+                self.gap_char(start + offset, byte as char, 1);
             }
         } else {
-            for (offset, c) in gap.char_indices() {
-                self.gap_char(text, start + offset, c, c.len_utf8());
+            for (offset, c) in text[start..end].char_indices() {
+                self.gap_char(start + offset, c, c.len_utf8());
             }
         }
     }
 
     #[inline]
-    fn gap_char(&mut self, text: &str, at: usize, c: char, width: usize) {
+    fn gap_char(&mut self, at: usize, c: char, width: usize) {
         if c == '\n' {
             self.newlines = self.newlines.saturating_add(1);
             self.breaks |= LINE_BREAK | SENTENCE_BREAK;
-            self.close_line(text);
+            self.end_line();
+            self.gap_form = 0;
             return;
         }
         if c.is_whitespace() {
-            self.close_token(text);
             return;
         }
         if matches!(c, '.' | '!' | '?' | '。' | '！' | '？') {
             self.breaks |= SENTENCE_BREAK;
         }
-        if !self.token.active {
-            self.open_token(at);
-        }
-        self.token.chars += 1;
-        self.token.end = at + width;
-        self.token.dot_or_at |= c == '.' || c == '@';
-        let line = &mut self.line;
-        line.start.get_or_insert(at);
-        line.end = at + width;
-        line.tally.punctuated |= matches!(c, ',' | '.' | ';' | ':' | '!' | '?')
-            || matches!(c, '，' | '。' | '、' | '；' | '！' | '？');
-        if !c.is_ascii() {
-            line.non_ascii = true;
-            line.unspaced += usize::from(is_unspaced(c));
-        }
-    }
-
-    #[inline]
-    fn open_token(&mut self, at: usize) {
-        self.token = Token {
-            active: true,
-            start: at,
-            end: at,
-            ..Token::default()
-        };
+        self.gap_form |= INK_BEFORE;
+        self.line_start.get_or_insert(at);
+        self.line_end = at + width;
     }
 
     /// Reads one word: `normalized` is its normalized form, `text[start..end]` its original,
@@ -278,76 +267,67 @@ impl TextScan {
         digit: bool,
         hash: u64,
     ) {
-        let original = &text[start as usize..end as usize];
-        if !self.token.active {
-            self.open_token(start as usize);
-        }
-        let line = &mut self.line;
-        line.start.get_or_insert(start as usize);
-        line.end = end as usize;
-        line.words += 1;
-        line.key = combine_key(
-            line.key,
-            word_key(
-                normalized,
-                hash,
-                digit,
-                form == WordForm::Unicode,
-                &mut self.folded,
-            ),
+        self.line_start.get_or_insert(start as usize);
+        self.line_end = end as usize;
+        let unicode = form == WordForm::Unicode;
+        self.line_key = combine_key(
+            self.line_key,
+            word_key(normalized, hash, digit, unicode, &mut self.folded),
         );
-        if self.keys_only {
-            return;
-        }
-        let first = match original.as_bytes()[0] {
-            byte if byte.is_ascii() => byte as char,
-            _ => original.chars().next().unwrap_or(' '),
-        };
+        let original = &text.as_bytes()[start as usize..end as usize];
         let mut marks = if digit { DIGIT } else { 0 };
-        if first.is_uppercase() {
-            marks |= CAPITALIZED;
+        let mut shape = self.gap_form;
+        let first = original[0];
+        if first.is_ascii() {
+            if first.is_ascii_uppercase() {
+                marks |= CAPITALIZED;
+            }
+            if first.is_ascii_alphabetic() {
+                shape |= ALPHABETIC;
+            }
+        } else {
+            let first = text[start as usize..].chars().next().unwrap_or(' ');
+            if first.is_uppercase() {
+                marks |= CAPITALIZED;
+            }
+            if first.is_alphabetic() {
+                shape |= ALPHABETIC;
+            }
         }
-        if original.len() <= 5 && original.bytes().all(|b| b.is_ascii_uppercase()) {
+        if original.len() <= 5 && original.iter().all(u8::is_ascii_uppercase) {
             marks |= CODE;
         }
         if normalized.len() <= 8 && self.is_function_hash(hash) {
             marks |= FUNCTION;
         }
-        let (chars, original_chars) = match form {
-            WordForm::Unicode => (normalized.chars().count(), original.chars().count()),
-            _ => (normalized.len(), original.len()),
-        };
-        // In plain letters, the original is what a reader's token is made of.
-        let plain_letters =
-            form != WordForm::Unicode && !digit && original.len() == normalized.len();
-        let token = &mut self.token;
-        token.words += 1;
-        if token.words == 1 {
-            token.function = plain_letters && marks & FUNCTION != 0;
-            token.alphabetic = first.is_alphabetic();
-            token.capitalized = first.is_uppercase();
+        match form {
+            WordForm::AsIs => {
+                if !digit {
+                    shape |= PLAIN;
+                }
+            }
+            WordForm::FoldedAscii => {
+                if original.iter().any(|&b| b == b'.' || b == b',') {
+                    shape |= JOINED;
+                } else if !digit && original.len() == normalized.len() {
+                    shape |= PLAIN;
+                }
+            }
+            WordForm::Unicode => {
+                shape |= UNICODE;
+                if original.iter().any(|&b| b == b'.' || b == b',') {
+                    shape |= JOINED;
+                }
+            }
+        }
+        if self.cookie_words.contains(&hash) {
+            shape |= COOKIE;
+        }
+        let chars = if unicode {
+            normalized.chars().count()
         } else {
-            token.function = false;
-        }
-        token.chars += original_chars;
-        token.end = end as usize;
-        token.digit |= digit;
-        let cookie_words = self.cookie_words;
-        let line = &mut self.line;
-        if form != WordForm::AsIs {
-            let joined = original.bytes().any(|b| b == b'.' || b == b',');
-            token.dot_or_at |= joined && original.contains('.');
-            line.tally.punctuated |= joined;
-        }
-        if form == WordForm::Unicode {
-            line.non_ascii = true;
-            line.unspaced += unspaced_chars(original);
-        }
-        // The notice needs the word "cookie" or "cookies"; the text must hold "ookie" or
-        // "OOKIE" as written.
-        if cookie_words.contains(&hash) {
-            line.cookie |= original.contains("ookie") || original.contains("OOKIE");
-        }
+            normalized.len()
+        };
         let breaks = self.breaks
             | if self.newlines >= 2 {
                 PARAGRAPH_BREAK
@@ -362,78 +342,194 @@ impl TextScan {
             marks,
             breaks,
             newlines: self.newlines,
-            line: self.lines.len() as u32,
+            form: shape,
+            line: self.spans.len() as u32,
         });
         self.breaks = 0;
         self.newlines = 0;
+        self.gap_form = 0;
     }
 
-    fn close_token(&mut self, text: &str) {
-        if !self.token.active {
-            return;
+    /// The line being read ends (a line feed, or the end of the text).
+    fn end_line(&mut self) {
+        let words = self.words.len() as u32;
+        if let Some(start) = self.line_start.take() {
+            self.spans.push(LineSpan {
+                start,
+                end: self.line_end,
+                words: self.line_first_word..words,
+                key: self.line_key,
+            });
         }
-        self.token.active = false;
-        if self.keys_only {
-            return;
-        }
-        let token = &self.token;
-        let tally = &mut self.line.tally;
-        tally.chars += token.chars;
-        // Separators are tokens without words, links tokens with a period or at sign: few.
-        if token.words == 0 || token.dot_or_at {
-            let slice = &text[token.start..token.end];
-            if token.words == 0 {
-                tally.separators += usize::from(is_separator(slice));
-            }
-            if token.dot_or_at && is_link(slice) {
-                tally.link_chars += token.chars;
-            }
-        }
-        if token.words > 0 {
-            tally.words += 1;
-            tally.function += usize::from(token.function);
-            if token.alphabetic {
-                tally.alphabetic += 1;
-                tally.capitalized += usize::from(token.capitalized);
-            }
-            tally.numeric += usize::from(token.digit);
-        }
+        self.line_first_word = words;
+        self.line_key = 0;
     }
 
-    fn close_line(&mut self, text: &str) {
-        self.close_token(text);
-        let line = std::mem::take(&mut self.line);
-        let Some(start) = line.start else {
-            return;
-        };
-        let slice = &text[start..line.end];
-        let shape = if self.keys_only {
-            LineShape {
-                chars: non_space_chars(slice),
-                ..LineShape::default()
-            }
-        } else {
-            let mut shape = LineShape::from_tally(slice, &line.tally, line.cookie);
-            if line.non_ascii {
-                shape.words = shape.words.max(line.unspaced / 2);
-            }
-            shape
-        };
-        let key = (line.words > 0
-            && shape.chars <= MAX_TEMPLATE_LINE_CHARS
-            && slice.len() <= MAX_TEMPLATE_LINE_CHARS * 4)
-            .then(|| finish_key(line.key));
-        self.lines.push(ScannedLine {
-            range: start..line.end,
-            shape,
-            key,
-        });
-    }
-
-    /// Closes the last line: call once the last gap was read.
+    /// Closes the last line and adds up every line's shape: call once the last gap was read.
     pub fn finish(&mut self, text: &str) {
-        self.close_line(text);
+        self.end_line();
+        let spans = std::mem::take(&mut self.spans);
+        self.lines.reserve(spans.len());
+        for span in &spans {
+            let slice = &text[span.start..span.end];
+            let words = &self.words[span.words.start as usize..span.words.end as usize];
+            let shape = if self.keys_only {
+                LineShape {
+                    chars: non_space_chars(slice),
+                    ..LineShape::default()
+                }
+            } else {
+                shape_of(text, span, words)
+            };
+            let key = (!words.is_empty()
+                && shape.chars <= MAX_TEMPLATE_LINE_CHARS
+                && slice.len() <= MAX_TEMPLATE_LINE_CHARS * 4)
+                .then(|| finish_key(span.key));
+            self.lines.push(ScannedLine {
+                range: span.start..span.end,
+                shape,
+                key,
+            });
+        }
+        self.spans = spans;
     }
+}
+
+/// The token being added up: a run of characters other than white space.
+#[derive(Debug, Clone, Copy, Default)]
+struct Token {
+    start: usize,
+    end: usize,
+    chars: usize,
+    words: u32,
+    /// Whether its only word is a function word written in plain letters.
+    function: bool,
+    /// The first character of its first word: alphabetic, and upper case.
+    alphabetic: bool,
+    capitalized: bool,
+    digit: bool,
+    dot_or_at: bool,
+}
+
+/// Adds a finished token to its line's tally.
+fn tally_token(tally: &mut LineTally, text: &str, token: &Token) {
+    tally.chars += token.chars;
+    // Separators are tokens without words, links tokens with a period or at sign: few.
+    if token.words == 0 || token.dot_or_at {
+        let slice = &text[token.start..token.end];
+        if token.words == 0 {
+            tally.separators += usize::from(is_separator(slice));
+        }
+        if token.dot_or_at && is_link(slice) {
+            tally.link_chars += token.chars;
+        }
+    }
+    if token.words > 0 {
+        tally.words += 1;
+        tally.function += usize::from(token.function);
+        if token.alphabetic {
+            tally.alphabetic += 1;
+            tally.capitalized += usize::from(token.capitalized);
+        }
+        tally.numeric += usize::from(token.digit);
+    }
+}
+
+/// The tokens of the part of a line between two words (or before the first, or after the
+/// last) that holds more than white space: characters there either join the token being read
+/// or make tokens of their own.
+fn ink(
+    text: &str,
+    range: Range<usize>,
+    token: &mut Option<Token>,
+    tally: &mut LineTally,
+    unspaced: &mut usize,
+) {
+    for (offset, c) in text[range.clone()].char_indices() {
+        let at = range.start + offset;
+        if c.is_whitespace() {
+            if let Some(done) = token.take() {
+                tally_token(tally, text, &done);
+            }
+            continue;
+        }
+        let current = token.get_or_insert(Token {
+            start: at,
+            end: at,
+            ..Token::default()
+        });
+        current.chars += 1;
+        current.end = at + c.len_utf8();
+        current.dot_or_at |= c == '.' || c == '@';
+        tally.punctuated |= matches!(c, ',' | '.' | ';' | ':' | '!' | '?')
+            || matches!(c, '，' | '。' | '、' | '；' | '！' | '？');
+        *unspaced += usize::from(!c.is_ascii() && is_unspaced(c));
+    }
+}
+
+/// A line's shape, added up from its words and, where they hold more than white space, the
+/// gaps between them.
+fn shape_of(text: &str, span: &LineSpan, words: &[ScannedWord]) -> LineShape {
+    let mut tally = LineTally::default();
+    let mut token: Option<Token> = None;
+    let mut unspaced = 0;
+    let mut cookie = false;
+    let mut at = span.start;
+    for word in words {
+        let (start, end) = (word.start as usize, word.end as usize);
+        if start > at {
+            if word.form & INK_BEFORE != 0 {
+                // Read the gap: its last character decides whether this word joins a token.
+                ink(text, at..start, &mut token, &mut tally, &mut unspaced);
+            } else if let Some(done) = token.take() {
+                // White space only: this word starts a token.
+                tally_token(&mut tally, text, &done);
+            }
+        }
+        let original = &text[start..end];
+        let unicode = word.form & UNICODE != 0;
+        let current = token.get_or_insert(Token {
+            start,
+            end: start,
+            ..Token::default()
+        });
+        current.words += 1;
+        if current.words == 1 {
+            current.function = word.form & PLAIN != 0 && word.marks & FUNCTION != 0;
+            current.alphabetic = word.form & ALPHABETIC != 0;
+            current.capitalized = word.marks & CAPITALIZED != 0;
+        } else {
+            current.function = false;
+        }
+        current.chars += if unicode {
+            original.chars().count()
+        } else {
+            original.len()
+        };
+        current.end = end;
+        current.digit |= word.marks & DIGIT != 0;
+        if word.form & JOINED != 0 {
+            current.dot_or_at |= original.contains('.');
+            tally.punctuated = true;
+        }
+        if unicode {
+            unspaced += unspaced_chars(original);
+        }
+        if word.form & COOKIE != 0 {
+            cookie |= original.contains("ookie") || original.contains("OOKIE");
+        }
+        at = end;
+    }
+    if span.end > at {
+        ink(text, at..span.end, &mut token, &mut tally, &mut unspaced);
+    }
+    if let Some(done) = token.take() {
+        tally_token(&mut tally, text, &done);
+    }
+    let slice = &text[span.start..span.end];
+    let mut shape = LineShape::from_tally(slice, &tally, cookie);
+    shape.words = shape.words.max(unspaced / 2);
+    shape
 }
 
 /// Characters other than white space (as `char::is_whitespace` has it, as tokens are split).

@@ -57,6 +57,20 @@ pub fn stuffing(text: &str, title: Option<&str>) -> Stuffing {
 
 /// [`stuffing`] of the words of `original`.
 pub fn stuffing_of(words: &TextWords, original: &str, title: Option<&str>) -> Stuffing {
+    // Most texts stuff nothing: when no phrase could pass its ceiling even in the title, the
+    // phrases are not spelled out. (The score is 0 either way, and no evidence names one.)
+    let could_stuff = top_candidates(words).iter().enumerate().any(|(i, found)| {
+        found.is_some_and(|(stats, density)| {
+            let weight = if is_name(&stats) { 0.5 } else { 1.25 };
+            weight * density / NATURAL_DENSITY[i] > 1.0
+        })
+    });
+    if !could_stuff {
+        return Stuffing {
+            score: 0.0,
+            phrase: None,
+        };
+    }
     let best = top_phrases_of(words, original, title)
         .into_iter()
         .enumerate()
@@ -99,14 +113,42 @@ pub fn top_phrases_of(
     original: &str,
     title: Option<&str>,
 ) -> [Option<StuffedPhrase>; 4] {
+    let title_text = title.map(|t| format!(" {} ", normalize(t).text));
     let mut top: [Option<StuffedPhrase>; 4] = Default::default();
+    for ((slot, found), n) in top.iter_mut().zip(top_candidates(words)).zip(1..) {
+        let Some((stats, density)) = found else {
+            continue;
+        };
+        let first = stats.first as usize;
+        let phrase = words.phrase(original, first..first + n);
+        *slot = Some(StuffedPhrase {
+            in_title: title_text
+                .as_ref()
+                .is_some_and(|t| t.contains(&format!(" {phrase} "))),
+            name: is_name(&stats),
+            phrase,
+            count: stats.count as usize,
+            density,
+        });
+    }
+    top
+}
+
+/// Whether most occurrences of a phrase are capitalized word by word: a name.
+fn is_name(stats: &GramStats) -> bool {
+    2 * stats.capitalized > stats.count
+}
+
+/// The most repeated usable phrase of each length from 1 to 4 words with its density (see
+/// [`top_phrases`]), without spelling it out.
+fn top_candidates(words: &TextWords) -> [Option<(GramStats, f64)>; 4] {
+    let mut top = [None; 4];
     if words.is_empty() {
         return top;
     }
     let usable = usable_classes(words);
     let classes = words.classes();
     let usable_at = |i: u32| usable[classes[i as usize] as usize];
-    let title_text = title.map(|t| format!(" {} ", normalize(t).text));
     for (slot, n) in top.iter_mut().zip(1..=MAX_COUNTED_GRAM) {
         // The most frequent phrase of this length with usable ends, not mostly in sentences
         // with numbers.
@@ -130,16 +172,7 @@ pub fn top_phrases_of(
         if count < MIN_STUFFED_COUNT || (n == 1 && words.chars(first..first + 1) < 4) {
             continue;
         }
-        let phrase = words.phrase(original, first..first + n);
-        *slot = Some(StuffedPhrase {
-            in_title: title_text
-                .as_ref()
-                .is_some_and(|t| t.contains(&format!(" {phrase} "))),
-            name: 2 * found.capitalized as usize > count,
-            phrase,
-            count,
-            density: (count * n) as f64 / words.len() as f64,
-        });
+        *slot = Some((found, (count * n) as f64 / words.len() as f64));
     }
     top
 }

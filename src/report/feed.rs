@@ -89,7 +89,12 @@ fn write_kept(
         None => None,
     };
     let clean = match (&text, strip_boilerplate) {
-        (Some(text), true) => Some(clean_text(text, title, outcome.page, &result.templates)),
+        (Some(text), true) => Some(clean_text(
+            text,
+            title,
+            outcome.page_origin(),
+            &result.templates,
+        )),
         _ => None,
     };
     match &raw.payload {
@@ -117,7 +122,7 @@ fn write_kept(
         Payload::TextFile { id, bytes, .. } => {
             // Kept documents passed UTF-8 validation in the first pass.
             let raw_text = String::from_utf8_lossy(bytes);
-            let text = match (&text, outcome.spooled) {
+            let text = match (&text, outcome.spooled()) {
                 (Some(text), Some(_)) => text.as_str(),
                 _ => raw_text.strip_prefix('\u{feff}').unwrap_or(&raw_text),
             };

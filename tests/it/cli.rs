@@ -122,6 +122,14 @@ fn bad_records_are_rejected_with_file_and_line_and_nothing_is_lost() {
     );
     assert_eq!(docs[6]["duplicate_of"], "a");
     assert_eq!(docs[6]["similarity"], 1.0);
+    // Rejected records carry no quality, whatever rejected them; the others do.
+    for doc in &docs {
+        assert_eq!(
+            doc["quality"].is_null(),
+            doc["status"] == "rejected",
+            "{doc}"
+        );
+    }
 }
 
 #[test]
