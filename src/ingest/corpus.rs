@@ -2,7 +2,8 @@
 //!
 //! Reading is split in two so the expensive half runs in parallel: [`Corpus::for_each_batch`]
 //! does the serial I/O and hands out [`RawRecord`]s (bytes plus where they came from), and
-//! [`parse_record`] turns one raw record into a [`Document`] or a [`Rejection`], with no I/O.
+//! [`parse_record`] turns one raw record into a [`Document`] or a
+//! [`Rejection`](super::record::Rejection), with no I/O.
 //! The same enumeration order is used on every pass, so a second pass (the deduplicated feed)
 //! can pair raw records with the results of the first by position.
 

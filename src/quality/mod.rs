@@ -2,7 +2,7 @@
 //! stuffing ([`stuffing`]), each as a continuous measure with the evidence that produced it,
 //! both read from one normalization of the text ([`TextWords`]).
 //!
-//! [`assess`] puts these together with the boilerplate lines of [`crate::boilerplate`] into one
+//! [`assess`] puts these together with the boilerplate lines of [`boilerplate`] into one
 //! [`QualityReport`] per document: three scores, the flags they trip and the evidence.
 
 pub mod boilerplate;

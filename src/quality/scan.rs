@@ -9,7 +9,7 @@
 //! whitespace-separated tokens, as a reader sees them, and a token holds one or more
 //! normalized words (`e-mail` is two) and the punctuation around them; only gaps with more
 //! than white space in them are read again. The counts are those of splitting each line
-//! itself ([`LineShape::of`], which the tests hold the scan to).
+//! itself, which the tests hold the scan to.
 
 use std::ops::Range;
 
@@ -67,10 +67,11 @@ pub struct ScannedWord {
     pub end: u32,
     /// Characters of the normalized word.
     pub chars: u32,
-    /// [`DIGIT`], [`CAPITALIZED`], [`CODE`], [`FUNCTION`].
+    /// Bit flags: holds a digit, starts with a capital, is a short all-capital code, is a
+    /// function word.
     pub marks: u8,
-    /// Breaks in the gap before it ([`LINE_BREAK`], [`SENTENCE_BREAK`]; paragraphs are told
-    /// by `newlines`).
+    /// Breaks in the gap before it, bit flags: a line break, a paragraph break, a sentence
+    /// end.
     pub breaks: u8,
     /// Line feeds in the gap before it (saturating).
     pub newlines: u8,
