@@ -251,7 +251,7 @@ pub fn assess_judged(
     // What extraction dropped is boilerplate too; the page is the whole.
     let dropped = page.map_or(0, |p| p.page_chars.saturating_sub(text_chars));
     let kept: Vec<bool> = lines.lines.iter().map(|l| l.reason.is_none()).collect();
-    words.fill(scan.words(), |line| kept[line]);
+    words.fill(scan.words(), Some(&kept));
     let padding = padding_of(words, text);
     let stuffing = stuffing_of(words, text, title);
     let basis = QualityBasis {

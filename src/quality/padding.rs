@@ -7,11 +7,9 @@
 use std::cell::RefCell;
 use std::ops::Range;
 
-use ahash::AHashSet;
-
 use super::words::{
     GramStats, KeyTable, LINE_BREAK, PARAGRAPH_BREAK, SENTENCE_BREAK, TextWords, gram_key,
-    most_frequent,
+    gram_step, most_frequent,
 };
 
 /// Components get an example from this share of their limit on: below it they do not reach
@@ -174,15 +172,31 @@ fn duplicate_blocks(
     measure: Measure,
     limit: f64,
 ) -> Component {
-    let mut seen: AHashSet<u64> = AHashSet::new();
+    let mut seen: KeyTable<()> = KeyTable::default();
+    seen.reset(16);
     let (mut total, mut repeated) = (0usize, 0usize);
     let mut first_repeat = None;
-    for block in words.blocks(kind) {
-        let chars = words.chars(block.clone());
-        total += chars;
-        if !seen.insert(gram_key(&words.ids()[block.clone()])) {
-            repeated += chars;
-            first_repeat.get_or_insert(block);
+    let ids = words.ids();
+    // One pass: each block's key is folded from its word ids as the words go by.
+    let mut start = 0;
+    let mut key = gram_key(&[]);
+    for i in 0..=ids.len() {
+        if i == ids.len() || (i > start && words.breaks_before(i, kind)) {
+            if i > start {
+                let block = start..i;
+                let chars = words.chars(block.clone());
+                total += chars;
+                let blocks_before = seen.values().len();
+                if seen.index_or_insert(key, || ()) < blocks_before {
+                    repeated += chars;
+                    first_repeat.get_or_insert(block);
+                }
+            }
+            start = i;
+            key = gram_key(&[]);
+        }
+        if i < ids.len() {
+            key = gram_step(key, ids[i]);
         }
     }
     Component::new(measure, share(repeated, total), limit, first_repeat, |at| {
@@ -245,6 +259,18 @@ fn duplicate_ngrams(words: &TextWords, original: &str, total_chars: usize) -> Ve
             if starts.is_empty() {
                 // No repeated 5-gram, no longer one either.
                 components.push(Component::new(measure, 0.0, limit, None, |_| String::new()));
+                if n == 5 {
+                    for (n, limit) in &DUPLICATE_NGRAMS[1..] {
+                        components.push(Component::new(
+                            Measure::DuplicateGrams(*n as u8),
+                            0.0,
+                            *limit,
+                            None,
+                            |_| String::new(),
+                        ));
+                    }
+                    break;
+                }
                 continue;
             }
             counts.reset(starts.len());

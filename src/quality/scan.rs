@@ -413,6 +413,7 @@ struct Token {
 }
 
 /// Adds a finished token to its line's tally.
+#[inline]
 fn tally_token(tally: &mut LineTally, text: &str, token: &Token) {
     tally.chars += token.chars;
     // Separators are tokens without words, links tokens with a period or at sign: few.
@@ -471,6 +472,7 @@ fn ink(
 /// A line's shape, added up from its words and, where they hold more than white space, the
 /// gaps between them.
 fn shape_of(text: &str, span: &LineSpan, words: &[ScannedWord]) -> LineShape {
+    let bytes = text.as_bytes();
     let mut tally = LineTally::default();
     let mut token: Option<Token> = None;
     let mut unspaced = 0;
@@ -487,39 +489,58 @@ fn shape_of(text: &str, span: &LineSpan, words: &[ScannedWord]) -> LineShape {
                 tally_token(&mut tally, text, &done);
             }
         }
-        let original = &text[start..end];
-        let unicode = word.form & UNICODE != 0;
-        let current = token.get_or_insert(Token {
-            start,
-            end: start,
-            ..Token::default()
-        });
-        current.words += 1;
-        if current.words == 1 {
-            current.function = word.form & PLAIN != 0 && word.marks & FUNCTION != 0;
-            current.alphabetic = word.form & ALPHABETIC != 0;
-            current.capitalized = word.marks & CAPITALIZED != 0;
-        } else {
-            current.function = false;
-        }
-        current.chars += if unicode {
-            original.chars().count()
-        } else {
-            original.len()
-        };
-        current.end = end;
-        current.digit |= word.marks & DIGIT != 0;
-        if word.form & JOINED != 0 {
-            current.dot_or_at |= original.contains('.');
-            tally.punctuated = true;
-        }
-        if unicode {
-            unspaced += unspaced_chars(original);
-        }
-        if word.form & COOKIE != 0 {
-            cookie |= original.contains("ookie") || original.contains("OOKIE");
-        }
         at = end;
+        let unicode = word.form & UNICODE != 0;
+        let chars = if unicode {
+            text[start..end].chars().count()
+        } else {
+            end - start
+        };
+        match &mut token {
+            Some(current) => {
+                current.words += 1;
+                if current.words == 1 {
+                    // The token opened on punctuation: its first word is this one.
+                    current.function = word.form & PLAIN != 0 && word.marks & FUNCTION != 0;
+                    current.alphabetic = word.form & ALPHABETIC != 0;
+                    current.capitalized = word.marks & CAPITALIZED != 0;
+                } else {
+                    current.function = false;
+                }
+                current.chars += chars;
+                current.end = end;
+                current.digit |= word.marks & DIGIT != 0;
+            }
+            None => {
+                token = Some(Token {
+                    start,
+                    end,
+                    chars,
+                    words: 1,
+                    function: word.form & PLAIN != 0 && word.marks & FUNCTION != 0,
+                    alphabetic: word.form & ALPHABETIC != 0,
+                    capitalized: word.marks & CAPITALIZED != 0,
+                    digit: word.marks & DIGIT != 0,
+                    dot_or_at: false,
+                });
+            }
+        }
+        if word.form & (JOINED | UNICODE | COOKIE) != 0 {
+            let original = &bytes[start..end];
+            if word.form & JOINED != 0 {
+                if let Some(current) = &mut token {
+                    current.dot_or_at |= original.contains(&b'.');
+                }
+                tally.punctuated = true;
+            }
+            if unicode {
+                unspaced += unspaced_chars(&text[start..end]);
+            }
+            if word.form & COOKIE != 0 {
+                let holds = |pattern: &[u8]| original.windows(pattern.len()).any(|w| w == pattern);
+                cookie |= holds(b"ookie") || holds(b"OOKIE");
+            }
+        }
     }
     if span.end > at {
         ink(text, at..span.end, &mut token, &mut tally, &mut unspaced);

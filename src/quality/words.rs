@@ -181,50 +181,68 @@ impl TextWords {
             &mut scan,
         );
         let mut words = TextWords::default();
-        words.fill(scan.words(), |_| true);
+        words.fill(scan.words(), None);
         words
     }
 
-    /// Takes in the scanned words of the lines `kept` says to keep (by line index), in order,
-    /// and counts them. The gap before a word holds whatever lies between it and the last word
-    /// kept, as in the text with the other lines taken out.
-    pub fn fill(&mut self, scanned: &[ScannedWord], kept: impl Fn(usize) -> bool) {
+    /// Takes in the scanned words of the lines `kept` keeps (by line index; `None` keeps
+    /// every line), in order, and counts them. The gap before a word holds whatever lies
+    /// between it and the last word kept, as in the text with the other lines taken out.
+    pub fn fill(&mut self, scanned: &[ScannedWord], kept: Option<&[bool]>) {
         self.spans.clear();
         self.ids.clear();
         self.classes.clear();
         self.chars_before.clear();
         self.breaks.clear();
         self.marks.clear();
-        self.classes_table.reset(scanned.len() / 2);
-        let (mut pending_breaks, mut pending_newlines) = (0u8, 0u32);
-        let mut chars = 0u32;
-        for word in scanned {
-            pending_breaks |= word.breaks;
-            pending_newlines += u32::from(word.newlines);
-            if !kept(word.line as usize) {
-                continue;
+        let all = kept.is_none_or(|kept| kept.iter().all(|&k| k));
+        if all {
+            // Every word, as scanned: each array in one pass.
+            self.spans.extend(scanned.iter().map(|w| (w.start, w.end)));
+            self.ids.extend(scanned.iter().map(|w| w.hash));
+            self.breaks.extend(scanned.iter().map(|w| w.breaks));
+            self.marks.extend(scanned.iter().map(|w| w.marks));
+            let mut chars = 0u32;
+            self.chars_before.extend(scanned.iter().map(|w| {
+                let before = chars;
+                chars += w.chars;
+                before
+            }));
+            self.chars_before.push(chars);
+        } else {
+            let kept = kept.expect("some lines are left out");
+            let (mut pending_breaks, mut pending_newlines) = (0u8, 0u32);
+            let mut chars = 0u32;
+            for word in scanned {
+                pending_breaks |= word.breaks;
+                pending_newlines += u32::from(word.newlines);
+                if !kept[word.line as usize] {
+                    continue;
+                }
+                self.spans.push((word.start, word.end));
+                self.ids.push(word.hash);
+                self.chars_before.push(chars);
+                chars += word.chars;
+                let paragraph = if pending_newlines >= 2 {
+                    PARAGRAPH_BREAK
+                } else {
+                    0
+                };
+                self.breaks.push(pending_breaks | paragraph);
+                self.marks.push(word.marks);
+                pending_breaks = 0;
+                pending_newlines = 0;
             }
-            let index = self.ids.len() as u32;
-            let class = self.classes_table.index_or_insert(word.hash, || GramStats {
-                first: index,
+            self.chars_before.push(chars);
+        }
+        self.classes_table.reset(self.ids.len() / 2);
+        for (index, &id) in self.ids.iter().enumerate() {
+            let class = self.classes_table.index_or_insert(id, || GramStats {
+                first: index as u32,
                 ..GramStats::default()
             });
-            self.spans.push((word.start, word.end));
-            self.ids.push(word.hash);
             self.classes.push(class as u32);
-            self.chars_before.push(chars);
-            chars += word.chars;
-            let paragraph = if pending_newlines >= 2 {
-                PARAGRAPH_BREAK
-            } else {
-                0
-            };
-            self.breaks.push(pending_breaks | paragraph);
-            self.marks.push(word.marks);
-            pending_breaks = 0;
-            pending_newlines = 0;
         }
-        self.chars_before.push(chars);
         self.mark_numbers();
         self.count();
     }
@@ -472,7 +490,7 @@ const GRAM_KEY_START: u64 = 0x9e37_79b9_7f4a_7c15;
 
 /// The key of an n-gram from that of its first n - 1 words and the id of its last.
 #[inline]
-fn gram_step(key: u64, id: u64) -> u64 {
+pub(crate) fn gram_step(key: u64, id: u64) -> u64 {
     (key.rotate_left(5) ^ id).wrapping_mul(0x0100_0000_01b3)
 }
 
@@ -590,7 +608,7 @@ mod tests {
         let mut scan = TextScan::default();
         scan_text(text, 1, &mut WordBuffer::default(), &mut scan);
         let mut words = TextWords::default();
-        words.fill(scan.words(), |line| line != 1);
+        words.fill(scan.words(), Some(&[true, false, true]));
         let clean = TextWords::new("Kept line one\n\nKept line two");
         assert_eq!(words.len(), clean.len());
         assert_eq!(words.breaks, clean.breaks);
