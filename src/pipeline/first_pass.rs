@@ -6,7 +6,7 @@ use super::templates::{Examples, LineCounter, LineEntry};
 use super::*;
 use crate::candidates::lsh::BandKey;
 use crate::candidates::minhash::MinHasher;
-use crate::candidates::winnow::{Fingerprint, Posting, Winnower, posting};
+use crate::candidates::winnow::{Fingerprint, FingerprintTable, Winnower};
 use crate::error::Result;
 use crate::ingest::Spool;
 use crate::ingest::record::RecordWarning;
@@ -30,8 +30,8 @@ pub(super) struct FirstPass {
     pub(super) warnings: Vec<Warning>,
     /// Where each record is, so later passes read only the records they need.
     pub(super) positions: Vec<RecordPosition>,
-    /// Packed (fingerprint, document) postings for the passage index (empty when it is off).
-    pub(super) fingerprints: Vec<Posting>,
+    /// Every document's winnowed fingerprints, for the passage index (empty when it is off).
+    pub(super) fingerprints: FingerprintTable,
     /// The short lines of every document that are text on its own signals (empty when
     /// quality is not assessed).
     pub(super) lines: Vec<LineEntry>,
@@ -87,7 +87,7 @@ pub(super) fn first_pass(
         keys: Vec::new(),
         warnings: Vec::new(),
         positions: Vec::new(),
-        fingerprints: Vec::new(),
+        fingerprints: FingerprintTable::default(),
         lines: Vec::new(),
         examples: Examples::default(),
         spool: Spool::new()?,
@@ -113,8 +113,7 @@ pub(super) fn first_pass(
                 None => pass.keys.extend(std::iter::repeat_n(BandKey(0), bands)),
             }
             pass.warnings.extend(analyzed.warnings);
-            pass.fingerprints
-                .extend(analyzed.fingerprints.into_iter().map(|f| posting(f, doc)));
+            pass.fingerprints.push_document(&analyzed.fingerprints);
             for line in &analyzed.lines {
                 let earlier = in_batch.entry(line.key).or_insert(0);
                 if line.seen_before.saturating_add(*earlier) >= example_after {
