@@ -326,6 +326,8 @@ fn scan_in_pool(
         partial_lines,
     } = relate_streaming(corpus, params, &sources, candidates, progress)?;
     drop(sources);
+    // Clusters, outlet templates and directions: corpus-wide, from what the passes kept.
+    progress.stage("relating", 0);
     let verified = pairs
         .iter()
         .filter(|p| p.figures.jaccard >= params.threshold)

@@ -225,17 +225,23 @@ pub(super) fn relate_streaming(
             .par_iter()
             .filter_map(|p| relate_pair(p.a, p.b, doc_of(p.a), doc_of(p.b), params))
             .collect();
-        for pair in &related {
-            if pair.relation() != Relation::Partial {
-                continue;
-            }
-            for doc in [pair.figures.a, pair.figures.b] {
-                verified.partial_lines.entry(doc).or_insert_with(|| {
-                    let text = doc_of(doc).original.as_deref().unwrap_or("");
-                    keyed_lines_of(text, params.shingle.seed())
-                });
-            }
-        }
+        // The documents of new partial pairs have their lines keyed, in parallel.
+        let mut to_key: Vec<u32> = related
+            .iter()
+            .filter(|pair| pair.relation() == Relation::Partial)
+            .flat_map(|pair| [pair.figures.a, pair.figures.b])
+            .filter(|doc| !verified.partial_lines.contains_key(doc))
+            .collect();
+        to_key.sort_unstable();
+        to_key.dedup();
+        let keyed: Vec<(u32, KeyedLines)> = to_key
+            .into_par_iter()
+            .map(|doc| {
+                let text = doc_of(doc).original.as_deref().unwrap_or("");
+                (doc, keyed_lines_of(text, params.shingle.seed()))
+            })
+            .collect();
+        verified.partial_lines.extend(keyed);
         verified.pairs.extend(related);
         next_pair = upto;
         open.retain(|&doc| {
