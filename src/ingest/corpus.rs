@@ -248,16 +248,24 @@ impl Corpus {
 
     /// Reads every record in corpus order and hands them to `consume` in batches of about
     /// `batch_bytes` bytes. Blank JSONL lines are not records and are skipped.
+    ///
+    /// The records are read on a thread of their own, one batch ahead: reading the next batch
+    /// overlaps with the work on this one.
     pub fn for_each_batch(
         &self,
         batch_bytes: usize,
         consume: impl FnMut(Vec<RawRecord>) -> Result<()>,
     ) -> Result<()> {
-        let mut batcher = Batcher::new(batch_bytes, consume);
-        for index in 0..self.sources.len() {
-            self.read_source(index, &mut |record| batcher.push(record))?;
-        }
-        batcher.flush()
+        read_ahead(
+            |send| {
+                let mut batcher = Batcher::new(batch_bytes, send);
+                for index in 0..self.sources.len() {
+                    self.read_source(index, &mut |record| batcher.push(record))?;
+                }
+                batcher.flush()
+            },
+            consume,
+        )
     }
 
     /// Reads again only the records at `wanted` (positions from an earlier pass, in corpus
@@ -268,6 +276,16 @@ impl Corpus {
         wanted: &[RecordPosition],
         batch_bytes: usize,
         consume: impl FnMut(Vec<RawRecord>) -> Result<()>,
+    ) -> Result<()> {
+        read_ahead(|send| self.read_at(wanted, batch_bytes, send), consume)
+    }
+
+    /// [`Self::for_each_at`]'s reading, on the reader thread.
+    fn read_at(
+        &self,
+        wanted: &[RecordPosition],
+        batch_bytes: usize,
+        consume: &mut dyn FnMut(Vec<RawRecord>) -> Result<()>,
     ) -> Result<()> {
         let mut batcher = Batcher::new(batch_bytes, consume);
         for group in wanted.chunk_by(|x, y| x.source == y.source) {
@@ -379,6 +397,43 @@ impl Corpus {
 }
 
 /// Collects records into batches of about `batch_bytes` and hands each to `consume`.
+/// Runs `read` on a thread of its own and `consume` on this one, the batches `read` sends
+/// passed over a channel that holds one: the reader works on the next batch while the
+/// current one is consumed. The first error wins: when `consume` fails, the reader is stopped
+/// at its next batch and its own error (the closed channel) is ignored.
+fn read_ahead<R, C>(read: R, mut consume: C) -> Result<()>
+where
+    R: FnOnce(&mut dyn FnMut(Vec<RawRecord>) -> Result<()>) -> Result<()> + Send,
+    C: FnMut(Vec<RawRecord>) -> Result<()>,
+{
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<RawRecord>>(1);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || {
+            read(&mut |batch| {
+                sender.send(batch).map_err(|_| {
+                    Error::io(
+                        "<reader>",
+                        std::io::Error::other("the records are no longer wanted"),
+                    )
+                })
+            })
+        });
+        let mut consumed = Ok(());
+        for batch in &receiver {
+            consumed = consume(batch);
+            if consumed.is_err() {
+                break;
+            }
+        }
+        drop(receiver);
+        let read = match reader.join() {
+            Ok(read) => read,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        consumed.and(read)
+    })
+}
+
 struct Batcher<F> {
     batch: Vec<RawRecord>,
     size: usize,
@@ -540,4 +595,72 @@ pub fn find_documents(
         .zip(ids)
         .map(|(doc, id)| doc.ok_or_else(|| Error::UnknownId(id.to_string())))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(line: u64) -> RawRecord {
+        RawRecord {
+            origin: Origin {
+                file: Arc::from("test.jsonl"),
+                line,
+            },
+            payload: Payload::JsonLine(format!("{{\"id\":\"{line}\"}}").into_bytes()),
+            position: RecordPosition {
+                source: 0,
+                offset: line,
+                line,
+            },
+        }
+    }
+
+    #[test]
+    fn read_ahead_hands_on_every_batch_in_order() {
+        let mut seen = Vec::new();
+        read_ahead(
+            |send| (1..=50).try_for_each(|i| send(vec![record(i), record(i + 1000)])),
+            |batch| {
+                seen.extend(batch.iter().map(|r| r.origin.line));
+                Ok(())
+            },
+        )
+        .unwrap();
+        let expected: Vec<u64> = (1..=50).flat_map(|i| [i, i + 1000]).collect();
+        assert_eq!(seen, expected);
+    }
+
+    #[test]
+    fn a_failing_consumer_stops_the_reader_and_its_error_wins() {
+        let error = read_ahead(
+            // A reader that would never stop on its own.
+            |send| (1..).try_for_each(|i| send(vec![record(i)])),
+            |batch| match batch[0].origin.line {
+                3 => Err(Error::input_changed("test.jsonl")),
+                _ => Ok(()),
+            },
+        )
+        .unwrap_err();
+        assert!(matches!(error, Error::InputChanged { .. }), "{error}");
+    }
+
+    #[test]
+    fn a_reading_error_comes_after_the_batches_read_before_it() {
+        let mut consumed = 0;
+        let error = read_ahead(
+            |send| {
+                send(vec![record(1)])?;
+                send(vec![record(2)])?;
+                Err(Error::io("test.jsonl", std::io::Error::other("disk gone")))
+            },
+            |_| {
+                consumed += 1;
+                Ok(())
+            },
+        )
+        .unwrap_err();
+        assert_eq!(consumed, 2);
+        assert!(error.to_string().contains("disk gone"), "{error}");
+    }
 }
