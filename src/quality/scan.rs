@@ -122,7 +122,11 @@ pub fn scan_text(text: &str, seed: u64, buffer: &mut WordBuffer, scan: &mut Text
         }
     }
     scan.clear();
-    scan.hash_function_words(seed);
+    // Keys do not depend on function words: a scanner made for keys alone (a title, or the
+    // lines of a document in a partial pair) skips hashing the list.
+    if !scan.keys_only {
+        scan.hash_function_words(seed);
+    }
     for_each_word_and_gap(text, buffer, &mut Feed { text, seed, scan });
     scan.finish(text);
 }
