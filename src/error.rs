@@ -35,6 +35,17 @@ pub enum Error {
         /// The file that changed (`<corpus>` when the record count no longer matches).
         path: PathBuf,
     },
+    /// An output would overwrite an input, or land inside an input folder where the next run
+    /// would read it.
+    #[error("{output}: {relation} {input}; choose an output outside the inputs")]
+    OutputOverInput {
+        /// The output path as given.
+        output: PathBuf,
+        /// The input it collides with.
+        input: PathBuf,
+        /// "is the input file" or "is inside the input folder".
+        relation: &'static str,
+    },
     /// A document id asked for does not exist in the corpus.
     #[error("no document with id {0:?}")]
     UnknownId(String),

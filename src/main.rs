@@ -4,17 +4,16 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use reprint::candidates::lsh::LshParams;
 use reprint::candidates::minhash::{DEFAULT_MINHASH_SEED, MinHashParams, SketchScheme};
 use reprint::candidates::winnow::WinnowParams;
-use reprint::ingest::{Corpus, InputSpec, ReadOptions};
+use reprint::ingest::{Corpus, InputSpec, ReadOptions, check_outputs_apart};
 use reprint::pipeline::{self, Progress, QualityParams, ScanParams, ScanResult};
 use reprint::relate::relation::RelationParams;
-use reprint::report;
+use reprint::report::{self, Destination, Output, ReportDir};
 use reprint::synth::{Generator, SynthParams};
 use reprint::text::shingle::{DEFAULT_SHINGLE_SEED, ShingleKind, ShingleParams};
 
@@ -33,9 +32,10 @@ enum Command {
     Scan {
         #[command(flatten)]
         input: InputArgs,
-        /// Folder for docs.jsonl, pairs.jsonl and clusters.jsonl. By default, none is written.
-        #[arg(long)]
-        out: Option<PathBuf>,
+        /// Folder for docs.jsonl, pairs.jsonl, clusters.jsonl and outlets.jsonl (created if
+        /// needed). By default, none is written.
+        #[arg(short, long, visible_alias = "out")]
+        output: Option<PathBuf>,
         /// How many of the largest clusters the summary lists.
         #[arg(long, default_value_t = 10)]
         show: usize,
@@ -44,8 +44,8 @@ enum Command {
     Dedup {
         #[command(flatten)]
         input: InputArgs,
-        /// The deduplicated JSONL feed.
-        #[arg(short, long)]
+        /// The deduplicated JSONL feed; - for stdout.
+        #[arg(short, long, visible_alias = "out")]
         output: PathBuf,
         /// Add a field "clean_text" to each written record: its text without boilerplate
         /// lines (for HTML, the extracted main text without them). Other fields are untouched.
@@ -57,8 +57,8 @@ enum Command {
     Score {
         #[command(flatten)]
         input: InputArgs,
-        /// Write the JSONL here instead of stdout.
-        #[arg(short, long)]
+        /// Write the JSONL here instead of stdout (- is stdout).
+        #[arg(short, long, visible_alias = "out")]
         output: Option<PathBuf>,
         /// How many of the lowest-scoring documents the table on stderr lists.
         #[arg(long, default_value_t = 10)]
@@ -102,11 +102,11 @@ enum Command {
         /// Share of originals that lift one or two paragraphs from an earlier article.
         #[arg(long, default_value_t = 0.0)]
         lift_rate: f64,
-        /// Output JSONL corpus.
-        #[arg(short, long)]
+        /// Output JSONL corpus; - for stdout.
+        #[arg(short, long, visible_alias = "out")]
         output: PathBuf,
         /// Output JSONL with one line per article: {"id", "cluster", "parent", "edit_rate",
-        /// "kind", "truncated", "boilerplate"}.
+        /// "kind", "truncated", "boilerplate"}; - for stdout.
         #[arg(long)]
         truth: Option<PathBuf>,
         /// Worker threads; 0 means one per core.
@@ -252,9 +252,21 @@ impl InputArgs {
         Ok(params)
     }
 
+    fn specs(&self) -> Vec<InputSpec> {
+        self.inputs.iter().map(|a| InputSpec::from_arg(a)).collect()
+    }
+
     fn corpus(&self) -> reprint::Result<Corpus> {
-        let specs: Vec<InputSpec> = self.inputs.iter().map(|a| InputSpec::from_arg(a)).collect();
-        Corpus::open(&specs)
+        Corpus::open(&self.specs())
+    }
+
+    /// Checks the parameters and that no output overwrites an input, then opens the outputs,
+    /// all before anything is read.
+    fn open_outputs(&self, outputs: &[&Destination]) -> reprint::Result<Vec<Output>> {
+        self.params()?;
+        let paths: Vec<&Path> = outputs.iter().filter_map(|d| d.path()).collect();
+        check_outputs_apart(&self.specs(), &paths)?;
+        outputs.iter().map(|d| Output::open(d)).collect()
     }
 
     fn scan(&self) -> anyhow::Result<(Corpus, ScanResult)> {
@@ -339,22 +351,43 @@ impl Progress for Bar {
     }
 }
 
-fn create(path: &Path) -> anyhow::Result<std::io::BufWriter<std::fs::File>> {
-    let file = std::fs::File::create(path)
-        .with_context(|| format!("{}: cannot create", path.display()))?;
-    Ok(std::io::BufWriter::new(file))
+/// The one output opened for a command that writes one.
+fn single(mut outputs: Vec<Output>) -> Output {
+    outputs.pop().expect("one output was opened")
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Scan { input, out, show } => {
+        Command::Scan {
+            input,
+            output,
+            show,
+        } => {
+            let reports = match &output {
+                Some(dir) if dir == Path::new("-") => {
+                    return Err(reprint::Error::param(
+                        "--output",
+                        "scan writes four reports and needs a folder; for one stream on \
+                         stdout use `reprint pairs` or `reprint dedup -o -`",
+                    )
+                    .into());
+                }
+                Some(dir) => {
+                    input.params()?;
+                    let paths = ReportDir::paths(dir);
+                    let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+                    check_outputs_apart(&input.specs(), &paths)?;
+                    Some(ReportDir::open(dir)?)
+                }
+                None => None,
+            };
             let (_, result) = input.scan()?;
-            if let Some(dir) = &out {
-                report::write_report_dir(&result, dir)?;
+            if let Some(reports) = reports {
+                report::write_report_dir(&result, reports)?;
             }
             let mut stdout = std::io::stdout().lock();
-            stdout.write_all(report::summary(&result, show).as_bytes())?;
-            if let Some(dir) = &out {
+            stdout.write_all(report::summary(&result, show, output.as_deref()).as_bytes())?;
+            if let Some(dir) = &output {
                 writeln!(
                     stdout,
                     "\nwrote {}/{{docs,pairs,clusters,outlets}}.jsonl",
@@ -367,11 +400,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             output,
             strip_boilerplate,
         } => {
+            let destination = Destination::from_arg(&output);
+            let mut out = single(input.open_outputs(&[&destination])?);
             let (corpus, result) = input.scan()?;
-            let mut out = create(&output)?;
-            let stats = report::write_feed(&corpus, &result, strip_boilerplate, &mut out, &output)?;
-            out.flush()
-                .with_context(|| format!("{}: cannot write", output.display()))?;
+            let name = out.name().to_path_buf();
+            let stats = report::write_feed(&corpus, &result, strip_boilerplate, &mut out, &name)?;
+            out.finish()?;
             eprintln!(
                 "kept {} of {} records; dropped {} duplicates and {} rejected records",
                 stats.kept, result.stats.records, stats.dropped_duplicates, stats.dropped_rejected
@@ -386,29 +420,28 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             show,
         } => {
             if input.no_quality {
-                anyhow::bail!("score needs quality assessment; drop --no-quality");
+                return Err(reprint::Error::param(
+                    "--no-quality",
+                    "score needs quality assessment; drop --no-quality",
+                )
+                .into());
             }
+            let destination = output
+                .as_deref()
+                .map_or(Destination::Stdout, Destination::from_arg);
+            let mut out = single(input.open_outputs(&[&destination])?);
             let (_, result) = input.scan()?;
-            match &output {
-                Some(path) => {
-                    let mut out = create(path)?;
-                    report::write_scores(&result, &mut out, path)?;
-                    out.flush()
-                        .with_context(|| format!("{}: cannot write", path.display()))?;
-                }
-                None => {
-                    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-                    report::write_scores(&result, &mut stdout, Path::new("<stdout>"))?;
-                    stdout.flush()?;
-                }
-            }
+            let name = out.name().to_path_buf();
+            report::write_scores(&result, &mut out, &name)?;
+            out.finish()?;
             eprint!("{}", report::worst_documents(&result, show));
         }
         Command::Pairs { input } => {
+            let mut out = single(input.open_outputs(&[&Destination::Stdout])?);
             let (_, result) = input.scan()?;
-            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-            report::write_pairs(&result, &mut stdout, Path::new("<stdout>"))?;
-            stdout.flush()?;
+            let name = out.name().to_path_buf();
+            report::write_pairs(&result, &mut out, &name)?;
+            out.finish()?;
         }
         Command::Explain { id_a, id_b, input } => {
             let params = input.params()?;
@@ -439,17 +472,28 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 boilerplate_rate,
                 lift_rate,
             })?;
-            let mut corpus_out = create(&output)?;
-            let mut truth_out = truth.as_deref().map(create).transpose()?;
+            let corpus_destination = Destination::from_arg(&output);
+            let truth_destination = truth.as_deref().map(Destination::from_arg);
+            if truth_destination == Some(Destination::Stdout)
+                && corpus_destination == Destination::Stdout
+            {
+                return Err(reprint::Error::param(
+                    "--truth",
+                    "the corpus already goes to stdout; give the truth a file",
+                )
+                .into());
+            }
+            let mut corpus_out = Output::open(&corpus_destination)?;
+            let mut truth_out = truth_destination.as_ref().map(Output::open).transpose()?;
             let report::Generated { copies, lifts } = report::write_generated(
                 &generator,
                 &mut corpus_out,
                 truth_out.as_mut().map(|w| w as &mut dyn Write),
                 threads,
             )?;
-            corpus_out.flush()?;
-            if let Some(out) = truth_out.as_mut() {
-                out.flush()?;
+            corpus_out.finish()?;
+            if let Some(out) = truth_out {
+                out.finish()?;
             }
             eprintln!(
                 "wrote {docs} articles ({copies} planted copies, {lifts} with lifted paragraphs) to {}",
@@ -469,23 +513,39 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
     })
 }
 
+/// The message of an error and its causes, each cause added only when the text so far does
+/// not already say it (a library error shows its I/O cause in its own message).
+fn message(error: &anyhow::Error) -> String {
+    let mut message = format!("error: {error}");
+    for cause in error.chain().skip(1) {
+        let cause = cause.to_string();
+        if !message.contains(&cause) {
+            message.push_str(": ");
+            message.push_str(&cause);
+        }
+    }
+    message
+}
+
+/// Exit code 2 for bad input or usage and for output that cannot be written (every library
+/// error is one of those, and so is an I/O error on stdout); 1 for anything else, which is
+/// a bug.
+fn exit_code(error: &anyhow::Error) -> u8 {
+    let outside = error.chain().any(|cause| {
+        cause.downcast_ref::<reprint::Error>().is_some()
+            || cause.downcast_ref::<std::io::Error>().is_some()
+    });
+    if outside { 2 } else { 1 }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            let mut message = format!("error: {error}");
-            for cause in error.chain().skip(1) {
-                message.push_str(&format!(": {cause}"));
-            }
-            eprintln!("{message}");
-            // Input problems (missing or unreadable files, bad parameters) exit with 2, like
-            // usage errors; anything else with 1.
-            let input_error = error
-                .chain()
-                .any(|c| c.downcast_ref::<reprint::Error>().is_some());
-            ExitCode::from(if input_error { 2 } else { 1 })
+            eprintln!("{}", message(&error));
+            ExitCode::from(exit_code(&error))
         }
     }
 }

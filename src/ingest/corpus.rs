@@ -106,6 +106,58 @@ impl InputSpec {
     }
 }
 
+/// Refuses, before anything is read, an output that would overwrite an input or land inside
+/// an input folder (where the next run would read it as input). Paths are compared after
+/// resolving symbolic links and `..`; an output that does not exist yet is compared through
+/// its folder.
+pub fn check_outputs_apart(inputs: &[InputSpec], outputs: &[&Path]) -> Result<()> {
+    let inputs: Vec<(&Path, PathBuf, bool)> = inputs
+        .iter()
+        .filter_map(|input| match input {
+            InputSpec::Path(path) => {
+                let resolved = std::fs::canonicalize(path).ok()?;
+                Some((path.as_path(), resolved.clone(), resolved.is_dir()))
+            }
+            InputSpec::Stdin => None,
+        })
+        .collect();
+    for &output in outputs {
+        let Some(resolved) = resolve_output(output) else {
+            continue;
+        };
+        for (input, input_resolved, is_dir) in &inputs {
+            let relation = if *is_dir && resolved.starts_with(input_resolved) {
+                "is inside the input folder"
+            } else if resolved == *input_resolved {
+                "is the input file"
+            } else {
+                continue;
+            };
+            return Err(Error::OutputOverInput {
+                output: output.to_path_buf(),
+                input: input.to_path_buf(),
+                relation,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Where `output` points once symbolic links are resolved: the file itself when it exists,
+/// else its resolved folder joined with its name (`None` when the folder does not exist
+/// either; opening the output will report that).
+fn resolve_output(output: &Path) -> Option<PathBuf> {
+    if let Ok(resolved) = std::fs::canonicalize(output) {
+        return Some(resolved);
+    }
+    let name = output.file_name()?;
+    let folder = match output.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    Some(std::fs::canonicalize(folder).ok()?.join(name))
+}
+
 /// The files of a corpus, enumerated once in a fixed order.
 #[derive(Debug)]
 pub struct Corpus {

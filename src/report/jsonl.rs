@@ -324,23 +324,16 @@ pub fn write_clusters(result: &ScanResult, out: &mut dyn Write, path: &Path) -> 
     Ok(())
 }
 
-/// Writes `docs.jsonl`, `pairs.jsonl`, `clusters.jsonl` and `outlets.jsonl` into `dir`,
-/// creating it.
-pub fn write_report_dir(result: &ScanResult, dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+/// Writes `docs.jsonl`, `pairs.jsonl`, `clusters.jsonl` and `outlets.jsonl` into the opened
+/// `dir`; each file appears only once complete.
+pub fn write_report_dir(result: &ScanResult, dir: ReportDir) -> Result<()> {
     type Writer = fn(&ScanResult, &mut dyn Write, &Path) -> Result<()>;
-    let files: [(&str, Writer); 4] = [
-        ("docs.jsonl", write_docs),
-        ("pairs.jsonl", write_pairs),
-        ("clusters.jsonl", write_clusters),
-        ("outlets.jsonl", write_outlets),
-    ];
-    for (name, write) in files {
-        let path = dir.join(name);
-        let file = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
-        let mut out = std::io::BufWriter::new(file);
-        write(result, &mut out, &path)?;
-        out.flush().map_err(|e| Error::io(&path, e))?;
+    let writers: [Writer; 4] = [write_docs, write_pairs, write_clusters, write_outlets];
+    let outputs = dir.into_outputs();
+    for (write, mut output) in writers.into_iter().zip(outputs) {
+        let name = output.name().to_path_buf();
+        write(result, &mut output, &name)?;
+        output.finish()?;
     }
     Ok(())
 }

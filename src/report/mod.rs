@@ -1,5 +1,6 @@
 //! Reports: the JSONL outputs users script against, the human summary, and the deduplicated
-//! feed. The only stage besides `corpus` that touches files.
+//! feed. The only layer besides `ingest` that touches files: every output is opened before the
+//! work starts and appears only once complete ([`Output`]).
 //!
 //! Field names here are a public interface: change them only with a changelog entry.
 
@@ -8,6 +9,7 @@ mod feed;
 mod generated;
 mod jsonl;
 mod outlets;
+mod output;
 mod summary;
 
 pub use explain::render_explanation;
@@ -19,5 +21,6 @@ pub use jsonl::{
 };
 use jsonl::{id_of, round6, write_line};
 pub use outlets::{OutletFlow, OutletLine, outlets, write_outlets};
+pub use output::{Destination, Output, REPORT_FILES, ReportDir};
 use summary::truncate;
 pub use summary::{summary, worst_documents};

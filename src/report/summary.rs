@@ -5,9 +5,15 @@ use crate::pipeline::{DocStatus, ScanResult};
 use crate::quality::QualityReport;
 use crate::relate::relation::Relation;
 use std::fmt::Write as _;
+use std::path::Path;
 
 /// The human summary printed by `scan`: counts, the band shape, the largest clusters.
-pub fn summary(result: &ScanResult, largest: usize) -> String {
+pub fn summary(result: &ScanResult, largest: usize, reports: Option<&Path>) -> String {
+    // Where the rest is: the report files when they are written, else how to get them.
+    let see = |file: &str| match reports {
+        Some(_) => format!("see {file}"),
+        None => format!("scan --output DIR writes {file}"),
+    };
     let stats = &result.stats;
     let lsh = &result.params.lsh;
     let duplicates = result
@@ -123,14 +129,16 @@ pub fn summary(result: &ScanResult, largest: usize) -> String {
     if borrowers.len() > largest {
         let _ = writeln!(
             s,
-            "  ... and {} more (see docs.jsonl)",
-            borrowers.len() - largest
+            "  ... and {} more ({})",
+            borrowers.len() - largest,
+            see("docs.jsonl")
         );
     }
     if undirected > 0 {
         let _ = writeln!(
             s,
-            "  {undirected} partial pairs with no clear direction (see pairs.jsonl)"
+            "  {undirected} partial pairs with no clear direction ({})",
+            see("pairs.jsonl")
         );
     }
     let outlets = outlets(result);
@@ -162,8 +170,9 @@ pub fn summary(result: &ScanResult, largest: usize) -> String {
         if outlets.len() > largest {
             let _ = writeln!(
                 s,
-                "  ... and {} more (see outlets.jsonl)",
-                outlets.len() - largest
+                "  ... and {} more ({})",
+                outlets.len() - largest,
+                see("outlets.jsonl")
             );
         }
     }
@@ -174,7 +183,12 @@ pub fn summary(result: &ScanResult, largest: usize) -> String {
             let _ = writeln!(s, "  {reason}");
         }
         if rejected.len() > 10 {
-            let _ = writeln!(s, "  ... and {} more (see docs.jsonl)", rejected.len() - 10);
+            let _ = writeln!(
+                s,
+                "  ... and {} more ({})",
+                rejected.len() - 10,
+                see("docs.jsonl")
+            );
         }
     }
     s

@@ -4,6 +4,7 @@ mod accuracy;
 mod architecture;
 mod cli;
 mod determinism;
+mod outputs;
 mod properties;
 mod sample_corpus;
 mod support;
