@@ -264,7 +264,7 @@ fn candidates_per_band(
                 .enumerate()
                 .map(|(i, k)| (k[band], i as u32))
                 .collect();
-            band_candidates(&mut entries)
+            band_candidates(&mut entries, None)
         })
         .collect()
 }

@@ -198,6 +198,12 @@ struct InputArgs {
     /// Do not assess quality (no "quality" in docs.jsonl): a little faster on huge corpora.
     #[arg(long)]
     no_quality: bool,
+    /// Compare and report every pair of related documents. By default, identical texts are
+    /// compared once, huge band buckets are paired through one member, and within a cluster
+    /// only each member's pair with the original is reported, so n copies cost n - 1 pairs
+    /// rather than n(n - 1)/2.
+    #[arg(long)]
+    all_pairs: bool,
 }
 
 impl InputArgs {
@@ -230,6 +236,7 @@ impl InputArgs {
         params.relation =
             RelationParams::new(self.copy_share, self.partial_words, self.partial_share)?;
         params.passages = !self.no_passages;
+        params.all_pairs = self.all_pairs;
         if self.template_min_docs < 2 {
             return Err(reprint::Error::param(
                 "--template-min-docs",

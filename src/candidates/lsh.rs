@@ -158,12 +158,26 @@ fn integrate(f: impl Fn(f64) -> f64, from: f64, to: f64) -> f64 {
 }
 
 /// Candidate pairs of one band: `entries` holds (band key, document) for every document and is
-/// sorted here; every two documents with the same key form a pair. Pairs come out sorted and
-/// without repeats.
-pub fn band_candidates(entries: &mut [(BandKey, u32)]) -> Vec<CandidatePair> {
+/// sorted here; every two documents with the same key form a pair, except in a bucket of more
+/// than `star_above` documents, whose members are paired with its first document only, so
+/// that a bucket of n near-duplicates costs n - 1 pairs instead of n(n - 1)/2. Pairs come out
+/// sorted and without repeats.
+pub fn band_candidates(
+    entries: &mut [(BandKey, u32)],
+    star_above: Option<usize>,
+) -> Vec<CandidatePair> {
     entries.sort_unstable();
     let mut pairs = Vec::new();
     for bucket in entries.chunk_by(|x, y| x.0 == y.0) {
+        if star_above.is_some_and(|most| bucket.len() > most) {
+            let hub = bucket[0].1;
+            pairs.extend(
+                bucket[1..]
+                    .iter()
+                    .map(|&(_, doc)| CandidatePair::new(hub, doc)),
+            );
+            continue;
+        }
         for (i, &(_, a)) in bucket.iter().enumerate() {
             for &(_, b) in &bucket[i + 1..] {
                 pairs.push(CandidatePair::new(a, b));
@@ -231,7 +245,7 @@ mod tests {
             (BandKey(5), 2),
             (BandKey(9), 4),
         ];
-        let pairs = band_candidates(&mut entries);
+        let pairs = band_candidates(&mut entries.clone(), None);
         assert_eq!(
             pairs,
             vec![
@@ -239,6 +253,12 @@ mod tests {
                 CandidatePair::new(1, 3),
                 CandidatePair::new(2, 3)
             ]
+        );
+        // A bucket over the limit becomes a star around its first document.
+        let star = band_candidates(&mut entries, Some(2));
+        assert_eq!(
+            star,
+            vec![CandidatePair::new(1, 2), CandidatePair::new(1, 3)]
         );
     }
 

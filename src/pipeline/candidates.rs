@@ -10,6 +10,7 @@ pub(super) fn lsh_candidates(
     keys: &[BandKey],
     accepted: &[bool],
     bands: usize,
+    star_above: Option<usize>,
     progress: &dyn Progress,
 ) -> Vec<CandidatePair> {
     let per_band: Vec<Vec<CandidatePair>> = (0..bands)
@@ -21,7 +22,7 @@ pub(super) fn lsh_candidates(
                 .filter(|(_, ok)| **ok)
                 .map(|(doc, _)| (keys[doc * bands + band], doc as u32))
                 .collect();
-            let pairs = band_candidates(&mut entries);
+            let pairs = band_candidates(&mut entries, star_above);
             progress.advance(1);
             pairs
         })
@@ -51,3 +52,10 @@ pub(super) fn winnow_candidates(
 /// threads are a quarter of what sorting them all at once would hold (measured at 1M
 /// generated articles: 635 MB of postings), for eight reads of the 4-byte table.
 const MIN_POSTING_PARTS: usize = 8;
+
+/// Band buckets with more documents than this are paired as a star around their first
+/// document (unless every pair is asked for). Near-duplicate groups of a few dozen are paired
+/// in full, as their members' pairs decide the original; past this, a full bucket's pairs
+/// (2,016 at 64) cost more to verify than the rest of a typical run's buckets together, and
+/// the star still links every member, whose pair with the original is then verified.
+pub(super) const STAR_BUCKETS_ABOVE: usize = 64;

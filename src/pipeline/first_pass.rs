@@ -17,7 +17,8 @@ use crate::quality::boilerplate::LineAnalysis;
 use crate::quality::boilerplate::line_key_with_seed;
 use crate::quality::scan::{TextScan, scan_text};
 use crate::quality::{TextWords, assess_judged, judge_lines};
-use crate::text::normalize::WordBuffer;
+use crate::relate::TextIdentity;
+use crate::text::normalize::{WordBuffer, normalize, word_span};
 use crate::text::shingle::{ShingleKind, ShingleParams, Shingler};
 use rayon::prelude::*;
 use std::ops::Range;
@@ -39,6 +40,9 @@ pub(super) struct FirstPass {
     pub(super) examples: Examples,
     /// The main text of every HTML page, extracted once.
     pub(super) spool: Spool,
+    /// What identifies each document's text, for grouping exact duplicates (default for
+    /// rejected records).
+    pub(super) identities: Vec<TextIdentity>,
 }
 
 /// One record after the first pass.
@@ -52,6 +56,7 @@ pub(super) struct Analyzed {
     /// The document's text, while its lines may still be kept as examples or it is to be
     /// spooled.
     pub(super) text: String,
+    pub(super) identity: TextIdentity,
 }
 
 /// A short line, as the first pass hands it on for the template count.
@@ -91,6 +96,7 @@ pub(super) fn first_pass(
         lines: Vec::new(),
         examples: Examples::default(),
         spool: Spool::new()?,
+        identities: Vec::new(),
     };
     corpus.for_each_batch(BATCH_BYTES, |batch| {
         let bytes: usize = batch.iter().map(|r| r.payload.len()).sum();
@@ -113,6 +119,7 @@ pub(super) fn first_pass(
                 None => pass.keys.extend(std::iter::repeat_n(BandKey(0), bands)),
             }
             pass.warnings.extend(analyzed.warnings);
+            pass.identities.push(analyzed.identity);
             pass.fingerprints.push_document(&analyzed.fingerprints);
             for line in &analyzed.lines {
                 let earlier = in_batch.entry(line.key).or_insert(0);
@@ -191,6 +198,7 @@ pub(super) fn analyze_record(
                 fingerprints: Vec::new(),
                 lines: Vec::new(),
                 text: String::new(),
+                identity: TextIdentity::default(),
             };
         }
     };
@@ -205,8 +213,10 @@ pub(super) fn analyze_record(
     });
     let mut sketch = hasher.builder();
     let mut winnower = worker.winnower.as_mut();
+    let mut content = ContentHash::default();
     let mut add = |shingle| {
         sketch.add(shingle);
+        content.add(shingle);
         if let Some(winnower) = winnower.as_deref_mut() {
             winnower.push(shingle);
         }
@@ -263,9 +273,17 @@ pub(super) fn analyze_record(
                 fingerprints: Vec::new(),
                 lines: Vec::new(),
                 text: String::new(),
+                identity: TextIdentity::default(),
             };
         }
     };
+    let identity = identity_of(
+        &doc.text,
+        content,
+        units,
+        params,
+        judged.is_some().then(|| worker.scan.words().len()),
+    );
     let mut lines = Vec::new();
     if let (Some(counter), Some(analysis)) = (counter, judged) {
         let assessment = assess_judged(
@@ -286,6 +304,46 @@ pub(super) fn analyze_record(
         fingerprints,
         lines,
         text: doc.text,
+        identity,
+    }
+}
+
+/// An order-dependent hash of a document's shingle stream: two texts get the same one when
+/// they have the same normalized words in the same order.
+#[derive(Default)]
+struct ContentHash(u64);
+
+impl ContentHash {
+    fn add(&mut self, shingle: u64) {
+        // A multiply-xorshift step (the finalizer of SplitMix64) after each shingle, so that
+        // order matters and equal shingles do not cancel.
+        let mut h = (self.0 ^ shingle).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        h ^= h >> 31;
+        self.0 = h.wrapping_mul(0x94d0_49bb_1331_11eb);
+    }
+}
+
+/// What identifies an accepted document's text: the hash of its shingle stream and of its
+/// bytes, the span of its words and their count (`scanned_words` when the scan counted them).
+fn identity_of(
+    text: &str,
+    content: ContentHash,
+    units: usize,
+    params: &ScanParams,
+    scanned_words: Option<usize>,
+) -> TextIdentity {
+    let words = match (scanned_words, params.shingle.kind()) {
+        (Some(words), _) => words,
+        (None, ShingleKind::Words(_)) => units,
+        // Character n-grams count characters; passages count words.
+        (None, ShingleKind::Chars(_)) => normalize(text).words.len(),
+    };
+    let span = word_span(text).unwrap_or((0, 0));
+    TextIdentity {
+        content: content.0 ^ units as u64,
+        bytes: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
+        span: (span.0 as u32, span.1 as u32),
+        words: words as u32,
     }
 }
 

@@ -6,6 +6,7 @@
 //! collects in input order, so results do not depend on the number of threads.
 
 mod candidates;
+mod collapse;
 mod explain;
 mod first_pass;
 mod generate;
@@ -15,7 +16,7 @@ mod relations;
 mod templates;
 mod verify_pass;
 
-use crate::candidates::lsh::merge_candidates;
+use crate::candidates::lsh::{CandidatePair, merge_candidates};
 use crate::error::{Error, Result};
 use crate::ingest::record::{RecordProblem, RecordWarning};
 use std::sync::Arc;
@@ -23,10 +24,12 @@ use std::sync::Arc;
 use crate::ingest::{Corpus, Origin, PageOrigin, Spool, SpoolRange};
 use crate::quality::Assessment;
 use crate::quality::boilerplate::TemplateLines;
-use crate::relate::cluster::{Cluster, MemberInfo, build_clusters};
+use crate::relate::cluster::{Cluster, MemberInfo, build_clusters, unverified_links};
+use crate::relate::exact::{ExactGroups, join_exact_groups};
 use crate::relate::relation::{RelatedPair, Relation};
 
 use candidates::*;
+use collapse::inherited_pairs;
 pub use explain::{Explanation, explain};
 #[cfg(feature = "testing")]
 pub use first_pass::first_pass_records;
@@ -215,6 +218,9 @@ pub struct ScanStats {
     pub input_bytes: u64,
     /// Files skipped in input folders because they are not documents.
     pub ignored_files: usize,
+    /// Documents whose text is identical to another's after normalization, compared only
+    /// through that one (0 with `--all-pairs`).
+    pub identical: usize,
 }
 
 /// Everything a scan found.
@@ -256,6 +262,30 @@ impl ScanResult {
     }
 }
 
+/// What the clustering needs of each document; `shingle_counts` may be shorter than `docs`
+/// (0 for the rest).
+fn member_infos<'a>(docs: &'a [DocOutcome], shingle_counts: &[u32]) -> Vec<MemberInfo<'a>> {
+    docs.iter()
+        .enumerate()
+        .map(|(i, doc)| MemberInfo {
+            id: doc.id.as_deref().unwrap_or(""),
+            date: doc.date,
+            shingles: shingle_counts.get(i).copied().unwrap_or(0),
+        })
+        .collect()
+}
+
+/// Each document's cluster index, if any.
+fn cluster_of(documents: usize, clusters: &[Cluster]) -> Vec<Option<u32>> {
+    let mut of = vec![None; documents];
+    for (index, cluster) in clusters.iter().enumerate() {
+        for &doc in &cluster.members {
+            of[doc as usize] = Some(index as u32);
+        }
+    }
+    of
+}
+
 pub(crate) fn thread_pool(threads: usize) -> Result<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -294,6 +324,7 @@ fn scan_in_pool(
         mut lines,
         examples,
         spool,
+        identities,
     } = first_pass(corpus, params, progress)?;
     reject_duplicate_ids(&mut docs);
     let accepted: Vec<bool> = docs
@@ -303,12 +334,22 @@ fn scan_in_pool(
     if let Some(quality) = &params.quality {
         keep_recurring_lines(&mut lines, &accepted, quality.template_min_docs);
     }
+    // Identical texts are compared once, through their group's leader.
+    let exact = if params.all_pairs {
+        ExactGroups::default()
+    } else {
+        ExactGroups::find(&identities, &member_infos(&docs, &[]), &accepted)
+    };
+    let compared: Vec<bool> = (0..docs.len() as u32)
+        .map(|doc| accepted[doc as usize] && (params.all_pairs || exact.is_leader(doc)))
+        .collect();
 
     progress.stage("candidates", bands as u64);
-    let from_lsh = lsh_candidates(&keys, &accepted, bands, progress);
+    let star_above = (!params.all_pairs).then_some(STAR_BUCKETS_ABOVE);
+    let from_lsh = lsh_candidates(&keys, &compared, bands, star_above, progress);
     drop(keys);
     let from_winnow = match &params.winnow {
-        Some(winnow) => winnow_candidates(fingerprints, &accepted, winnow),
+        Some(winnow) => winnow_candidates(fingerprints, &compared, winnow),
         None => Vec::new(),
     };
     let (lsh_count, winnow_count) = (from_lsh.len(), from_winnow.len());
@@ -320,30 +361,76 @@ fn scan_in_pool(
         spooled: docs.iter().map(DocOutcome::spooled).collect(),
         spool: &spool,
     };
-    let Verified {
-        mut pairs,
-        shingle_counts,
-        partial_lines,
-    } = relate_streaming(corpus, params, &sources, candidates, progress)?;
-    drop(sources);
+    let kept_candidates = (!params.all_pairs).then(|| candidates.clone());
+    let mut verified = relate_streaming(corpus, params, &sources, candidates, progress)?;
+    if let Some(candidates) = kept_candidates {
+        // Links the clustering needs that no candidate pair covered (members of a star
+        // bucket with the group's original), verified now.
+        let links: Vec<CandidatePair> = unverified_links(
+            &member_infos(&docs, &verified.shingle_counts),
+            &verified.pairs,
+            params.cluster_floor,
+            |a, b| candidates.binary_search(&CandidatePair::new(a, b)).is_ok(),
+        )
+        .into_iter()
+        .map(|(a, b)| CandidatePair::new(a, b))
+        .collect();
+        drop(candidates);
+        let more = relate_streaming(corpus, params, &sources, links, progress)?;
+        verified.absorb(more);
+    }
     // Clusters, outlet templates and directions: corpus-wide, from what the passes kept.
     progress.stage("relating", 0);
+    let members = member_infos(&docs, &verified.shingle_counts);
+    let clusters = build_clusters(&members, &verified.pairs, params.cluster_floor);
+    let clusters = join_exact_groups(clusters, &exact, &members);
+    drop(members);
+    if !params.all_pairs {
+        let cluster_of = cluster_of(docs.len(), &clusters);
+        let (taken, to_verify) = inherited_pairs(
+            &verified.pairs,
+            &exact,
+            &identities,
+            &clusters,
+            &cluster_of,
+            params.passages,
+        );
+        // Twins of a partial pair have their leader's lines, for the template filter.
+        let twins_lines: Vec<(u32, KeyedLines)> = taken
+            .iter()
+            .filter(|p| p.relation() == Relation::Partial)
+            .flat_map(|p| [p.figures.a, p.figures.b])
+            .filter(|&doc| !verified.partial_lines.contains_key(&doc))
+            .filter_map(|doc| {
+                let leader = exact.leader(doc);
+                verified
+                    .partial_lines
+                    .get(&leader)
+                    .map(|lines| (doc, lines.clone()))
+            })
+            .collect();
+        verified.partial_lines.extend(twins_lines);
+        let more = relate_streaming(corpus, params, &sources, to_verify, progress)?;
+        verified.absorb(Verified {
+            pairs: taken,
+            shingle_counts: Vec::new(),
+            partial_lines: Default::default(),
+        });
+        verified.absorb(more);
+        verified
+            .pairs
+            .retain(|p| collapse::reported(p, &cluster_of, &clusters));
+    }
+    drop(sources);
+    let Verified {
+        mut pairs,
+        partial_lines,
+        ..
+    } = verified;
     let verified = pairs
         .iter()
         .filter(|p| p.figures.jaccard >= params.threshold)
         .count();
-
-    let members: Vec<MemberInfo> = docs
-        .iter()
-        .enumerate()
-        .map(|(i, doc)| MemberInfo {
-            id: doc.id.as_deref().unwrap_or(""),
-            date: doc.date,
-            shingles: shingle_counts.get(i).copied().unwrap_or(0),
-        })
-        .collect();
-    let clusters = build_clusters(&members, &pairs, params.cluster_floor);
-    drop(members);
     assign_clusters(&mut docs, &clusters, &pairs);
     // Pairs kept only to let the cluster floor admit members are not reuse.
     pairs.retain(|p| p.relation() != Relation::None);
@@ -382,6 +469,7 @@ fn scan_in_pool(
             .count(),
         input_bytes: corpus.total_bytes(),
         ignored_files: corpus.ignored_files().len(),
+        identical: exact.followers(),
     };
     Ok(ScanResult {
         params: params.clone(),

@@ -41,6 +41,12 @@ pub struct ScanParams {
     /// Quality assessment (boilerplate, padding, stuffing) of every document; `None` skips
     /// it. By default, on.
     pub quality: Option<QualityParams>,
+    /// Whether every pair of related documents is compared and reported. By default, false:
+    /// documents with identical normalized text are compared once, through one of them; huge
+    /// band buckets are paired as stars; and of the copies within a cluster, only each
+    /// member's pair with the original is reported, so a group of n copies costs n - 1 pairs
+    /// rather than n(n - 1)/2.
+    pub all_pairs: bool,
 }
 
 /// How documents are assessed.
@@ -88,6 +94,7 @@ impl ScanParams {
             passages: true,
             cluster_floor: None,
             quality: Some(QualityParams::default()),
+            all_pairs: false,
         })
     }
 

@@ -158,6 +158,24 @@ pub(super) struct Verified {
     pub(super) partial_lines: AHashMap<u32, KeyedLines>,
 }
 
+impl Verified {
+    /// Adds what a later verification pass found; the pairs stay sorted by `(a, b)`.
+    pub(super) fn absorb(&mut self, later: Verified) {
+        self.pairs.extend(later.pairs);
+        self.pairs
+            .sort_unstable_by_key(|p| (p.figures.a, p.figures.b));
+        if self.shingle_counts.len() < later.shingle_counts.len() {
+            self.shingle_counts.resize(later.shingle_counts.len(), 0);
+        }
+        for (count, later) in self.shingle_counts.iter_mut().zip(later.shingle_counts) {
+            *count = (*count).max(later);
+        }
+        for (doc, lines) in later.partial_lines {
+            self.partial_lines.entry(doc).or_insert(lines);
+        }
+    }
+}
+
 /// Reads again only the documents in `pairs` (by their first-pass `positions`; the extracted
 /// text of HTML pages from the spool), computes each pair's exact figures and relation, and
 /// keeps the related ones, sorted by `(a, b)`. Each document is dropped as soon as the last

@@ -65,6 +65,9 @@ pub struct ClusterReason {
     pub representative: Representative,
     /// The size of the connected group this cluster was split from, when it was split.
     pub split_from: Option<usize>,
+    /// Members whose text is identical to another member's after normalization: they were
+    /// counted once, through that member, in choosing the original.
+    pub identical: usize,
 }
 
 impl std::fmt::Display for ClusterReason {
@@ -97,6 +100,13 @@ impl std::fmt::Display for ClusterReason {
             write!(
                 f,
                 "; split from {group} documents linked through copies, as members must be copies of the original (no chaining)"
+            )?;
+        }
+        if self.identical > 0 {
+            write!(
+                f,
+                "; {} members have the same text as another member and were counted once",
+                self.identical
             )?;
         }
         Ok(())
@@ -155,40 +165,8 @@ pub fn build_clusters(
     pairs: &[RelatedPair],
     floor: Option<f64>,
 ) -> Vec<Cluster> {
-    let links = |p: &RelatedPair| {
-        p.relation() == Relation::Copy || floor.is_some_and(|f| p.figures.jaccard >= f)
-    };
-    let mut sets = UnionFind::new(members.len());
-    for pair in pairs.iter().filter(|p| links(p)) {
-        sets.union(pair.figures.a, pair.figures.b);
-    }
-    // Members per connected group, in input order.
-    let mut root_to_group = vec![u32::MAX; members.len()];
-    let mut groups: Vec<Vec<u32>> = Vec::new();
-    let mut linked = vec![false; members.len()];
-    for pair in pairs.iter().filter(|p| links(p)) {
-        linked[pair.figures.a as usize] = true;
-        linked[pair.figures.b as usize] = true;
-    }
-    for doc in 0..members.len() as u32 {
-        if !linked[doc as usize] {
-            continue;
-        }
-        let root = sets.find(doc) as usize;
-        if root_to_group[root] == u32::MAX {
-            root_to_group[root] = groups.len() as u32;
-            groups.push(Vec::new());
-        }
-        groups[root_to_group[root] as usize].push(doc);
-    }
-    let mut pairs_of_group: Vec<Vec<&RelatedPair>> = vec![Vec::new(); groups.len()];
-    for pair in pairs.iter().filter(|p| links(p)) {
-        let root = sets.find(pair.figures.a) as usize;
-        pairs_of_group[root_to_group[root] as usize].push(pair);
-    }
-    let mut clusters: Vec<Cluster> = groups
+    let mut clusters: Vec<Cluster> = connected_groups(members.len(), pairs, floor)
         .into_iter()
-        .zip(pairs_of_group)
         .flat_map(|(group, group_pairs)| split_group(group, &group_pairs, members))
         .collect();
     clusters.sort_by_key(|c| c.members[0]);
@@ -196,6 +174,70 @@ pub fn build_clusters(
         cluster.id = id as u32;
     }
     clusters
+}
+
+/// The pairs of documents that the clustering would need but that were never compared
+/// (`compared` says which were): in each group linked through copies, every member with the
+/// representative the whole group would get. A group linked through one of its members (the
+/// candidates of a huge band bucket pair its documents with the bucket's first only), or
+/// through a pair that LSH missed, keeps together once these are verified, instead of
+/// splitting for want of a direct link. Sorted, each `(a, b)` with `a < b`.
+pub fn unverified_links(
+    members: &[MemberInfo<'_>],
+    pairs: &[RelatedPair],
+    floor: Option<f64>,
+    compared: impl Fn(u32, u32) -> bool,
+) -> Vec<(u32, u32)> {
+    let mut missing = Vec::new();
+    for (group, group_pairs) in connected_groups(members.len(), pairs, floor) {
+        let representative = choose_representative(&group, &group_pairs, members);
+        for &doc in &group {
+            let link = (doc.min(representative), doc.max(representative));
+            if doc != representative && !compared(link.0, link.1) {
+                missing.push(link);
+            }
+        }
+    }
+    missing.sort_unstable();
+    missing
+}
+
+/// The groups of documents connected through linking pairs (copies, and pairs at or above
+/// the floor), members ascending and groups in the order of their first member, each with its
+/// linking pairs.
+fn connected_groups(
+    documents: usize,
+    pairs: &[RelatedPair],
+    floor: Option<f64>,
+) -> Vec<(Vec<u32>, Vec<&RelatedPair>)> {
+    let links = |p: &RelatedPair| {
+        p.relation() == Relation::Copy || floor.is_some_and(|f| p.figures.jaccard >= f)
+    };
+    let mut sets = UnionFind::new(documents);
+    let mut linked = vec![false; documents];
+    for pair in pairs.iter().filter(|p| links(p)) {
+        sets.union(pair.figures.a, pair.figures.b);
+        linked[pair.figures.a as usize] = true;
+        linked[pair.figures.b as usize] = true;
+    }
+    let mut root_to_group = vec![u32::MAX; documents];
+    let mut groups: Vec<(Vec<u32>, Vec<&RelatedPair>)> = Vec::new();
+    for doc in 0..documents as u32 {
+        if !linked[doc as usize] {
+            continue;
+        }
+        let root = sets.find(doc) as usize;
+        if root_to_group[root] == u32::MAX {
+            root_to_group[root] = groups.len() as u32;
+            groups.push((Vec::new(), Vec::new()));
+        }
+        groups[root_to_group[root] as usize].0.push(doc);
+    }
+    for pair in pairs.iter().filter(|p| links(p)) {
+        let root = sets.find(pair.figures.a) as usize;
+        groups[root_to_group[root] as usize].1.push(pair);
+    }
+    groups
 }
 
 /// The pairs whose two documents are both in `docs` (sorted).
@@ -231,6 +273,7 @@ fn split_group(
             let reason = ClusterReason {
                 representative: describe_choice(representative, &cluster, &cluster_pairs, members),
                 split_from: (group_size > cluster.len()).then_some(group_size),
+                identical: 0,
             };
             clusters.push(Cluster {
                 id: 0,
@@ -485,6 +528,35 @@ mod tests {
             clusters[0].reason.to_string(),
             "no dates; most complete member: contains on average 0.97 of the other members' text"
         );
+    }
+
+    #[test]
+    fn links_to_the_representative_that_were_never_compared_are_listed() {
+        // A star from a huge bucket: 0 was compared with everyone, and 2 is the earliest.
+        let members: Vec<MemberInfo> = ["s", "t", "u", "v", "w"]
+            .iter()
+            .enumerate()
+            .map(|(i, id)| member(id, Some(if i == 2 { 1 } else { 10 + i as i64 }), 10))
+            .collect();
+        let star = [
+            pair(0, 1, 0.9, 0.9),
+            pair(0, 2, 0.9, 0.9),
+            pair(0, 3, 0.9, 0.9),
+        ];
+        let compared = |a: u32, b: u32| a == 0 || (a, b) == (1, 2);
+        assert_eq!(
+            unverified_links(&members, &star, None, compared),
+            vec![(2, 3)],
+            "(0, 2) and (1, 2) were compared; 4 is in no group"
+        );
+        // Once the missing link is verified, the group stays one cluster around 2, less 1,
+        // whose comparison with 2 found no copy.
+        let mut verified = star.to_vec();
+        verified.push(pair(2, 3, 0.9, 0.9));
+        verified.sort_by_key(|p| (p.figures.a, p.figures.b));
+        let clusters = build_clusters(&members, &verified, None);
+        assert_eq!(member_lists(&clusters), vec![vec![0, 2, 3]]);
+        assert_eq!(clusters[0].representative, 2);
     }
 
     #[test]

@@ -7,8 +7,10 @@
 
 pub mod cluster;
 pub mod direction;
+pub mod exact;
 pub mod relation;
 
 pub use cluster::{Cluster, ClusterReason, Representative};
 pub use direction::{Direction, Side, direction};
+pub use exact::{ExactGroups, TextIdentity};
 pub use relation::{PairSide, RelatedPair, Relation, Verdict};

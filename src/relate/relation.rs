@@ -203,6 +203,9 @@ impl std::fmt::Display for PairSide {
 /// applied. `Display` gives the reason in words.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Verdict {
+    /// `copy`: the two texts are the same after normalization (the same words in the same
+    /// order), found by a hash of their shingles before any pair was compared.
+    Identical,
     /// `copy`: the exact Jaccard reaches the threshold.
     AboveThreshold {
         /// Exact Jaccard of the pair.
@@ -264,11 +267,58 @@ pub enum Verdict {
     },
 }
 
+impl PairSide {
+    /// The other side.
+    pub fn other(self) -> PairSide {
+        match self {
+            PairSide::A => PairSide::B,
+            PairSide::B => PairSide::A,
+        }
+    }
+}
+
 impl Verdict {
+    /// The same verdict with the pair's two documents in the other order.
+    pub fn swapped(self) -> Verdict {
+        match self {
+            Verdict::InOrder {
+                jaccard,
+                threshold,
+                ordered,
+                shorter,
+                copy_share,
+            } => Verdict::InOrder {
+                jaccard,
+                threshold,
+                ordered,
+                shorter: shorter.other(),
+                copy_share,
+            },
+            Verdict::SharedPassage {
+                longest,
+                partial_words,
+                shares: (share_a, share_b),
+                ordered,
+                shorter,
+                copy_share,
+            } => Verdict::SharedPassage {
+                longest,
+                partial_words,
+                shares: (share_b, share_a),
+                ordered,
+                shorter: shorter.other(),
+                copy_share,
+            },
+            other => other,
+        }
+    }
+
     /// The relation this verdict decides.
     pub fn relation(&self) -> Relation {
         match self {
-            Verdict::AboveThreshold { .. } | Verdict::InOrder { .. } => Relation::Copy,
+            Verdict::Identical | Verdict::AboveThreshold { .. } | Verdict::InOrder { .. } => {
+                Relation::Copy
+            }
             Verdict::SharedPassage { .. } => Relation::Partial,
             Verdict::NotAligned { .. } | Verdict::TooLittle { .. } => Relation::None,
         }
@@ -278,6 +328,7 @@ impl Verdict {
 impl std::fmt::Display for Verdict {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {
+            Verdict::Identical => f.write_str("copy: the same text after normalization"),
             Verdict::AboveThreshold { jaccard, threshold } => {
                 write!(f, "copy: Jaccard {jaccard:.3} >= threshold {threshold}")
             }

@@ -70,11 +70,23 @@ pub fn summary(result: &ScanResult, largest: usize, reports: Option<&Path>) -> S
     );
     let _ = writeln!(
         s,
-        "{} copy pairs ({} below the threshold), {} partial-reuse pairs",
+        "{} copy pairs ({} below the threshold), {} partial-reuse pairs{}",
         stats.copies,
         stats.copies.saturating_sub(stats.verified),
-        stats.partials
+        stats.partials,
+        if result.params.all_pairs {
+            ""
+        } else {
+            "; in a cluster, each member's pair with its original (--all-pairs: every pair)"
+        }
     );
+    if stats.identical > 0 {
+        let _ = writeln!(
+            s,
+            "{} documents have the same text as another after normalization and were compared through it",
+            stats.identical
+        );
+    }
     let mut order: Vec<usize> = (0..result.clusters.len()).collect();
     order.sort_by(|&x, &y| {
         result.clusters[y]

@@ -86,7 +86,8 @@ pub struct SyndicationScores {
     pub lifts_merged: usize,
     /// Pairs whose exact containment of the smaller document is at least the given floor.
     pub containment_pairs: usize,
-    /// Of those, pairs reported as `copy` or `partial`.
+    /// Of those, pairs reported as `copy` or `partial`, or whose documents share a cluster
+    /// (by default a cluster's copies are reported through their pairs with its original).
     pub containment_found: usize,
 }
 
@@ -193,7 +194,11 @@ pub fn score_syndication(
     }
     let containment_found = containment
         .iter()
-        .filter(|p| relation_of(p.a, p.b) != Relation::None)
+        .filter(|p| {
+            let cluster = |d: u32| result.docs[d as usize].cluster;
+            relation_of(p.a, p.b) != Relation::None
+                || (cluster(p.a).is_some() && cluster(p.a) == cluster(p.b))
+        })
         .count();
     SyndicationScores {
         docs: truths.len(),

@@ -352,6 +352,17 @@ fn char_at(text: &str, position: usize) -> (char, usize) {
     (c, c.len_utf8())
 }
 
+/// The byte range from the start of the text's first word to the end of its last: what a
+/// passage covering the whole text spans. `None` for a text without words.
+pub fn word_span(original: &str) -> Option<(usize, usize)> {
+    let start = original.find(is_word_char)?;
+    let (last, c) = original
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| is_word_char(c))?;
+    Some((start, last + c.len_utf8()))
+}
+
 #[inline]
 fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
@@ -491,6 +502,26 @@ mod tests {
         // normalize non-idempotent (found by the property test).
         check("ŉ", "n");
         check(&normalize("ŉ").text, "n");
+    }
+
+    #[test]
+    fn word_span_runs_from_the_first_word_to_the_last() {
+        for text in [
+            "  “Don’t” — Zürich, 2,500!  ",
+            "U.S. officials said... (AP)",
+            "dogs' bowls",
+            "e\u{301}te\u{301}",
+            "नमस्ते दुनिया।",
+            "-- 42 --",
+        ] {
+            let normalized = normalize(text);
+            let expected = normalized.words.first().map(|first| {
+                let last = normalized.words.last().expect("a first word");
+                (first.orig_start as usize, last.orig_end as usize)
+            });
+            assert_eq!(word_span(text), expected, "{text:?}");
+        }
+        assert_eq!(word_span(" ... "), None);
     }
 
     #[test]

@@ -35,7 +35,11 @@ fn exact_pairs_by_id(path: &std::path::Path, params: &ScanParams) -> BTreeSet<(S
 fn recall_and_precision_against_exact_join_on_20k_generated_articles() {
     let dir = tempfile::tempdir().unwrap();
     let path = generated_corpus(dir.path(), 20_000, 11);
-    let params = ScanParams::default();
+    // Every pair, as the exact join lists every pair.
+    let params = ScanParams {
+        all_pairs: true,
+        ..ScanParams::default()
+    };
     let truth = exact_pairs_by_id(&path, &params);
     let result = scan(&[path], &params);
     let found: BTreeSet<(String, String)> = result

@@ -83,7 +83,10 @@ fn gzip_and_plain_input_give_the_same_results() {
     );
     std::io::copy(&mut std::fs::File::open(&plain).unwrap(), &mut encoder).unwrap();
     encoder.finish().unwrap();
-    let params = ScanParams::default();
+    let params = ScanParams {
+        all_pairs: true,
+        ..ScanParams::default()
+    };
     let from_plain = scan(&[plain], &params);
     let from_gz = scan(&[gz_path], &params);
     let pairs = |r: &ScanResult| -> Vec<(u32, u32, f64)> {

@@ -4,6 +4,7 @@ mod accuracy;
 mod architecture;
 mod cli;
 mod determinism;
+mod groups;
 mod outputs;
 mod properties;
 mod sample_corpus;
