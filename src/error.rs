@@ -46,6 +46,10 @@ pub enum Error {
         /// "is the input file" or "is inside the input folder".
         relation: &'static str,
     },
+    /// The run read no usable document: nothing to deduplicate, which downstream steps must
+    /// not mistake for success. Says what was seen instead.
+    #[error("no document read: {0}")]
+    NothingRead(String),
     /// A document id asked for does not exist in the corpus.
     #[error("no document with id {0:?}")]
     UnknownId(String),

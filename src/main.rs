@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use reprint::candidates::lsh::LshParams;
 use reprint::candidates::minhash::{DEFAULT_MINHASH_SEED, MinHashParams, SketchScheme};
 use reprint::candidates::winnow::WinnowParams;
-use reprint::ingest::{Corpus, InputSpec, ReadOptions, check_outputs_apart};
+use reprint::ingest::{Corpus, CorpusOptions, InputSpec, ReadOptions, check_outputs_apart};
 use reprint::pipeline::{self, Progress, QualityParams, ScanParams, ScanResult};
 use reprint::relate::relation::RelationParams;
 use reprint::report::{self, Destination, Output, ReportDir};
@@ -51,6 +51,10 @@ enum Command {
         /// lines (for HTML, the extracted main text without them). Other fields are untouched.
         #[arg(long)]
         strip_boilerplate: bool,
+        /// Leave rejected records (unreadable, too short, repeated ids) out of the feed. By
+        /// default they are written as read: they are not duplicates of anything.
+        #[arg(long)]
+        drop_rejected: bool,
     },
     /// Score every document's quality (boilerplate, padding, keyword stuffing) with the
     /// evidence: {"id", "quality"} JSONL to stdout or --output, the worst documents to stderr.
@@ -161,6 +165,19 @@ struct InputArgs {
     /// Worker threads; 0 means one per core.
     #[arg(long, default_value_t = 0)]
     threads: usize,
+    /// Encoding of inputs without a byte-order mark (a WHATWG label: windows-1252, latin1,
+    /// utf-16le, shift_jis, ...). By default UTF-8, and records that are not are rejected. A
+    /// byte-order mark (UTF-8, UTF-16) is always honoured.
+    #[arg(long, value_parser = parse_encoding)]
+    encoding: Option<&'static encoding_rs::Encoding>,
+    /// Records larger than this are rejected with their size, unread (suffixes K, M, G: powers
+    /// of 1024).
+    #[arg(long, default_value = "16M", value_parser = parse_bytes)]
+    max_doc_bytes: u64,
+    /// Stop at an unreadable entry of an input folder (a dangling link, a link loop, a file
+    /// without read permission) instead of rejecting it and going on.
+    #[arg(long)]
+    strict: bool,
     /// Print the wall time of each stage to stderr at the end. By default, off.
     #[arg(long)]
     timings: bool,
@@ -264,7 +281,12 @@ impl InputArgs {
     }
 
     fn corpus(&self) -> reprint::Result<Corpus> {
-        Corpus::open(&self.specs())
+        let options = CorpusOptions {
+            encoding: self.encoding,
+            max_doc_bytes: self.max_doc_bytes,
+            strict: self.strict,
+        };
+        Corpus::open_with(&self.specs(), options)
     }
 
     /// Checks the parameters and that no output overwrites an input, then opens the outputs,
@@ -287,6 +309,38 @@ impl InputArgs {
         }
         Ok((corpus, result))
     }
+}
+
+/// An encoding by its WHATWG label.
+fn parse_encoding(label: &str) -> Result<&'static encoding_rs::Encoding, String> {
+    encoding_rs::Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
+        format!("unknown encoding {label:?}; use a WHATWG label such as windows-1252, latin1, utf-16le or shift_jis")
+    })
+}
+
+/// A size in bytes, with an optional K, M or G suffix (powers of 1024).
+fn parse_bytes(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let (number, scale) = match text.char_indices().last() {
+        Some((at, c)) if c.is_ascii_alphabetic() => {
+            let scale = match c.to_ascii_uppercase() {
+                'K' => 1u64 << 10,
+                'M' => 1 << 20,
+                'G' => 1 << 30,
+                _ => return Err(format!("unknown size suffix in {text:?}; use K, M or G")),
+            };
+            (&text[..at], scale)
+        }
+        _ => (text, 1),
+    };
+    let number: u64 = number
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a size in bytes (e.g. 16M)"))?;
+    number
+        .checked_mul(scale)
+        .filter(|&bytes| bytes > 0)
+        .ok_or_else(|| format!("{text:?} must be at least 1 byte and fit in 64 bits"))
 }
 
 /// A progress bar on stderr, drawn only when stderr is a terminal; optionally records how long
@@ -406,17 +460,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             input,
             output,
             strip_boilerplate,
+            drop_rejected,
         } => {
             let destination = Destination::from_arg(&output);
             let mut out = single(input.open_outputs(&[&destination])?);
             let (corpus, result) = input.scan()?;
             let name = out.name().to_path_buf();
-            let stats = report::write_feed(&corpus, &result, strip_boilerplate, &mut out, &name)?;
+            let stats = report::write_feed(
+                &corpus,
+                &result,
+                strip_boilerplate,
+                drop_rejected,
+                &mut out,
+                &name,
+            )?;
             out.finish()?;
-            eprintln!(
-                "kept {} of {} records; dropped {} duplicates and {} rejected records",
-                stats.kept, result.stats.records, stats.dropped_duplicates, stats.dropped_rejected
-            );
+            eprintln!("{}", report::feed_summary(&stats, result.stats.records));
             for reason in result.docs.iter().filter_map(report::rejection).take(10) {
                 eprintln!("  rejected {reason}");
             }

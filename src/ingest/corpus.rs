@@ -47,6 +47,15 @@ pub enum Payload {
         /// Whether the file is an HTML page (its main text is extracted).
         html: bool,
     },
+    /// A record that was not read: larger than `--max-doc-bytes`.
+    Oversized {
+        /// Its size in bytes.
+        bytes: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// A folder entry that could not be read, and why.
+    Unreadable(String),
 }
 
 /// One record as read from disk, not yet parsed.
@@ -78,12 +87,52 @@ struct Source {
     path: PathBuf,
     display: Arc<str>,
     kind: SourceKind,
+    /// Found by walking an input folder (a problem with it rejects it unless `--strict`),
+    /// rather than named by the user.
+    in_folder: bool,
 }
 
 #[derive(Debug, Clone)]
 enum SourceKind {
+    /// JSON Lines, or one JSON array of records.
     Jsonl,
-    TextFile { id: String, html: bool },
+    /// A `.json` file: one array of records, one record, or JSON Lines.
+    Json,
+    TextFile {
+        id: String,
+        html: bool,
+    },
+    /// A folder entry that cannot be read (a dangling link, a link loop, no permission).
+    Unreadable {
+        reason: String,
+    },
+}
+
+/// How the files of a corpus are read.
+#[derive(Debug, Clone, Copy)]
+pub struct CorpusOptions {
+    /// The encoding of inputs without a byte-order mark; `None` reads them as UTF-8 (and
+    /// rejects records that are not). A BOM (UTF-8, UTF-16LE, UTF-16BE) always wins.
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// Records larger than this many bytes are rejected with their size, unread.
+    pub max_doc_bytes: u64,
+    /// Whether an unreadable entry of an input folder stops the run instead of becoming a
+    /// rejected record.
+    pub strict: bool,
+}
+
+/// The default `--max-doc-bytes`: 16 MiB, over a hundred times the longest news article and
+/// small enough that the quality pass's working set (about 4x the text) stays modest.
+pub const DEFAULT_MAX_DOC_BYTES: u64 = 16 << 20;
+
+impl Default for CorpusOptions {
+    fn default() -> Self {
+        CorpusOptions {
+            encoding: None,
+            max_doc_bytes: DEFAULT_MAX_DOC_BYTES,
+            strict: false,
+        }
+    }
 }
 
 /// What the user asked to read.
@@ -164,6 +213,7 @@ pub struct Corpus {
     sources: Vec<Source>,
     ignored: Vec<PathBuf>,
     total_bytes: u64,
+    options: CorpusOptions,
     // Keeps stdin's spooled copy alive so it can be read twice.
     _spool: Option<tempfile::TempPath>,
 }
@@ -173,10 +223,16 @@ impl Corpus {
     /// `.txt`, `.md` and `.jsonl` files and their `.gz` versions; stdin is copied to a
     /// temporary file so that later passes can read it again.
     pub fn open(inputs: &[InputSpec]) -> Result<Corpus> {
+        Corpus::open_with(inputs, CorpusOptions::default())
+    }
+
+    /// [`Corpus::open`] with other reading options.
+    pub fn open_with(inputs: &[InputSpec], options: CorpusOptions) -> Result<Corpus> {
         let mut corpus = Corpus {
             sources: Vec::new(),
             ignored: Vec::new(),
             total_bytes: 0,
+            options,
             _spool: None,
         };
         for input in inputs {
@@ -185,9 +241,19 @@ impl Corpus {
                 InputSpec::Path(path) => corpus.add_path(path)?,
             }
         }
-        for source in &corpus.sources {
-            let meta = std::fs::metadata(&source.path).map_err(|e| Error::io(&source.path, e))?;
-            corpus.total_bytes += meta.len();
+        for source in &mut corpus.sources {
+            match std::fs::metadata(&source.path) {
+                Ok(meta) => corpus.total_bytes += meta.len(),
+                Err(e) if source.in_folder && !options.strict => {
+                    source.kind = SourceKind::Unreadable {
+                        reason: e.to_string(),
+                    }
+                }
+                Err(e) if matches!(source.kind, SourceKind::Unreadable { .. }) => {
+                    return Err(Error::io(&source.path, e));
+                }
+                Err(e) => return Err(Error::io(&source.path, e)),
+            }
         }
         Ok(corpus)
     }
@@ -206,6 +272,7 @@ impl Corpus {
             path: path.to_path_buf(),
             display: Arc::from("<stdin>"),
             kind: SourceKind::Jsonl,
+            in_folder: false,
         });
         self._spool = Some(path);
         Ok(())
@@ -236,12 +303,14 @@ impl Corpus {
                 id: display.to_string(),
                 html: true,
             },
+            Some(FileKind::Json) => SourceKind::Json,
             _ => SourceKind::Jsonl,
         };
         self.sources.push(Source {
             path: path.to_path_buf(),
             display,
             kind,
+            in_folder: false,
         });
         Ok(())
     }
@@ -251,14 +320,52 @@ impl Corpus {
             .follow_links(true)
             .sort_by_file_name();
         for entry in walker {
-            let entry = entry.map_err(|e| {
-                let path = e.path().unwrap_or(root).to_path_buf();
-                Error::io(path, std::io::Error::other(e.to_string()))
-            })?;
-            if !entry.file_type().is_file() {
+            let entry = match entry {
+                Ok(entry) => entry,
+                // A dangling link, a link loop or an entry that cannot be listed: a rejected
+                // record naming it, unless the run is strict.
+                Err(e) => {
+                    let path = e.path().unwrap_or(root).to_path_buf();
+                    let reason = match e.loop_ancestor() {
+                        Some(ancestor) => {
+                            format!("a symbolic link loop back to {}", ancestor.display())
+                        }
+                        None => e
+                            .io_error()
+                            .map_or_else(|| e.to_string(), |io| io.to_string()),
+                    };
+                    if self.options.strict {
+                        return Err(Error::io(path, std::io::Error::other(reason)));
+                    }
+                    self.sources.push(Source {
+                        display: Arc::from(path.display().to_string()),
+                        path,
+                        kind: SourceKind::Unreadable { reason },
+                        in_folder: true,
+                    });
+                    continue;
+                }
+            };
+            if entry.file_type().is_dir() {
                 continue;
             }
             let path = entry.path();
+            if !entry.file_type().is_file() {
+                // A dangling symbolic link is listed without error but is no file.
+                if entry.path_is_symlink() && std::fs::metadata(path).is_err() {
+                    let reason = "a symbolic link to nothing (dangling)".to_string();
+                    if self.options.strict {
+                        return Err(Error::io(path, std::io::Error::other(reason)));
+                    }
+                    self.sources.push(Source {
+                        path: path.to_path_buf(),
+                        display: Arc::from(path.display().to_string()),
+                        kind: SourceKind::Unreadable { reason },
+                        in_folder: true,
+                    });
+                }
+                continue;
+            }
             let relative = path.strip_prefix(root).unwrap_or(path);
             let id = relative
                 .components()
@@ -269,6 +376,7 @@ impl Corpus {
                 Some(FileKind::Text) => SourceKind::TextFile { id, html: false },
                 Some(FileKind::Html) => SourceKind::TextFile { id, html: true },
                 Some(FileKind::Jsonl) => SourceKind::Jsonl,
+                Some(FileKind::Json) => SourceKind::Json,
                 None => {
                     self.ignored.push(path.to_path_buf());
                     continue;
@@ -278,6 +386,7 @@ impl Corpus {
                 path: path.to_path_buf(),
                 display: Arc::from(path.display().to_string()),
                 kind,
+                in_folder: true,
             });
         }
         Ok(())
@@ -346,7 +455,8 @@ impl Corpus {
                 .sources
                 .get(index)
                 .ok_or_else(|| Error::input_changed(Path::new("<corpus>")))?;
-            let seekable = matches!(source.kind, SourceKind::Jsonl) && !is_gzip(&source.path)?;
+            let seekable =
+                matches!(source.kind, SourceKind::Jsonl) && is_plain_lines(&source.path)?;
             if seekable {
                 self.read_lines_at(index, group, &mut |record| batcher.push(record))?;
             } else {
@@ -376,32 +486,109 @@ impl Corpus {
         push: &mut dyn FnMut(RawRecord) -> Result<()>,
     ) -> Result<()> {
         let source = &self.sources[index];
-        let mut reader = open_maybe_gzip(&source.path)?;
+        let record = |payload: Payload| RawRecord {
+            origin: Origin {
+                file: source.display.clone(),
+                line: 1,
+            },
+            payload,
+            position: RecordPosition {
+                source: index as u32,
+                offset: 0,
+                line: 1,
+            },
+        };
+        if let SourceKind::Unreadable { reason } = &source.kind {
+            return push(record(Payload::Unreadable(reason.clone())));
+        }
+        let mut reader = match self.open_source(&source.path) {
+            Ok(reader) => reader,
+            Err(Error::Io { source: e, .. }) if source.in_folder && !self.options.strict => {
+                return push(record(Payload::Unreadable(e.to_string())));
+            }
+            Err(e) => return Err(e),
+        };
+        let limit = self.options.max_doc_bytes;
         match &source.kind {
             SourceKind::TextFile { id, html } => {
+                let mut bytes = Vec::new();
+                let read = (&mut reader)
+                    .take(limit.saturating_add(1))
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| Error::io(&source.path, e))?;
+                if read as u64 > limit {
+                    let rest = std::io::copy(&mut reader, &mut std::io::sink())
+                        .map_err(|e| Error::io(&source.path, e))?;
+                    return push(record(Payload::Oversized {
+                        bytes: read as u64 + rest,
+                        limit,
+                    }));
+                }
+                push(record(Payload::TextFile {
+                    id: id.clone(),
+                    bytes,
+                    html: *html,
+                }))
+            }
+            SourceKind::Jsonl | SourceKind::Json => {
+                let first = first_non_space(&mut reader).map_err(|e| Error::io(&source.path, e))?;
+                let whole_file = match first {
+                    Some(b'[') => true,
+                    Some(b'{') => matches!(source.kind, SourceKind::Json),
+                    _ => false,
+                };
+                if !whole_file {
+                    return read_jsonl_lines(reader, source, index as u32, limit, push);
+                }
                 let mut bytes = Vec::new();
                 reader
                     .read_to_end(&mut bytes)
                     .map_err(|e| Error::io(&source.path, e))?;
-                push(RawRecord {
-                    origin: Origin {
-                        file: source.display.clone(),
-                        line: 1,
-                    },
-                    payload: Payload::TextFile {
-                        id: id.clone(),
-                        bytes,
-                        html: *html,
-                    },
-                    position: RecordPosition {
-                        source: index as u32,
-                        offset: 0,
-                        line: 1,
-                    },
-                })
+                match json_records(&bytes) {
+                    Some(records) => {
+                        for (offset, record) in records {
+                            push_json_record(
+                                source,
+                                index as u32,
+                                &bytes,
+                                offset,
+                                record,
+                                limit,
+                                push,
+                            )?;
+                        }
+                        Ok(())
+                    }
+                    // Not one JSON value after all: read as JSON Lines, which explains what is
+                    // wrong line by line.
+                    None => read_jsonl_lines(
+                        Box::new(std::io::Cursor::new(bytes)),
+                        source,
+                        index as u32,
+                        limit,
+                        push,
+                    ),
+                }
             }
-            SourceKind::Jsonl => read_jsonl_lines(reader, source, index as u32, push),
+            SourceKind::Unreadable { .. } => unreachable!("handled above"),
         }
+    }
+
+    /// Opens a file for reading as UTF-8: decompressed when it is gzip, decoded when it
+    /// starts with a UTF-16 byte-order mark or an encoding was named, a UTF-8 mark dropped.
+    fn open_source(&self, path: &Path) -> Result<Box<dyn BufRead>> {
+        let mut reader = open_maybe_gzip(path)?;
+        let head = reader.fill_buf().map_err(|e| Error::io(path, e))?;
+        if byte_order_mark(head).is_none() && self.options.encoding.is_none() {
+            return Ok(reader);
+        }
+        let decoder = encoding_rs_io::DecodeReaderBytesBuilder::new()
+            .encoding(self.options.encoding)
+            .bom_override(true)
+            .strip_bom(true)
+            .utf8_passthru(true)
+            .build(reader);
+        Ok(Box::new(BufReader::with_capacity(1 << 20, decoder)))
     }
 
     /// Reads the lines of plain JSONL source `index` at the given positions by seeking.
@@ -530,6 +717,7 @@ impl Payload {
         match self {
             Payload::JsonLine(bytes) => bytes.len(),
             Payload::TextFile { bytes, .. } => bytes.len(),
+            Payload::Oversized { .. } | Payload::Unreadable(_) => 0,
         }
     }
 
@@ -543,6 +731,7 @@ fn read_jsonl_lines(
     reader: Box<dyn BufRead>,
     source: &Source,
     index: u32,
+    limit: u64,
     push: &mut dyn FnMut(RawRecord) -> Result<()>,
 ) -> Result<()> {
     let mut reader = reader;
@@ -550,27 +739,35 @@ fn read_jsonl_lines(
     let mut offset = 0u64;
     loop {
         let mut line = Vec::new();
-        let read = reader
-            .read_until(b'\n', &mut line)
+        let (read, complete) = read_line_within(&mut reader, &mut line, limit)
             .map_err(|e| Error::io(&source.path, e))?;
         if read == 0 {
             return Ok(());
         }
         let line_offset = offset;
-        offset += read as u64;
+        offset += read;
         line_number += 1;
-        while matches!(line.last(), Some(b'\n' | b'\r')) {
-            line.pop();
-        }
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
+        let payload = if complete {
+            while matches!(line.last(), Some(b'\n' | b'\r')) {
+                line.pop();
+            }
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            Payload::JsonLine(line)
+        } else {
+            let ending = usize::from(line.last() == Some(&b'\n'));
+            Payload::Oversized {
+                bytes: read - ending as u64,
+                limit,
+            }
+        };
         push(RawRecord {
             origin: Origin {
                 file: source.display.clone(),
                 line: line_number,
             },
-            payload: Payload::JsonLine(line),
+            payload,
             position: RecordPosition {
                 source: index,
                 offset: line_offset,
@@ -580,10 +777,134 @@ fn read_jsonl_lines(
     }
 }
 
+/// Reads one line (with its `\n`) into `line`, keeping at most `limit` bytes of it and
+/// skipping the rest. Returns the bytes read in all and whether the line was kept whole.
+fn read_line_within(
+    reader: &mut dyn BufRead,
+    line: &mut Vec<u8>,
+    limit: u64,
+) -> std::io::Result<(u64, bool)> {
+    let mut read = 0u64;
+    let mut whole = true;
+    loop {
+        let buffer = reader.fill_buf()?;
+        if buffer.is_empty() {
+            return Ok((read, whole));
+        }
+        let (taken, done) = match memchr::memchr(b'\n', buffer) {
+            Some(end) => (end + 1, true),
+            None => (buffer.len(), false),
+        };
+        // The line ending does not count against the limit.
+        let content = taken - usize::from(done);
+        if whole && read + content as u64 <= limit {
+            line.extend_from_slice(&buffer[..taken]);
+        } else if whole {
+            whole = false;
+            line.clear();
+        }
+        if !whole && done {
+            line.clear();
+            line.push(b'\n');
+        }
+        read += taken as u64;
+        reader.consume(taken);
+        if done {
+            return Ok((read, whole));
+        }
+    }
+}
+
+/// The first byte that is not ASCII whitespace, without consuming it.
+fn first_non_space(reader: &mut dyn BufRead) -> std::io::Result<Option<u8>> {
+    loop {
+        let buffer = reader.fill_buf()?;
+        if buffer.is_empty() {
+            return Ok(None);
+        }
+        match buffer.iter().position(|b| !b.is_ascii_whitespace()) {
+            Some(at) => return Ok(Some(buffer[at])),
+            None => {
+                let len = buffer.len();
+                reader.consume(len);
+            }
+        }
+    }
+}
+
+/// The records of a file that holds one JSON value: each element of an array, or the one
+/// object, with its byte offset; `None` when the bytes are not one JSON value.
+fn json_records(bytes: &[u8]) -> Option<Vec<(usize, &[u8])>> {
+    let value: &serde_json::value::RawValue = serde_json::from_slice(bytes).ok()?;
+    let text = value.get();
+    let records: Vec<&serde_json::value::RawValue> = if text.starts_with('[') {
+        serde_json::from_str(text).ok()?
+    } else {
+        vec![value]
+    };
+    let base = bytes.as_ptr() as usize;
+    Some(
+        records
+            .into_iter()
+            .map(|record| {
+                (
+                    record.get().as_ptr() as usize - base,
+                    record.get().as_bytes(),
+                )
+            })
+            .collect(),
+    )
+}
+
+/// Hands on one record of a whole-file JSON value as a line of its own: its line breaks,
+/// which in valid JSON are only ever whitespace between tokens, become spaces.
+fn push_json_record(
+    source: &Source,
+    index: u32,
+    file: &[u8],
+    offset: usize,
+    record: &[u8],
+    limit: u64,
+    push: &mut dyn FnMut(RawRecord) -> Result<()>,
+) -> Result<()> {
+    let line = 1 + memchr::memchr_iter(b'\n', &file[..offset]).count() as u64;
+    let payload = if record.len() as u64 > limit {
+        Payload::Oversized {
+            bytes: record.len() as u64,
+            limit,
+        }
+    } else {
+        Payload::JsonLine(
+            record
+                .iter()
+                .map(|&b| if b == b'\n' || b == b'\r' { b' ' } else { b })
+                .collect(),
+        )
+    };
+    push(RawRecord {
+        origin: Origin {
+            file: source.display.clone(),
+            line,
+        },
+        payload,
+        position: RecordPosition {
+            source: index,
+            offset: offset as u64,
+            line,
+        },
+    })
+}
+
+/// The encoding a byte-order mark at the start of `head` names, if any.
+fn byte_order_mark(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    encoding_rs::Encoding::for_bom(head).map(|(encoding, _)| encoding)
+}
+
 enum FileKind {
     Text,
     Html,
     Jsonl,
+    Json,
 }
 
 /// Classifies a file by its extension, looking through a trailing `.gz`.
@@ -595,16 +916,21 @@ fn document_kind(path: &Path) -> Option<FileKind> {
         "txt" | "md" => Some(FileKind::Text),
         "html" | "htm" => Some(FileKind::Html),
         "jsonl" | "ndjson" => Some(FileKind::Jsonl),
+        "json" => Some(FileKind::Json),
         _ => None,
     }
 }
 
-/// Whether a file starts with the gzip magic bytes.
-fn is_gzip(path: &Path) -> Result<bool> {
-    let mut head = [0u8; 2];
+/// Whether a file's records can be found again by seeking to their byte offset: JSON Lines
+/// as stored, not compressed, not behind a byte-order mark, not one JSON array.
+fn is_plain_lines(path: &Path) -> Result<bool> {
+    let mut head = [0u8; 4096];
     let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
     let read = file.read(&mut head).map_err(|e| Error::io(path, e))?;
-    Ok(read == 2 && head == [0x1f, 0x8b])
+    let head = &head[..read];
+    let gzip = head.starts_with(&[0x1f, 0x8b]);
+    let array = head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
+    Ok(!gzip && !array && byte_order_mark(head).is_none())
 }
 
 /// Opens a file, decompressing it when it starts with the gzip magic bytes (whatever its

@@ -10,8 +10,8 @@ pub mod record;
 pub mod spool;
 
 pub use corpus::{
-    BATCH_BYTES, Corpus, InputSpec, Origin, Payload, RawRecord, RecordPosition,
-    check_outputs_apart, find_documents,
+    BATCH_BYTES, Corpus, CorpusOptions, DEFAULT_MAX_DOC_BYTES, InputSpec, Origin, Payload,
+    RawRecord, RecordPosition, check_outputs_apart, find_documents,
 };
 pub use record::{Document, PageOrigin, ReadOptions, Rejection, parse_record};
 pub use spool::{Spool, SpoolRange};

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::corpus::{Payload, RawRecord};
 use crate::date::parse_date;
@@ -11,9 +12,10 @@ use crate::date::parse_date;
 /// How records are read. Field names default to `id` and `text`.
 #[derive(Debug, Clone)]
 pub struct ReadOptions {
-    /// JSONL field holding the document id. By default, `id`.
+    /// JSONL field holding the document id; a dotted path (`meta.id`) reaches into nested
+    /// objects (a field whose name has the dots itself comes first). By default, `id`.
     pub id_field: String,
-    /// JSONL field holding the document text. By default, `text`.
+    /// JSONL field holding the document text, dotted like the id field. By default, `text`.
     pub text_field: String,
 }
 
@@ -81,11 +83,18 @@ pub enum RecordProblem {
     /// A JSONL line the JSON parser rejects, with its message.
     InvalidJson(String),
     /// A required field is absent.
-    MissingField(String),
+    MissingField {
+        /// The field.
+        field: String,
+        /// The record's top-level fields.
+        seen: Vec<String>,
+    },
     /// Neither the text field nor `html` is present.
     MissingText {
         /// The text field's name.
         text_field: String,
+        /// The record's top-level fields.
+        seen: Vec<String>,
     },
     /// The id field is empty.
     EmptyField(String),
@@ -100,17 +109,52 @@ pub enum RecordProblem {
     },
     /// The page's main text could not be extracted.
     Extraction(String),
+    /// The bytes look like UTF-16 without a byte-order mark.
+    LooksUtf16 {
+        /// Little-endian rather than big-endian.
+        little_endian: bool,
+    },
+    /// Larger than `--max-doc-bytes`; not read.
+    TooLarge {
+        /// Its size in bytes.
+        bytes: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// A folder entry that could not be read.
+    Unreadable(String),
 }
 
 impl fmt::Display for RecordProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            RecordProblem::InvalidUtf8 { byte } => write!(f, "invalid UTF-8 at byte {byte}"),
+            RecordProblem::InvalidUtf8 { byte } => write!(
+                f,
+                "invalid UTF-8 at byte {byte}; if the input is in another encoding, name it with --encoding (for example windows-1252)"
+            ),
+            RecordProblem::LooksUtf16 { little_endian } => write!(
+                f,
+                "looks like UTF-16 without a byte-order mark; read it with --encoding {}",
+                if *little_endian {
+                    "utf-16le"
+                } else {
+                    "utf-16be"
+                }
+            ),
+            RecordProblem::TooLarge { bytes, limit } => write!(
+                f,
+                "too large: {bytes} bytes, over --max-doc-bytes {limit}; not read"
+            ),
+            RecordProblem::Unreadable(reason) => write!(f, "cannot be read: {reason}"),
             RecordProblem::NotAnObject => f.write_str("not a JSON object"),
             RecordProblem::InvalidJson(message) => write!(f, "invalid JSON: {message}"),
-            RecordProblem::MissingField(field) => write!(f, "missing field {field:?}"),
-            RecordProblem::MissingText { text_field } => {
-                write!(f, "missing field {text_field:?} (or \"html\")")
+            RecordProblem::MissingField { field, seen } => {
+                write!(f, "missing field {field:?}")?;
+                write_seen(f, seen)
+            }
+            RecordProblem::MissingText { text_field, seen } => {
+                write!(f, "missing field {text_field:?} (or \"html\")")?;
+                write_seen(f, seen)
             }
             RecordProblem::EmptyField(field) => write!(f, "field {field:?} is empty"),
             RecordProblem::WrongType {
@@ -121,6 +165,14 @@ impl fmt::Display for RecordProblem {
             RecordProblem::Extraction(message) => f.write_str(message),
         }
     }
+}
+
+/// `; fields seen: a, b, c` (nothing for a record without fields).
+fn write_seen(f: &mut fmt::Formatter<'_>, seen: &[String]) -> fmt::Result {
+    if seen.is_empty() {
+        return Ok(());
+    }
+    write!(f, "; fields seen: {}", seen.join(", "))
 }
 
 /// A problem with an optional field that did not stop the record from being used.
@@ -165,6 +217,14 @@ pub fn parse_record(
             html: true,
         } => parse_html_file(id, bytes),
         Payload::JsonLine(bytes) => parse_json_line(bytes, options),
+        Payload::Oversized { bytes, limit } => Err(reject(
+            None,
+            RecordProblem::TooLarge {
+                bytes: *bytes,
+                limit: *limit,
+            },
+        )),
+        Payload::Unreadable(reason) => Err(reject(None, RecordProblem::Unreadable(reason.clone()))),
     }
 }
 
@@ -173,6 +233,12 @@ fn reject(id: Option<String>, problem: RecordProblem) -> Rejection {
 }
 
 fn check_utf8<'a>(id: Option<&str>, bytes: &'a [u8]) -> std::result::Result<&'a str, Rejection> {
+    if let Some(little_endian) = looks_utf16(bytes) {
+        return Err(reject(
+            id.map(str::to_string),
+            RecordProblem::LooksUtf16 { little_endian },
+        ));
+    }
     std::str::from_utf8(bytes).map_err(|e| {
         reject(
             id.map(str::to_string),
@@ -181,6 +247,32 @@ fn check_utf8<'a>(id: Option<&str>, bytes: &'a [u8]) -> std::result::Result<&'a 
             },
         )
     })
+}
+
+/// Whether bytes look like UTF-16 read without its byte-order mark: text in Latin script
+/// encoded as UTF-16 has a NUL in every other byte, which UTF-8 text never has. `Some(true)`
+/// for little-endian (the NULs at odd offsets).
+fn looks_utf16(bytes: &[u8]) -> Option<bool> {
+    let head = &bytes[..bytes.len().min(2048)];
+    if head.len() < 4 || memchr::memchr(0, head).is_none() {
+        return None;
+    }
+    let nul_at = |parity: usize| {
+        head.iter()
+            .enumerate()
+            .filter(|&(i, &b)| i % 2 == parity && b == 0)
+            .count()
+    };
+    let (even, odd) = (nul_at(0), nul_at(1));
+    let pairs = head.len() / 2;
+    // Most characters of such text are ASCII: a NUL in at least a third of the pairs.
+    if odd * 3 >= pairs && odd > even * 4 {
+        Some(true)
+    } else if even * 3 >= pairs && even > odd * 4 {
+        Some(false)
+    } else {
+        None
+    }
 }
 
 fn parse_text_file(id: &str, bytes: &[u8]) -> std::result::Result<Document, Rejection> {
@@ -246,31 +338,51 @@ fn first_line_title(text: &str) -> Option<String> {
 /// The fields of a JSONL record that reprint reads; every other field is skipped by the
 /// parser without being built, which keeps parsing fast on records with large extra fields.
 #[derive(Default)]
-struct RecordFields {
-    id: Option<Value>,
+struct RecordFields<'de> {
+    /// The id as written: a number keeps its JSON text.
+    id: Option<&'de RawValue>,
     text: Option<Value>,
     title: Option<Value>,
     date: Option<Value>,
     source: Option<Value>,
     url: Option<Value>,
     html: Option<Value>,
+    /// For a dotted id or text field (`meta.id`, `content.body`), the value of its first
+    /// part, to look the rest up in.
+    id_root: Option<Value>,
+    text_root: Option<Value>,
 }
 
 struct RecordSeed<'a>(&'a ReadOptions);
 
+/// The first part of a dotted field name (`content` of `content.body`), `None` for a plain
+/// one.
+fn dotted_head(field: &str) -> Option<&str> {
+    field.split_once('.').map(|(head, _)| head)
+}
+
+/// The value at the rest of a dotted path (`body` of `content.body`) inside `root`.
+fn dotted_lookup(root: Value, field: &str) -> Option<Value> {
+    let (_, rest) = field.split_once('.')?;
+    rest.split('.').try_fold(root, |value, part| match value {
+        Value::Object(mut map) => map.remove(part),
+        _ => None,
+    })
+}
+
 impl<'de> serde::de::DeserializeSeed<'de> for RecordSeed<'_> {
-    type Value = RecordFields;
+    type Value = RecordFields<'de>;
 
     fn deserialize<D: serde::Deserializer<'de>>(
         self,
         deserializer: D,
-    ) -> std::result::Result<RecordFields, D::Error> {
+    ) -> std::result::Result<RecordFields<'de>, D::Error> {
         deserializer.deserialize_map(self)
     }
 }
 
 impl<'de> serde::de::Visitor<'de> for RecordSeed<'_> {
-    type Value = RecordFields;
+    type Value = RecordFields<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a JSON object")
@@ -279,13 +391,19 @@ impl<'de> serde::de::Visitor<'de> for RecordSeed<'_> {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         self,
         mut map: A,
-    ) -> std::result::Result<RecordFields, A::Error> {
+    ) -> std::result::Result<RecordFields<'de>, A::Error> {
         let mut fields = RecordFields::default();
+        let options = self.0;
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            let slot = if key == self.0.id_field {
-                &mut fields.id
-            } else if key == self.0.text_field {
+            let slot = if key == options.id_field {
+                fields.id = Some(map.next_value()?);
+                continue;
+            } else if key == options.text_field {
                 &mut fields.text
+            } else if Some(key.as_ref()) == dotted_head(&options.id_field) {
+                &mut fields.id_root
+            } else if Some(key.as_ref()) == dotted_head(&options.text_field) {
+                &mut fields.text_root
             } else {
                 match key.as_ref() {
                     "title" => &mut fields.title,
@@ -305,10 +423,46 @@ impl<'de> serde::de::Visitor<'de> for RecordSeed<'_> {
     }
 }
 
+/// A record's id from its JSON text: a string's contents, or a number's text exactly as
+/// written (`1e3` stays `1e3`, and 10^23 + 1 keeps every digit). Ids are compared as text, so
+/// the number `1` and the string `"1"` are the same id.
+fn id_of(raw: &RawValue, field: &str) -> std::result::Result<String, RecordProblem> {
+    let text = raw.get();
+    match text.as_bytes().first() {
+        Some(b'"') => {
+            let id: String = serde_json::from_str(text)
+                .map_err(|e| RecordProblem::InvalidJson(e.to_string()))?;
+            if id.trim().is_empty() {
+                Err(RecordProblem::EmptyField(field.to_string()))
+            } else {
+                Ok(id)
+            }
+        }
+        Some(b'-' | b'0'..=b'9') => Ok(text.to_string()),
+        _ => Err(RecordProblem::WrongType {
+            field: field.to_string(),
+            expected: "a string or number",
+            found: serde_json::from_str::<Value>(text)
+                .map(|v| json_kind(&v))
+                .unwrap_or("invalid JSON"),
+        }),
+    }
+}
+
+/// The top-level field names of a JSON object line, sorted, for explaining a missing field.
+fn field_names(bytes: &[u8]) -> Vec<String> {
+    serde_json::from_slice::<serde_json::Map<String, Value>>(bytes)
+        .map(|map| map.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
 fn parse_json_line(
     bytes: &[u8],
     options: &ReadOptions,
 ) -> std::result::Result<Document, Rejection> {
+    if let Some(little_endian) = looks_utf16(bytes) {
+        return Err(reject(None, RecordProblem::LooksUtf16 { little_endian }));
+    }
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         check_utf8(None, bytes)?;
         return Err(reject(None, RecordProblem::NotAnObject));
@@ -322,35 +476,36 @@ fn parse_json_line(
             Err(rejection) => rejection,
             Ok(_) => reject(None, RecordProblem::InvalidJson(e.to_string())),
         })?;
-    let id = match fields.id {
-        Some(Value::String(s)) if !s.trim().is_empty() => s,
-        Some(Value::Number(n)) => n.to_string(),
-        Some(Value::String(_)) => {
-            return Err(reject(
-                None,
-                RecordProblem::EmptyField(options.id_field.clone()),
-            ));
-        }
-        Some(other) => {
-            return Err(reject(
-                None,
-                RecordProblem::WrongType {
-                    field: options.id_field.clone(),
-                    expected: "a string or number",
-                    found: json_kind(&other),
-                },
-            ));
-        }
+    let raw_id = match (fields.id, fields.id_root) {
+        (Some(raw), _) => Some(id_of(raw, &options.id_field)),
+        (None, Some(root)) => dotted_lookup(root, &options.id_field).map(|value| {
+            let text = serde_json::to_string(&value).unwrap_or_default();
+            let raw = RawValue::from_string(text).expect("serialized JSON is valid");
+            id_of(&raw, &options.id_field)
+        }),
+        (None, None) => None,
+    };
+    let id = match raw_id {
+        Some(Ok(id)) => id,
+        Some(Err(problem)) => return Err(reject(None, problem)),
         None => {
             return Err(reject(
                 None,
-                RecordProblem::MissingField(options.id_field.clone()),
+                RecordProblem::MissingField {
+                    field: options.id_field.clone(),
+                    seen: field_names(bytes),
+                },
             ));
         }
     };
+    let text_value = match (fields.text, fields.text_root) {
+        (Some(value), _) => Some(value),
+        (None, Some(root)) => dotted_lookup(root, &options.text_field),
+        (None, None) => None,
+    };
     let mut page = None;
     let mut page_title = None;
-    let text = match (fields.text, fields.html) {
+    let text = match (text_value, fields.html) {
         (Some(Value::String(s)), _) => s,
         // A crawled page without a text field: its main text is extracted.
         (None | Some(Value::Null), Some(Value::String(html))) => {
@@ -384,6 +539,7 @@ fn parse_json_line(
                 Some(id),
                 RecordProblem::MissingText {
                     text_field: options.text_field.clone(),
+                    seen: field_names(bytes),
                 },
             ));
         }
@@ -473,8 +629,42 @@ mod tests {
     }
 
     #[test]
-    fn numeric_ids_are_accepted() {
+    fn numeric_ids_keep_their_json_text() {
         assert_eq!(parse(r#"{"id":42,"text":"x"}"#).unwrap().id, "42");
+        assert_eq!(parse(r#"{"id":1e3,"text":"x"}"#).unwrap().id, "1e3");
+        assert_eq!(parse(r#"{"id":-0.50,"text":"x"}"#).unwrap().id, "-0.50");
+        let big = |n: &str| parse(&format!(r#"{{"id":{n},"text":"x"}}"#)).unwrap().id;
+        assert_ne!(
+            big("100000000000000000000001"),
+            big("100000000000000000000002")
+        );
+        assert_eq!(parse(r#"{"id":"a\"b","text":"x"}"#).unwrap().id, "a\"b");
+    }
+
+    #[test]
+    fn dotted_fields_reach_into_nested_objects() {
+        let options = ReadOptions {
+            id_field: "meta.id".to_string(),
+            text_field: "content.body".to_string(),
+        };
+        let parse_with = |line: &str| {
+            let raw = RawRecord {
+                origin: origin(),
+                payload: Payload::JsonLine(line.as_bytes().to_vec()),
+                position: RecordPosition::default(),
+            };
+            parse_record(&raw, &options)
+        };
+        let doc = parse_with(r#"{"meta":{"id":7},"content":{"body":"Deep text"}}"#).unwrap();
+        assert_eq!((doc.id.as_str(), doc.text.as_str()), ("7", "Deep text"));
+        // A field named with the dots itself wins.
+        let doc = parse_with(r#"{"meta.id":"flat","content":{"body":"x"}}"#).unwrap();
+        assert_eq!(doc.id, "flat");
+        let missing = parse_with(r#"{"meta":{"id":7},"content":{"text":"x"}}"#).unwrap_err();
+        assert_eq!(
+            missing.problem.to_string(),
+            r#"missing field "content.body" (or "html"); fields seen: content, meta"#
+        );
     }
 
     #[test]
@@ -484,8 +674,18 @@ mod tests {
             "invalid JSON: key must be a string at line 1 column 2",
         );
         check_rejected("[1,2]", "not a JSON object");
-        check_rejected(r#"{"text":"x"}"#, r#"missing field "id""#);
-        check_rejected(r#"{"id":"a"}"#, r#"missing field "text" (or "html")"#);
+        check_rejected(
+            r#"{"text":"x"}"#,
+            r#"missing field "id"; fields seen: text"#,
+        );
+        check_rejected(
+            r#"{"id":"a","title":"t","body":"b"}"#,
+            r#"missing field "text" (or "html"); fields seen: body, id, title"#,
+        );
+        check_rejected(
+            r#"{"id":true,"text":"x"}"#,
+            r#"field "id" must be a string or number, found a boolean"#,
+        );
         check_rejected(
             r#"{"id":"a","text":5}"#,
             r#"field "text" must be a string, found a number"#,

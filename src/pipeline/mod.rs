@@ -262,6 +262,37 @@ impl ScanResult {
     }
 }
 
+/// What a run that read no document saw instead: no records at all (and the files skipped),
+/// or only rejected ones (how many, and the first with its reason, which names the fields
+/// a record has when the text field is missing).
+fn what_was_seen(docs: &[DocOutcome], corpus: &Corpus) -> String {
+    let Some(first) = docs.first() else {
+        let skipped = corpus.ignored_files();
+        return match skipped.first() {
+            None => "the input holds no records".to_string(),
+            Some(example) => format!(
+                "no records; {} files were skipped as not documents, such as {} (reprint reads .jsonl, .json, .txt, .md, .html and their .gz versions)",
+                skipped.len(),
+                example.display()
+            ),
+        };
+    };
+    let reason = first
+        .reason
+        .as_deref()
+        .map_or_else(String::new, ToString::to_string);
+    let alike = docs
+        .iter()
+        .filter(|d| d.reason.as_deref().map(ToString::to_string).as_ref() == Some(&reason))
+        .count();
+    format!(
+        "all {} records were rejected; {} for the same reason as the first, {}: {reason}",
+        docs.len(),
+        alike,
+        first.origin
+    )
+}
+
 /// What the clustering needs of each document; `shingle_counts` may be shorter than `docs`
 /// (0 for the rest).
 fn member_infos<'a>(docs: &'a [DocOutcome], shingle_counts: &[u32]) -> Vec<MemberInfo<'a>> {
@@ -331,6 +362,9 @@ fn scan_in_pool(
         .iter()
         .map(|d| d.status != DocStatus::Rejected)
         .collect();
+    if !accepted.contains(&true) {
+        return Err(Error::NothingRead(what_was_seen(&docs, corpus)));
+    }
     if let Some(quality) = &params.quality {
         keep_recurring_lines(&mut lines, &accepted, quality.template_min_docs);
     }

@@ -9,15 +9,20 @@ use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
 
-/// Counts from writing a deduplicated feed.
+/// Counts from writing a deduplicated feed: every input record is in exactly one.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FeedStats {
-    /// Records written (unique documents and cluster representatives).
+    /// Documents written (unique documents and cluster representatives).
     pub kept: usize,
     /// Duplicates left out.
     pub dropped_duplicates: usize,
-    /// Rejected records left out.
+    /// Rejected records written as they were read (the default).
+    pub kept_rejected: usize,
+    /// Rejected records left out (`--drop-rejected`).
     pub dropped_rejected: usize,
+    /// Rejected records that could not be written because they were never read whole: too
+    /// large, or unreadable folder entries.
+    pub unread_rejected: usize,
 }
 
 #[derive(Serialize)]
@@ -29,14 +34,16 @@ struct TextFileRecord<'a> {
     clean_text: Option<&'a str>,
 }
 
-/// Reads the corpus a second time and writes every record that is not a duplicate or
-/// rejected: JSONL records byte for byte as they were read, text files as `{"id", "title",
-/// "text"}` records (for HTML files, `text` is the extracted main text). With
-/// `strip_boilerplate`, each record gains `clean_text`: its text without boilerplate lines.
+/// Reads the corpus a second time and writes every record that is not a duplicate: JSONL
+/// records byte for byte as they were read, text files as `{"id", "title", "text"}` records
+/// (for HTML files, `text` is the extracted main text). Rejected records are written as read
+/// too (they are not duplicates of anything), unless `drop_rejected`. With
+/// `strip_boilerplate`, each document gains `clean_text`: its text without boilerplate lines.
 pub fn write_feed(
     corpus: &Corpus,
     result: &ScanResult,
     strip_boilerplate: bool,
+    drop_rejected: bool,
     out: &mut dyn Write,
     path: &Path,
 ) -> Result<FeedStats> {
@@ -51,7 +58,11 @@ pub fn write_feed(
             index += 1;
             match doc.status {
                 DocStatus::Duplicate => stats.dropped_duplicates += 1,
-                DocStatus::Rejected => stats.dropped_rejected += 1,
+                DocStatus::Rejected if drop_rejected => stats.dropped_rejected += 1,
+                DocStatus::Rejected => match write_rejected(&raw, out, path)? {
+                    true => stats.kept_rejected += 1,
+                    false => stats.unread_rejected += 1,
+                },
                 DocStatus::Unique | DocStatus::Original => {
                     stats.kept += 1;
                     write_kept(&raw, index - 1, result, strip_boilerplate, out, path)?;
@@ -64,6 +75,30 @@ pub fn write_feed(
         return Err(Error::input_changed("<corpus>"));
     }
     Ok(stats)
+}
+
+/// Writes a rejected record as it was read: a JSONL line byte for byte, a file as an
+/// `{"id", "title": null, "text"}` record (its bytes decoded lossily). Returns false for a
+/// record that was never read whole (too large, unreadable).
+fn write_rejected(raw: &RawRecord, out: &mut dyn Write, path: &Path) -> Result<bool> {
+    match &raw.payload {
+        Payload::JsonLine(bytes) => {
+            out.write_all(bytes).map_err(|e| Error::io(path, e))?;
+            out.write_all(b"\n").map_err(|e| Error::io(path, e))?;
+        }
+        Payload::TextFile { id, bytes, .. } => {
+            let text = String::from_utf8_lossy(bytes);
+            let record = TextFileRecord {
+                id,
+                title: None,
+                text: &text,
+                clean_text: None,
+            };
+            write_line(out, &record, path)?;
+        }
+        Payload::Oversized { .. } | Payload::Unreadable(_) => return Ok(false),
+    }
+    Ok(true)
 }
 
 /// Writes one kept record of the feed (the document at `index`).
@@ -134,5 +169,30 @@ fn write_kept(
             };
             write_line(out, &record, path)
         }
+        Payload::Oversized { .. } | Payload::Unreadable(_) => Err(Error::input_changed(path)),
     }
+}
+
+/// The count line `dedup` prints on stderr: what became of every record.
+pub fn feed_summary(stats: &FeedStats, records: usize) -> String {
+    let mut line = format!(
+        "{records} records: kept {} documents; dropped {} duplicates",
+        stats.kept, stats.dropped_duplicates
+    );
+    if stats.kept_rejected > 0 {
+        line += &format!(
+            "; kept {} rejected records as read (--drop-rejected leaves them out)",
+            stats.kept_rejected
+        );
+    }
+    if stats.dropped_rejected > 0 {
+        line += &format!("; dropped {} rejected records", stats.dropped_rejected);
+    }
+    if stats.unread_rejected > 0 {
+        line += &format!(
+            "; {} rejected records too large or unreadable, not written",
+            stats.unread_rejected
+        );
+    }
+    line
 }

@@ -13,7 +13,7 @@ mod output;
 mod summary;
 
 pub use explain::render_explanation;
-pub use feed::{FeedStats, write_feed};
+pub use feed::{FeedStats, feed_summary, write_feed};
 pub use generated::{ArticleLine, Generated, TruthLine, write_generated};
 pub use jsonl::{
     ClusterLine, DocLine, PairLine, ReuseLine, ScoreLine, rejection, write_clusters, write_docs,

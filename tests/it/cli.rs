@@ -99,7 +99,7 @@ fn bad_records_are_rejected_with_file_and_line_and_nothing_is_lost() {
             (
                 Value::Null,
                 "rejected".into(),
-                reason(3, r#"missing field "id""#)
+                reason(3, r#"missing field "id"; fields seen: text"#)
             ),
             (
                 "short".into(),
@@ -116,7 +116,10 @@ fn bad_records_are_rejected_with_file_and_line_and_nothing_is_lost() {
             (
                 Value::Null,
                 "rejected".into(),
-                reason(9, "invalid UTF-8 at byte 23")
+                reason(
+                    9,
+                    "invalid UTF-8 at byte 23; if the input is in another encoding, name it with --encoding (for example windows-1252)"
+                )
             ),
         ]
     );
@@ -250,7 +253,7 @@ fn dedup_writes_records_untouched_minus_duplicates() {
     );
     assert_eq!(
         String::from_utf8(output.stderr).unwrap(),
-        "kept 2 of 3 records; dropped 1 duplicates and 0 rejected records\n"
+        "3 records: kept 2 documents; dropped 1 duplicates\n"
     );
 }
 
@@ -675,7 +678,15 @@ fn html_files_and_html_fields_are_extracted_and_scored() {
     assert!(!text.contains("All rights reserved"), "{text}");
     assert_eq!(record["title"], "Weir to go");
     // A non-string html field is a rejection naming the line.
-    let bad = write(dir.path(), "bad.jsonl", b"{\"id\":\"b\",\"html\":5}\n");
+    let bad = write(
+        dir.path(),
+        "bad.jsonl",
+        format!(
+            "{{\"id\":\"b\",\"html\":5}}\n{}\n",
+            super::cli::record("fine", STORY)
+        )
+        .as_bytes(),
+    );
     let docs = docs_of(dir.path(), &[&bad]);
     assert_eq!(
         docs[0]["reason"],
