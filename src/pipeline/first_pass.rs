@@ -18,7 +18,7 @@ use crate::quality::boilerplate::line_key_with_seed;
 use crate::quality::scan::{TextScan, scan_text};
 use crate::quality::{TextWords, assess_judged, judge_lines};
 use crate::relate::TextIdentity;
-use crate::text::normalize::{WordBuffer, normalize, word_span};
+use crate::text::normalize::{WordBuffer, normalize, spaceless_chars, word_span};
 use crate::text::shingle::{ShingleKind, ShingleParams, Shingler};
 use rayon::prelude::*;
 use std::ops::Range;
@@ -252,6 +252,10 @@ pub(super) fn analyze_record(
         similarity: None,
         reason: None,
         words: units as u32,
+        tokens: Some(match params.shingle.kind() {
+            ShingleKind::Words(_) => Tokens::of(units, spaceless_chars(&doc.text)),
+            ShingleKind::Chars(_) => Tokens::Characters,
+        }),
         reuses: Vec::new(),
         quality: None,
         page: doc.page.map(|origin| {
@@ -265,6 +269,7 @@ pub(super) fn analyze_record(
         Some(signature) if units >= params.shingle.size() => params.lsh.band_keys(&signature),
         _ => {
             outcome.status = DocStatus::Rejected;
+            outcome.tokens = None;
             outcome.reason = Some(Box::new(too_short_reason(units, &params.shingle)));
             return Analyzed {
                 outcome,
@@ -422,6 +427,7 @@ pub(super) fn rejected(origin: &Origin, rejection: Rejection) -> DocOutcome {
         similarity: None,
         reason: Some(Box::new(RejectReason::Unreadable(rejection.problem))),
         words: 0,
+        tokens: None,
         reuses: Vec::new(),
         quality: None,
         page: None,
@@ -442,6 +448,7 @@ pub(super) fn reject_duplicate_ids(docs: &mut [DocOutcome]) {
             Some(first) => {
                 doc.status = DocStatus::Rejected;
                 doc.quality = None;
+                doc.tokens = None;
                 doc.reason = Some(Box::new(RejectReason::DuplicateId {
                     id,
                     first: first.clone(),

@@ -27,6 +27,7 @@ use crate::quality::boilerplate::TemplateLines;
 use crate::relate::cluster::{Cluster, MemberInfo, build_clusters, unverified_links};
 use crate::relate::exact::{ExactGroups, join_exact_groups};
 use crate::relate::relation::{RelatedPair, Relation};
+use crate::text::shingle::ShingleKind;
 
 use candidates::*;
 use collapse::inherited_pairs;
@@ -79,6 +80,8 @@ pub struct DocOutcome {
     pub reason: Option<Box<RejectReason>>,
     /// Normalized words (characters with `--char-ngrams`).
     pub words: u32,
+    /// What its shingles are made of (`None` for a rejected record).
+    pub tokens: Option<Tokens>,
     /// The documents this one took text from, by corpus index (see [`Reuse`]).
     pub reuses: Vec<Reuse>,
     /// Its quality and what it rests on, unless it was rejected or quality was not assessed.
@@ -132,6 +135,31 @@ pub enum RejectReason {
         /// Where it was first used.
         first: Origin,
     },
+}
+
+/// What a document's shingles are made of: words, or characters of a script written without
+/// spaces (Han, kana, Thai, Lao, Khmer, Myanmar), each a token of its own so that a shingle is
+/// a character n-gram there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tokens {
+    /// Words separated by spaces or punctuation.
+    Words,
+    /// Mostly single characters of scripts written without spaces (or `--char-ngrams`).
+    Characters,
+    /// Both: a text in a script written without spaces quoting other scripts, or the reverse.
+    Mixed,
+}
+
+impl Tokens {
+    /// From the count of tokens and of those that are characters of scripts written without
+    /// spaces: characters when they are at least half the tokens.
+    pub fn of(tokens: usize, spaceless: usize) -> Tokens {
+        match spaceless {
+            0 => Tokens::Words,
+            n if n * 2 >= tokens => Tokens::Characters,
+            _ => Tokens::Mixed,
+        }
+    }
 }
 
 /// What a document's length is counted in.
@@ -218,6 +246,9 @@ pub struct ScanStats {
     pub input_bytes: u64,
     /// Files skipped in input folders because they are not documents.
     pub ignored_files: usize,
+    /// Accepted documents shingled (wholly or partly) by character because they are written
+    /// in a script without spaces.
+    pub by_character: usize,
     /// Documents whose text is identical to another's after normalization, compared only
     /// through that one (0 with `--all-pairs`).
     pub identical: usize,
@@ -504,6 +535,13 @@ fn scan_in_pool(
         input_bytes: corpus.total_bytes(),
         ignored_files: corpus.ignored_files().len(),
         identical: exact.followers(),
+        by_character: match params.shingle.kind() {
+            ShingleKind::Words(_) => docs
+                .iter()
+                .filter(|d| matches!(d.tokens, Some(Tokens::Characters | Tokens::Mixed)))
+                .count(),
+            ShingleKind::Chars(_) => 0,
+        },
     };
     Ok(ScanResult {
         params: params.clone(),

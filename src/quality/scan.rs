@@ -13,13 +13,14 @@
 
 use std::ops::Range;
 
-use super::boilerplate::shape::{
-    LineShape, LineTally, is_link, is_separator, is_unspaced, unspaced_chars,
-};
+use super::boilerplate::shape::{LineShape, LineTally, is_link, is_separator};
 use super::boilerplate::templates::{MAX_TEMPLATE_LINE_CHARS, combine_key, finish_key, word_key};
 use super::words::KeyTable;
 use crate::text::lexicon::Lexicon;
-use crate::text::normalize::{WordBuffer, WordForm, WordVisitor, for_each_word_and_gap};
+use crate::text::normalize::{
+    WordBuffer, WordForm, WordVisitor, for_each_word_and_gap, is_written_without_spaces,
+    spaceless_chars,
+};
 use crate::text::shingle::word_hash;
 
 /// Marks of a word ([`ScannedWord::marks`], bit flags), shared with [`super::words`].
@@ -469,7 +470,7 @@ fn ink(
         current.dot_or_at |= c == '.' || c == '@';
         tally.punctuated |= matches!(c, ',' | '.' | ';' | ':' | '!' | '?')
             || matches!(c, '，' | '。' | '、' | '；' | '！' | '？');
-        *unspaced += usize::from(!c.is_ascii() && is_unspaced(c));
+        *unspaced += usize::from(!c.is_ascii() && is_written_without_spaces(c));
     }
 }
 
@@ -538,7 +539,7 @@ fn shape_of(text: &str, span: &LineSpan, words: &[ScannedWord]) -> LineShape {
                 tally.punctuated = true;
             }
             if unicode {
-                unspaced += unspaced_chars(&text[start..end]);
+                unspaced += spaceless_chars(&text[start..end]);
             }
             if word.form & COOKIE != 0 {
                 let holds = |pattern: &[u8]| original.windows(pattern.len()).any(|w| w == pattern);

@@ -161,6 +161,19 @@ pub fn join_exact_groups(
                     .extend(group.iter().copied().filter(|&doc| doc != leader));
                 cluster.members.sort_unstable();
                 cluster.reason.identical += followers;
+                // The counts of dated members take in the followers.
+                if let Representative::EarliestDate {
+                    dated,
+                    members: all,
+                    ..
+                } = &mut cluster.reason.representative
+                {
+                    *all += followers;
+                    *dated += group
+                        .iter()
+                        .filter(|&&doc| doc != leader && members[doc as usize].date.is_some())
+                        .count();
+                }
             }
         }
     }

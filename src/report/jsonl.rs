@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::error::{Error, Result};
-use crate::pipeline::{DocOutcome, DocStatus, ScanResult};
+use crate::pipeline::{DocOutcome, DocStatus, ScanResult, Tokens};
 use crate::quality::QualityReport;
 use crate::relate::relation::Relation;
 use crate::verify::align::Passage;
@@ -34,6 +34,9 @@ pub struct DocLine<'a> {
     pub reason: Option<String>,
     /// `file:line` of the record.
     pub origin: String,
+    /// What the shingles were made of: `words`, `characters` (a script written without
+    /// spaces, or `--char-ngrams`) or `mixed`; null for rejected records.
+    pub tokens: Option<&'static str>,
     /// The documents this one took text from: its original for a duplicate, sources of
     /// partial reuse, copy sources outside its cluster. Empty for originals and unique texts.
     pub reuses: Vec<ReuseLine<'a>>,
@@ -242,6 +245,11 @@ pub fn write_docs(result: &ScanResult, out: &mut dyn Write, path: &Path) -> Resu
             status: status_name(doc.status),
             reason: rejection(doc),
             origin: doc.origin.to_string(),
+            tokens: doc.tokens.map(|t| match t {
+                Tokens::Words => "words",
+                Tokens::Characters => "characters",
+                Tokens::Mixed => "mixed",
+            }),
             reuses: doc
                 .reuses
                 .iter()

@@ -80,6 +80,13 @@ pub fn summary(result: &ScanResult, largest: usize, reports: Option<&Path>) -> S
             "; in a cluster, each member's pair with its original (--all-pairs: every pair)"
         }
     );
+    if stats.by_character > 0 {
+        let _ = writeln!(
+            s,
+            "{} documents are written (wholly or partly) in scripts without spaces (Han, kana, Thai, ...): shingled by character there (\"tokens\" in docs.jsonl)",
+            stats.by_character
+        );
+    }
     if stats.identical > 0 {
         let _ = writeln!(
             s,

@@ -181,6 +181,11 @@ pub fn for_each_word_and_gap(
             AsciiWord::NotAscii => {
                 let (end, _) = word_end(original, start);
                 fold_unicode_word(&original[start..end], &mut buffer.word, &mut buffer.unicode);
+                if folds_to_several_tokens(&buffer.word) {
+                    // Such a token stays as written, so that folding is idempotent.
+                    buffer.word.clear();
+                    buffer.word.push_str(&original[start..end]);
+                }
                 if !buffer.word.is_empty() {
                     visitor.gap(gap_start as u32, start as u32);
                     let digits = original[start..end].bytes().any(|b| b.is_ascii_digit());
@@ -372,6 +377,60 @@ fn is_word_char(c: char) -> bool {
     }
 }
 
+/// Whether `c` belongs to a script written without spaces between words: Han ideographs,
+/// Hiragana, Katakana, Thai, Lao, Khmer and Myanmar. Each such character is a token of its
+/// own, so a shingle of k tokens is a k-character n-gram there: as UAX #29 does for
+/// ideographs and kana it cannot split further without a dictionary, and as character
+/// n-grams do for Thai and the other scripts of South-East Asia.
+#[inline]
+pub fn is_written_without_spaces(c: char) -> bool {
+    matches!(c as u32,
+        0x0E00..=0x0EFF // Thai, Lao
+        | 0x1000..=0x109F // Myanmar
+        | 0x1780..=0x17FF // Khmer
+        | 0x3040..=0x30FF // Hiragana, Katakana
+        | 0x31F0..=0x31FF // Katakana phonetic extensions
+        | 0x3400..=0x4DBF // CJK extension A
+        | 0x4E00..=0x9FFF // CJK unified ideographs
+        | 0xF900..=0xFAFF // CJK compatibility ideographs
+        | 0xFF66..=0xFF9F // half-width Katakana
+        | 0x20000..=0x3FFFF // CJK extensions B and later
+    ) && !is_combining_mark(c)
+}
+
+/// Whether a folded token would read as several tokens the next time: more than one
+/// character other than marks, one of them of a script written without spaces, and not the
+/// Lao digraphs that are one consonant (a kana digraph such as ヿ folds to two kana, a
+/// compatibility character such as ㆒ to an ideograph).
+fn folds_to_several_tokens(folded: &str) -> bool {
+    let mut bases = folded.chars().filter(|&c| !is_combining_mark(c));
+    let Some(first) = bases.next() else {
+        return false;
+    };
+    let Some(second) = bases.next() else {
+        return false;
+    };
+    if first == '\u{0EAB}' && matches!(second, '\u{0E99}' | '\u{0EA1}') {
+        return false;
+    }
+    [first, second]
+        .into_iter()
+        .chain(bases)
+        .any(is_written_without_spaces)
+}
+
+/// How many characters of `text` belong to scripts written without spaces (see
+/// [`is_written_without_spaces`]). Text without a byte of 0xE0 or above has none, which
+/// one pass over the bytes finds.
+pub fn spaceless_chars(text: &str) -> usize {
+    if !text.bytes().any(|b| b >= 0xE0) {
+        return 0;
+    }
+    text.chars()
+        .filter(|&c| is_written_without_spaces(c))
+        .count()
+}
+
 /// Characters that vanish inside a word without splitting it: apostrophes, and invisible
 /// format characters (soft hyphen, zero-width joiners).
 #[inline]
@@ -391,11 +450,41 @@ fn is_silent_in_word(c: char) -> bool {
 /// Finds where the word starting at `start` ends, and whether it is pure ASCII.
 fn word_end(text: &str, start: usize) -> (usize, bool) {
     let bytes = text.as_bytes();
+    // Marks before a character of a script written without spaces (as folding can leave
+    // them: Thai sara am becomes nikhahit and sara aa) belong to its token.
+    let mut base = start;
+    while base < bytes.len() {
+        let (c, width) = char_at(text, base);
+        if !is_combining_mark(c) {
+            break;
+        }
+        base += width;
+    }
+    let base_char = (base < bytes.len()).then(|| char_at(text, base));
+    if let Some((_, first_width)) = base_char.filter(|&(c, _)| is_written_without_spaces(c)) {
+        // One character is one token, with the marks that sit on it; the Lao digraphs
+        // HO NO and HO MO are one consonant, which the ligatures U+0EDC and U+0EDD fold to.
+        let mut position = base + first_width;
+        let mut previous = text[base..].chars().next();
+        while position < bytes.len() {
+            let (c, width) = char_at(text, position);
+            let digraph = previous == Some('\u{0EAB}') && matches!(c, '\u{0E99}' | '\u{0EA1}');
+            if !is_combining_mark(c) && !digraph {
+                break;
+            }
+            previous = Some(c);
+            position += width;
+        }
+        return (position, false);
+    }
     let mut ascii = true;
     let mut position = start;
     let mut previous = '\0';
     while position < bytes.len() {
         let (c, width) = char_at(text, position);
+        if is_written_without_spaces(c) {
+            break;
+        }
         if is_word_char(c) {
             ascii &= width == 1;
             previous = c;
@@ -502,6 +591,22 @@ mod tests {
         // normalize non-idempotent (found by the property test).
         check("ŉ", "n");
         check(&normalize("ŉ").text, "n");
+    }
+
+    #[test]
+    fn scripts_without_spaces_are_one_token_per_character() {
+        check("北京市2024年人口", "北 京 市 2024 年 人 口");
+        check("東京タワーは高い", "東 京 タ ワ ー は 高 い");
+        // Thai vowel and tone marks stay on their consonant.
+        check("ภาษาไทย", "ภ า ษ า ไ ท ย");
+        check("สวัสดี", "ส วั ส ดี");
+        check("abc中文def", "abc 中 文 def");
+        check("ｶﾀｶﾅ", "カ タ カ ナ");
+        // A Lao ligature folds to its digraph, one token either way.
+        check("ໜ ຫນັງ", "ຫນ ຫນັ ງ");
+        check("ヿ", "ヿ");
+        assert_eq!(spaceless_chars("abc 中文 ไทย"), 5);
+        assert_eq!(spaceless_chars("naïve café"), 0);
     }
 
     #[test]

@@ -278,7 +278,9 @@ pub fn analyze_scanned(
             Line {
                 range: line.range.clone(),
                 chars: shapes[i].chars,
-                words: shapes[i].tokens,
+                // Words as a reader counts them: tokens between spaces, and for scripts
+                // written without spaces, one per two characters.
+                words: shapes[i].words,
                 reason,
                 template_docs,
                 key,

@@ -105,7 +105,11 @@ impl LineShape {
         let cookie = line.contains("ookie") || line.contains("OOKIE");
         let mut shape = LineShape::from_tally(line, &tally, cookie);
         if !line.is_ascii() {
-            shape.words = shape.words.max(unspaced_chars(line) / 2);
+            // Scripts written without spaces: one word per two characters, about the
+            // length of a word there, so their sentences count as prose.
+            shape.words = shape
+                .words
+                .max(crate::text::normalize::spaceless_chars(line) / 2);
         }
         shape
     }
@@ -225,22 +229,6 @@ impl LineShape {
     pub(crate) fn is_list_item(&self) -> bool {
         self.numeric_share >= 0.2
     }
-}
-
-/// Characters of scripts written without spaces (Chinese, Japanese, Thai, ...). A line counts
-/// one word per two of them, about the length of a word there, so its sentences count as
-/// prose.
-pub(crate) fn unspaced_chars(text: &str) -> usize {
-    text.chars().filter(|&c| is_unspaced(c)).count()
-}
-
-/// Whether `c` belongs to a script written without spaces.
-pub(crate) fn is_unspaced(c: char) -> bool {
-    matches!(c as u32,
-        0x0E00..=0x0EFF // Thai, Lao
-        | 0x3040..=0x30FF // Hiragana, Katakana
-        | 0x3400..=0x9FFF // CJK ideographs
-        | 0xF900..=0xFAFF)
 }
 
 fn ratio(part: usize, whole: usize) -> f64 {
