@@ -192,7 +192,7 @@ fn per_document(c: &mut Criterion) {
     ] {
         let mut params = ScanParams::default();
         if !quality {
-            params.quality = None;
+            params.quality = false;
         }
         group.throughput(Throughput::Bytes(record_bytes));
         group.bench_function(name, |b| {

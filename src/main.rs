@@ -11,7 +11,7 @@ use reprint::candidates::lsh::LshParams;
 use reprint::candidates::minhash::{DEFAULT_MINHASH_SEED, MinHashParams, SketchScheme};
 use reprint::candidates::winnow::WinnowParams;
 use reprint::ingest::{Corpus, CorpusOptions, InputSpec, ReadOptions, check_outputs_apart};
-use reprint::pipeline::{self, Progress, QualityParams, ScanParams, ScanResult};
+use reprint::pipeline::{self, DEFAULT_TEMPLATE_MIN_DOCS, Progress, ScanParams, ScanResult};
 use reprint::relate::relation::RelationParams;
 use reprint::report::{self, Destination, Output, ReportDir};
 use reprint::synth::{Generator, SynthParams};
@@ -210,7 +210,7 @@ struct InputArgs {
     winnow_window: Option<usize>,
     /// A line recurring in the documents of at least this many different clusters is an
     /// outlet template (boilerplate).
-    #[arg(long, default_value_t = QualityParams::default().template_min_docs)]
+    #[arg(long, default_value_t = DEFAULT_TEMPLATE_MIN_DOCS)]
     template_min_docs: u32,
     /// Do not assess quality (no "quality" in docs.jsonl): a little faster on huge corpora.
     #[arg(long)]
@@ -260,9 +260,8 @@ impl InputArgs {
                 format!("must be at least 2, got {}", self.template_min_docs),
             ));
         }
-        params.quality = (!self.no_quality).then_some(QualityParams {
-            template_min_docs: self.template_min_docs,
-        });
+        params.quality = !self.no_quality;
+        params.template_min_docs = self.template_min_docs;
         let defaults = WinnowParams::for_shingles(kind);
         params.winnow = if self.jaccard_only {
             None
@@ -298,8 +297,11 @@ impl InputArgs {
         outputs.iter().map(|d| Output::open(d)).collect()
     }
 
-    fn scan(&self) -> anyhow::Result<(Corpus, ScanResult)> {
-        let params = self.params()?;
+    /// Scans the inputs; `quality` says whether what the command writes needs the quality
+    /// assessment (it is skipped otherwise, whatever --no-quality says).
+    fn scan(&self, quality: bool) -> anyhow::Result<(Corpus, ScanResult)> {
+        let mut params = self.params()?;
+        params.quality &= quality;
         let corpus = self.corpus()?;
         let progress = Bar::new(self.timings);
         let result = pipeline::scan(&corpus, &params, &progress)?;
@@ -442,7 +444,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 None => None,
             };
-            let (_, result) = input.scan()?;
+            let (_, result) = input.scan(true)?;
             if let Some(reports) = reports {
                 report::write_report_dir(&result, reports)?;
             }
@@ -464,7 +466,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let destination = Destination::from_arg(&output);
             let mut out = single(input.open_outputs(&[&destination])?);
-            let (corpus, result) = input.scan()?;
+            // The feed is the same with or without quality: clusters never depend on it.
+            let (corpus, result) = input.scan(false)?;
             let name = out.name().to_path_buf();
             let stats = report::write_feed(
                 &corpus,
@@ -496,7 +499,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 .as_deref()
                 .map_or(Destination::Stdout, Destination::from_arg);
             let mut out = single(input.open_outputs(&[&destination])?);
-            let (_, result) = input.scan()?;
+            let (_, result) = input.scan(true)?;
             let name = out.name().to_path_buf();
             report::write_scores(&result, &mut out, &name)?;
             out.finish()?;
@@ -504,7 +507,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Pairs { input } => {
             let mut out = single(input.open_outputs(&[&Destination::Stdout])?);
-            let (_, result) = input.scan()?;
+            // Pairs carry no quality; outlet templates are found without it.
+            let (_, result) = input.scan(false)?;
             let name = out.name().to_path_buf();
             report::write_pairs(&result, &mut out, &name)?;
             out.finish()?;

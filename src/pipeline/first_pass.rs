@@ -8,6 +8,7 @@ use crate::candidates::lsh::BandKey;
 use crate::candidates::minhash::MinHasher;
 use crate::candidates::winnow::{Fingerprint, FingerprintTable, Winnower};
 use crate::error::Result;
+use crate::ingest::PageOrigin;
 use crate::ingest::Spool;
 use crate::ingest::record::RecordWarning;
 use crate::ingest::{
@@ -16,7 +17,10 @@ use crate::ingest::{
 use crate::quality::boilerplate::LineAnalysis;
 use crate::quality::boilerplate::line_key_with_seed;
 use crate::quality::scan::{TextScan, scan_text};
-use crate::quality::{TextWords, assess_judged, judge_lines};
+use crate::quality::{
+    Assessment, HUGE_TEXT_PART_BYTES, TextWords, assess_judged, combine, huge_text_parts,
+    judge_lines,
+};
 use crate::relate::TextIdentity;
 use crate::text::normalize::{WordBuffer, normalize, spaceless_chars, word_span};
 use crate::text::shingle::{ShingleKind, ShingleParams, Shingler};
@@ -81,12 +85,15 @@ pub(super) fn first_pass(
     let bands = params.lsh.bands();
     let counter = params
         .quality
-        .map(|_| LineCounter::for_corpus(corpus.total_bytes()));
-    // Lines seen in this many other documents have their words kept as examples: every line
-    // that becomes a template is seen in at least `template_min_docs` documents.
-    let example_after = params.quality.map_or(u8::MAX, |q| {
-        q.template_min_docs.saturating_sub(1).min(255) as u8
-    });
+        .then(|| LineCounter::for_corpus(corpus.total_bytes()));
+    // Lines seen in this many other documents have their words kept as examples (for the
+    // quality evidence): every line that becomes a template is seen in at least
+    // `template_min_docs` documents.
+    let example_after = if params.quality {
+        params.template_min_docs.saturating_sub(1).min(255) as u8
+    } else {
+        u8::MAX
+    };
     let mut pass = FirstPass {
         docs: Vec::new(),
         keys: Vec::new(),
@@ -162,6 +169,8 @@ pub(super) struct Worker {
     winnower: Option<Winnower>,
     buffer: WordBuffer,
     scan: TextScan,
+    /// The scan without quality: line keys and word hashes only.
+    keys_scan: TextScan,
     words: TextWords,
 }
 
@@ -172,6 +181,7 @@ impl Worker {
             winnower: params.winnow.as_ref().map(Winnower::new),
             buffer: WordBuffer::default(),
             scan: TextScan::default(),
+            keys_scan: TextScan::keys_only(),
             words: TextWords::default(),
         }
     }
@@ -203,7 +213,9 @@ pub(super) fn analyze_record(
         }
     };
     let seed = worker.shingler.seed();
-    let judged = counter.map(|_| {
+    // A huge text is assessed in parts, apart from its shingles (see `assess_in_parts`).
+    let huge = counter.is_some() && doc.text.len() > HUGE_TEXT_PART_BYTES;
+    let judged = counter.filter(|_| !huge).map(|_| {
         scan_text(&doc.text, seed, &mut worker.buffer, &mut worker.scan);
         let title_key = doc
             .title
@@ -221,14 +233,26 @@ pub(super) fn analyze_record(
             winnower.push(shingle);
         }
     };
-    // Words scanned already are shingled from their hashes; otherwise (no quality, or
+    // Without quality, the text is scanned for its line keys alone (outlet templates come
+    // from the corpus either way); a huge text is left out of the template count then.
+    let keys_only = counter.is_none() && doc.text.len() <= HUGE_TEXT_PART_BYTES;
+    if keys_only {
+        scan_text(&doc.text, seed, &mut worker.buffer, &mut worker.keys_scan);
+    }
+    // Words scanned already are shingled from their hashes; otherwise (a huge text, or
     // character n-grams) the shingler reads the text.
-    let scanned_units = match judged {
-        Some(_) => worker
-            .shingler
-            .for_each_of_hashes(worker.scan.words().iter().map(|w| w.hash), &mut add),
-        None => None,
+    let scanned = if judged.is_some() {
+        Some(worker.scan.words())
+    } else if keys_only {
+        Some(worker.keys_scan.words())
+    } else {
+        None
     };
+    let scanned_units = scanned.and_then(|words| {
+        worker
+            .shingler
+            .for_each_of_hashes(words.iter().map(|w| w.hash), &mut add)
+    });
     let units = match scanned_units {
         Some(units) => units,
         None => worker.shingler.for_each(&doc.text, &mut add),
@@ -290,6 +314,15 @@ pub(super) fn analyze_record(
         judged.is_some().then(|| worker.scan.words().len()),
     );
     let mut lines = Vec::new();
+    if keys_only {
+        lines = keyed_lines(&worker.keys_scan);
+    }
+    if let Some(counter) = counter.filter(|_| huge) {
+        let (assessment, kept) =
+            assess_in_parts(&doc.text, outcome.title.as_deref(), doc.page, seed, counter);
+        lines = kept;
+        outcome.quality = Some(Box::new(assessment));
+    }
     if let (Some(counter), Some(analysis)) = (counter, judged) {
         let assessment = assess_judged(
             &doc.text,
@@ -350,6 +383,93 @@ fn identity_of(
         span: (span.0 as u32, span.1 as u32),
         words: words as u32,
     }
+}
+
+/// The quality of a text over [`HUGE_TEXT_PART_BYTES`], assessed in parts cut at paragraph
+/// breaks, in parallel, and combined (`quality::combine`), with its short lines for the
+/// template count. Memory follows the size of a part rather than of the text; measures that
+/// look across the whole text (a paragraph repeated far apart) see one part at a time.
+fn assess_in_parts(
+    text: &str,
+    title: Option<&str>,
+    page: Option<PageOrigin>,
+    seed: u64,
+    counter: &LineCounter,
+) -> (Assessment, Vec<KeptLine>) {
+    let title_key = title.and_then(|t| line_key_with_seed(t, seed));
+    let assessed: Vec<(Assessment, Vec<KeptLine>, usize)> = huge_text_parts(text)
+        .into_par_iter()
+        .map_init(
+            || {
+                (
+                    TextScan::default(),
+                    WordBuffer::default(),
+                    TextWords::default(),
+                )
+            },
+            |(scan, buffer, words), range| {
+                let part = &text[range.clone()];
+                scan_text(part, seed, buffer, scan);
+                let analysis = judge_lines(scan, title_key, None);
+                let assessment = assess_judged(part, scan, &analysis, title, None, words);
+                let mut kept = kept_lines(&analysis, counter);
+                for line in &mut kept {
+                    line.range = line.range.start + range.start..line.range.end + range.start;
+                }
+                (assessment, kept, analysis.lines.len())
+            },
+        )
+        .collect();
+    let mut lines: Vec<KeptLine> = Vec::new();
+    let mut by_key: ahash::AHashMap<u64, usize> = ahash::AHashMap::new();
+    let mut parts = Vec::with_capacity(assessed.len());
+    let mut lines_before = 0;
+    for (assessment, kept, part_lines) in assessed {
+        for mut line in kept {
+            line.ordinal += lines_before;
+            match by_key.get(&line.key) {
+                // One entry per key, as for a text assessed whole.
+                Some(&earlier) => {
+                    let earlier = &mut lines[earlier];
+                    earlier.chars += line.chars;
+                    earlier.words += line.words;
+                    if line.kept && !earlier.kept {
+                        earlier.kept = true;
+                        earlier.ordinal = line.ordinal;
+                    }
+                }
+                None => {
+                    by_key.insert(line.key, lines.len());
+                    lines.push(line);
+                }
+            }
+        }
+        lines_before += part_lines;
+        parts.push(assessment);
+    }
+    (combine(parts, page), lines)
+}
+
+/// The short lines of a document scanned for keys alone, one per key, for the template count
+/// (no judgement: none is marked as text, no characters or words are counted).
+fn keyed_lines(scan: &TextScan) -> Vec<KeptLine> {
+    let mut seen = ahash::AHashSet::new();
+    scan.lines()
+        .iter()
+        .enumerate()
+        .filter_map(|(ordinal, line)| {
+            let key = line.key?;
+            seen.insert(key).then(|| KeptLine {
+                key,
+                kept: false,
+                ordinal,
+                chars: 0,
+                words: 0,
+                range: line.range.clone(),
+                seen_before: 0,
+            })
+        })
+        .collect()
 }
 
 /// The short lines of a document, one per key: whether any is text on the page's own
@@ -466,7 +586,7 @@ pub(super) fn reject_duplicate_ids(docs: &mut [DocOutcome]) {
 #[cfg(feature = "testing")]
 pub fn first_pass_records(params: &ScanParams, records: &[RawRecord]) -> usize {
     let hasher = MinHasher::new(params.minhash);
-    let counter = params.quality.map(|_| LineCounter::for_corpus(0));
+    let counter = params.quality.then(|| LineCounter::for_corpus(0));
     let mut worker = Worker::new(params);
     records
         .iter()

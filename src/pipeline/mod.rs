@@ -36,7 +36,7 @@ pub use explain::{Explanation, explain};
 pub use first_pass::first_pass_records;
 use first_pass::*;
 pub use generate::generate;
-pub use params::{QualityParams, ScanParams};
+pub use params::{DEFAULT_TEMPLATE_MIN_DOCS, ScanParams};
 pub use progress::{Progress, Silent};
 use relations::*;
 use templates::*;
@@ -269,7 +269,7 @@ pub struct ScanResult {
     pub stats: ScanStats,
     /// Problems that did not reject a record (bad dates, ignored fields), in input order.
     pub warnings: Vec<Warning>,
-    /// The lines found to recur across the corpus (empty when quality was not assessed).
+    /// The lines found to recur across the corpus as outlet templates.
     pub templates: TemplateLines,
     /// The extracted text of the HTML pages, for what is written after the scan.
     pub spool: Arc<Spool>,
@@ -396,9 +396,7 @@ fn scan_in_pool(
     if !accepted.contains(&true) {
         return Err(Error::NothingRead(what_was_seen(&docs, corpus)));
     }
-    if let Some(quality) = &params.quality {
-        keep_recurring_lines(&mut lines, &accepted, quality.template_min_docs);
-    }
+    keep_recurring_lines(&mut lines, &accepted, params.template_min_docs);
     // Identical texts are compared once, through their group's leader.
     let exact = if params.all_pairs {
         ExactGroups::default()
@@ -499,16 +497,13 @@ fn scan_in_pool(
     assign_clusters(&mut docs, &clusters, &pairs);
     // Pairs kept only to let the cluster floor admit members are not reuse.
     pairs.retain(|p| p.relation() != Relation::None);
-    let templates = match &params.quality {
-        Some(quality) => {
-            let templates = count_templates(&lines, &docs, quality);
-            apply_templates(&lines, &templates, &examples, &mut docs);
-            // Outlet template lines shared by two of its stories are not reuse of either.
-            pairs.retain(|p| !only_templates(p, &partial_lines, &templates));
-            templates
-        }
-        None => TemplateLines::none(),
-    };
+    // Outlet templates come from the corpus's lines, with or without quality.
+    let templates = count_templates(&lines, &docs, params.template_min_docs);
+    if params.quality {
+        apply_templates(&lines, &templates, &examples, &mut docs);
+    }
+    // Outlet template lines shared by two of its stories are not reuse of either.
+    pairs.retain(|p| !only_templates(p, &partial_lines, &templates));
     drop(lines);
     orient_pairs(&mut pairs, &docs, &clusters);
     record_reuses(&mut docs, &pairs, &clusters);

@@ -38,9 +38,13 @@ pub struct ScanParams {
     /// A cluster member must be a copy of the representative, or have at least this exact
     /// Jaccard with it. By default, `None`: copies only.
     pub cluster_floor: Option<f64>,
-    /// Quality assessment (boilerplate, padding, stuffing) of every document; `None` skips
-    /// it. By default, on.
-    pub quality: Option<QualityParams>,
+    /// Quality assessment (boilerplate, padding, stuffing) of every document. By default,
+    /// on. Outlet template lines are found either way (they keep partial pairs that share
+    /// nothing else out of the pairs).
+    pub quality: bool,
+    /// A line recurring in the documents of at least this many clusters (a document in none
+    /// is its own) is an outlet template. By default, 3.
+    pub template_min_docs: u32,
     /// Whether every pair of related documents is compared and reported. By default, false:
     /// documents with identical normalized text are compared once, through one of them; huge
     /// band buckets are paired as stars; and of the copies within a cluster, only each
@@ -49,21 +53,9 @@ pub struct ScanParams {
     pub all_pairs: bool,
 }
 
-/// How documents are assessed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct QualityParams {
-    /// A line recurring in the documents of at least this many clusters (a document in none
-    /// is its own) is an outlet template. By default, 3.
-    pub template_min_docs: u32,
-}
-
-impl Default for QualityParams {
-    fn default() -> Self {
-        QualityParams {
-            template_min_docs: 3,
-        }
-    }
-}
+/// The default `--template-min-docs`: a line in three different stories is a template, where
+/// two could share a stock phrase by chance.
+pub const DEFAULT_TEMPLATE_MIN_DOCS: u32 = 3;
 
 impl ScanParams {
     /// Validates the threshold and derives the band shape from it when `lsh` is `None`.
@@ -93,7 +85,8 @@ impl ScanParams {
             },
             passages: true,
             cluster_floor: None,
-            quality: Some(QualityParams::default()),
+            quality: true,
+            template_min_docs: DEFAULT_TEMPLATE_MIN_DOCS,
             all_pairs: false,
         })
     }

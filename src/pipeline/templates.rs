@@ -176,7 +176,7 @@ pub(super) fn keep_recurring_lines(entries: &mut Vec<LineEntry>, accepted: &[boo
 pub(super) fn count_templates(
     entries: &[LineEntry],
     docs: &[DocOutcome],
-    params: &QualityParams,
+    min_docs: u32,
 ) -> TemplateLines {
     let groups = docs.len() as u32;
     let grouped: Vec<(u64, u32)> = entries
@@ -186,7 +186,7 @@ pub(super) fn count_templates(
             (e.key, group)
         })
         .collect();
-    TemplateLines::count(grouped, params.template_min_docs)
+    TemplateLines::count(grouped, min_docs)
 }
 
 /// Takes every document's template lines into its quality report.

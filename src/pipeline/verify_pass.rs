@@ -211,7 +211,8 @@ pub(super) fn relate_streaming(
         .collect();
     progress.stage("verifying", needed.len() as u64);
     verified.shingle_counts = vec![0; sources.positions.len()];
-    let keep_text = params.quality.is_some();
+    // Documents that turn out to be in a partial pair have their lines keyed from it.
+    let keep_text = true;
     let mut open_docs: Vec<Option<OpenDoc>> = Vec::new();
     open_docs.resize_with(last_use.len(), || None);
     let mut open: Vec<u32> = Vec::new();

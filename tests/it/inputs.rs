@@ -431,3 +431,52 @@ proptest! {
         prop_assert_eq!(written.lines().collect::<Vec<_>>(), expected);
     }
 }
+
+#[test]
+fn pairs_and_dedup_do_not_depend_on_the_quality_pass() {
+    let run = |args: &[&str]| {
+        let output = reprint()
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        output.stdout
+    };
+    let pairs = run(&["pairs", "corpus"]);
+    assert_eq!(pairs, run(&["pairs", "corpus", "--no-quality"]));
+    // The outlet's three stories share only template lines: no pair between them.
+    let text = String::from_utf8(pairs).unwrap();
+    assert!(
+        !text
+            .lines()
+            .any(|l| l.contains("\"a\":\"lakeside-ledger") && l.contains("\"b\":\"lakeside-ledger")),
+        "{text}"
+    );
+    assert_eq!(
+        run(&["dedup", "corpus", "-o", "-"]),
+        run(&["dedup", "corpus", "-o", "-", "--no-quality"])
+    );
+}
+
+#[test]
+fn a_huge_record_is_assessed_in_parts() {
+    let dir = tempfile::tempdir().unwrap();
+    // Over a megabyte of one paragraph said again and again, then an ordinary record.
+    let padded = vec![STORY; 8_000].join("\n\n");
+    assert!(padded.len() > 1 << 20);
+    let file = write(
+        dir.path(),
+        "huge.jsonl",
+        jsonl(&[("padded", &padded), ("other", OTHER)]).as_bytes(),
+    );
+    let read = docs(&[&file], &[]);
+    assert_eq!(read[0]["status"], "unique");
+    let flags = read[0]["quality"]["flags"].as_array().unwrap();
+    assert!(
+        flags.iter().any(|f| f == "repetitive"),
+        "{}",
+        read[0]["quality"]
+    );
+    assert!(read[0]["quality"]["padding"].as_f64().unwrap() >= 1.0);
+}
