@@ -297,11 +297,12 @@ impl InputArgs {
         outputs.iter().map(|d| Output::open(d)).collect()
     }
 
-    /// Scans the inputs; `quality` says whether what the command writes needs the quality
-    /// assessment (it is skipped otherwise, whatever --no-quality says).
-    fn scan(&self, quality: bool) -> anyhow::Result<(Corpus, ScanResult)> {
+    /// Scans the inputs, doing what the command's output needs (quality is skipped when it
+    /// does not, whatever --no-quality says).
+    fn scan(&self, needs: Needs) -> anyhow::Result<(Corpus, ScanResult)> {
         let mut params = self.params()?;
-        params.quality &= quality;
+        params.quality &= needs == Needs::Quality;
+        params.templates = needs != Needs::Clusters;
         let corpus = self.corpus()?;
         let progress = Bar::new(self.timings);
         let result = pipeline::scan(&corpus, &params, &progress)?;
@@ -311,6 +312,17 @@ impl InputArgs {
         }
         Ok((corpus, result))
     }
+}
+
+/// What a command's output needs from a scan beyond the clusters.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Needs {
+    /// The clusters alone (a plain dedup feed).
+    Clusters,
+    /// The outlet template lines too (partial pairs, clean_text).
+    Templates,
+    /// The quality assessment too (unless --no-quality).
+    Quality,
 }
 
 /// An encoding by its WHATWG label.
@@ -444,7 +456,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 None => None,
             };
-            let (_, result) = input.scan(true)?;
+            let (_, result) = input.scan(Needs::Quality)?;
             if let Some(reports) = reports {
                 report::write_report_dir(&result, reports)?;
             }
@@ -466,8 +478,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let destination = Destination::from_arg(&output);
             let mut out = single(input.open_outputs(&[&destination])?);
-            // The feed is the same with or without quality: clusters never depend on it.
-            let (corpus, result) = input.scan(false)?;
+            // The feed depends on the clusters alone, never on quality; the templates are
+            // needed only for clean_text.
+            let needs = if strip_boilerplate {
+                Needs::Templates
+            } else {
+                Needs::Clusters
+            };
+            let (corpus, result) = input.scan(needs)?;
             let name = out.name().to_path_buf();
             let stats = report::write_feed(
                 &corpus,
@@ -499,7 +517,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 .as_deref()
                 .map_or(Destination::Stdout, Destination::from_arg);
             let mut out = single(input.open_outputs(&[&destination])?);
-            let (_, result) = input.scan(true)?;
+            let (_, result) = input.scan(Needs::Quality)?;
             let name = out.name().to_path_buf();
             report::write_scores(&result, &mut out, &name)?;
             out.finish()?;
@@ -508,7 +526,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Pairs { input } => {
             let mut out = single(input.open_outputs(&[&Destination::Stdout])?);
             // Pairs carry no quality; outlet templates are found without it.
-            let (_, result) = input.scan(false)?;
+            let (_, result) = input.scan(Needs::Templates)?;
             let name = out.name().to_path_buf();
             report::write_pairs(&result, &mut out, &name)?;
             out.finish()?;

@@ -83,9 +83,9 @@ pub(super) fn first_pass(
 ) -> Result<FirstPass> {
     let hasher = MinHasher::new(params.minhash);
     let bands = params.lsh.bands();
-    let counter = params
-        .quality
-        .then(|| LineCounter::for_corpus(corpus.total_bytes()));
+    // Quality needs the templates: it counts template lines as boilerplate.
+    let counter =
+        (params.quality && params.templates).then(|| LineCounter::for_corpus(corpus.total_bytes()));
     // Lines seen in this many other documents have their words kept as examples (for the
     // quality evidence): every line that becomes a template is seen in at least
     // `template_min_docs` documents.
@@ -235,7 +235,7 @@ pub(super) fn analyze_record(
     };
     // Without quality, the text is scanned for its line keys alone (outlet templates come
     // from the corpus either way); a huge text is left out of the template count then.
-    let keys_only = counter.is_none() && doc.text.len() <= HUGE_TEXT_PART_BYTES;
+    let keys_only = counter.is_none() && params.templates && doc.text.len() <= HUGE_TEXT_PART_BYTES;
     if keys_only {
         scan_text(&doc.text, seed, &mut worker.buffer, &mut worker.keys_scan);
     }

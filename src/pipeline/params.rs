@@ -42,6 +42,10 @@ pub struct ScanParams {
     /// on. Outlet template lines are found either way (they keep partial pairs that share
     /// nothing else out of the pairs).
     pub quality: bool,
+    /// Whether outlet template lines are looked for (for the partial pairs, the quality and
+    /// `clean_text`). By default, true; a run that writes none of those (a plain `dedup`)
+    /// turns it off, together with quality, and reads each text once, for its shingles alone.
+    pub templates: bool,
     /// A line recurring in the documents of at least this many clusters (a document in none
     /// is its own) is an outlet template. By default, 3.
     pub template_min_docs: u32,
@@ -86,6 +90,7 @@ impl ScanParams {
             passages: true,
             cluster_floor: None,
             quality: true,
+            templates: true,
             template_min_docs: DEFAULT_TEMPLATE_MIN_DOCS,
             all_pairs: false,
         })
