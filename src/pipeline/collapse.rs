@@ -2,6 +2,7 @@
 //! clustering needs verified after the fact, followers given the pairs of their leader, and
 //! copies within a cluster reported through their original only.
 
+use super::relations::find_pair;
 use super::*;
 use crate::candidates::lsh::CandidatePair;
 use crate::relate::exact::{ExactGroups, TextIdentity, identical_pair, twin_pair};
@@ -32,11 +33,37 @@ pub(super) fn reported(
     }
 }
 
+/// What followers take over from their leaders: pairs ready to use, and pairs to verify
+/// first, since their passages lie at other offsets.
+pub(super) struct Inheritance {
+    /// Pairs copied from a leader's, or identical pairs with the original.
+    pub(super) taken: Vec<RelatedPair>,
+    /// Pairs to verify: one per text (by its bytes) and partner.
+    pub(super) to_verify: Vec<CandidatePair>,
+    /// `(verified, twin, partner)`: the pair of `twin` and `partner` is that of `verified`
+    /// and `partner` once verified, `twin` having the same bytes as `verified`.
+    pub(super) twins_of_verified: Vec<(u32, u32, u32)>,
+}
+
+impl Inheritance {
+    /// The pairs of the twins, from the verified pairs (sorted).
+    pub(super) fn twins(&self, verified: &[RelatedPair]) -> Vec<RelatedPair> {
+        self.twins_of_verified
+            .iter()
+            .filter_map(|&(verified_doc, twin, partner)| {
+                find_pair(verified, verified_doc, partner)
+                    .map(|pair| twin_pair(pair, verified_doc, twin))
+            })
+            .collect()
+    }
+}
+
 /// The pairs of the followers of `groups`, from the pairs of their leaders (`pairs`, over
 /// leaders only, sorted) once `clusters` include the followers: a follower of a cluster's
 /// original is paired with it as identical; any other follower takes over each reported pair
 /// of its leader. Pairs taken over between texts with the same bytes are copied; the others
-/// are returned as candidates to verify, since their passages lie at other offsets.
+/// are verified, once per distinct text: followers with the same bytes as a verified one
+/// copy its pair.
 pub(super) fn inherited_pairs(
     pairs: &[RelatedPair],
     groups: &ExactGroups,
@@ -44,7 +71,7 @@ pub(super) fn inherited_pairs(
     clusters: &[Cluster],
     cluster_of: &[Option<u32>],
     passages: bool,
-) -> (Vec<RelatedPair>, Vec<CandidatePair>) {
+) -> Inheritance {
     let mut taken = Vec::new();
     for group in groups.groups() {
         let leader = groups.leader(group[0]);
@@ -95,6 +122,9 @@ pub(super) fn inherited_pairs(
         }
     }
     let mut to_verify = Vec::new();
+    let mut twins_of_verified = Vec::new();
+    // The first follower verified with a partner, by the follower's bytes.
+    let mut verified_for: ahash::AHashMap<(u64, u32), u32> = ahash::AHashMap::new();
     for Inherited {
         pair,
         leader,
@@ -102,18 +132,28 @@ pub(super) fn inherited_pairs(
     } in inherited
     {
         let pair = &pairs[pair];
-        if identities[follower as usize].bytes == identities[leader as usize].bytes {
+        let bytes = identities[follower as usize].bytes;
+        if bytes == identities[leader as usize].bytes {
             taken.push(twin_pair(pair, leader, follower));
+            continue;
+        }
+        let partner = if pair.figures.a == leader {
+            pair.figures.b
         } else {
-            let partner = if pair.figures.a == leader {
-                pair.figures.b
-            } else {
-                pair.figures.a
-            };
-            to_verify.push(CandidatePair::new(follower, partner));
+            pair.figures.a
+        };
+        match verified_for.get(&(bytes, partner)) {
+            Some(&verified) => twins_of_verified.push((verified, follower, partner)),
+            None => {
+                verified_for.insert((bytes, partner), follower);
+                to_verify.push(CandidatePair::new(follower, partner));
+            }
         }
     }
     to_verify.sort_unstable();
-    to_verify.dedup();
-    (taken, to_verify)
+    Inheritance {
+        taken,
+        to_verify,
+        twins_of_verified,
+    }
 }

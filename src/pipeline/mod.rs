@@ -450,7 +450,7 @@ fn scan_in_pool(
     drop(members);
     if !params.all_pairs {
         let cluster_of = cluster_of(docs.len(), &clusters);
-        let (taken, to_verify) = inherited_pairs(
+        let inheritance = inherited_pairs(
             &verified.pairs,
             &exact,
             &identities,
@@ -458,22 +458,40 @@ fn scan_in_pool(
             &cluster_of,
             params.passages,
         );
-        // Twins of a partial pair have their leader's lines, for the template filter.
+        let mut more = relate_streaming(
+            corpus,
+            params,
+            &sources,
+            inheritance.to_verify.clone(),
+            progress,
+        )?;
+        let twins = inheritance.twins(&more.pairs);
+        let mut taken = inheritance.taken;
+        taken.extend(twins);
+        // Twins of a partial pair have the lines of the document whose bytes they share.
         let twins_lines: Vec<(u32, KeyedLines)> = taken
             .iter()
             .filter(|p| p.relation() == Relation::Partial)
             .flat_map(|p| [p.figures.a, p.figures.b])
-            .filter(|&doc| !verified.partial_lines.contains_key(&doc))
+            .filter(|&doc| {
+                !verified.partial_lines.contains_key(&doc) && !more.partial_lines.contains_key(&doc)
+            })
             .filter_map(|doc| {
-                let leader = exact.leader(doc);
-                verified
-                    .partial_lines
-                    .get(&leader)
-                    .map(|lines| (doc, lines.clone()))
+                let lines = |of: u32| {
+                    verified
+                        .partial_lines
+                        .get(&of)
+                        .or_else(|| more.partial_lines.get(&of))
+                };
+                let source = inheritance
+                    .twins_of_verified
+                    .iter()
+                    .find(|&&(_, twin, _)| twin == doc)
+                    .map_or(exact.leader(doc), |&(verified_doc, _, _)| verified_doc);
+                lines(source).map(|lines| (doc, lines.clone()))
             })
             .collect();
-        verified.partial_lines.extend(twins_lines);
-        let more = relate_streaming(corpus, params, &sources, to_verify, progress)?;
+        more.partial_lines.extend(twins_lines);
         verified.absorb(Verified {
             pairs: taken,
             shingle_counts: Vec::new(),

@@ -220,3 +220,54 @@ fn all_pairs_lists_every_pair_of_a_group() {
         29
     );
 }
+
+#[test]
+fn followers_of_a_member_that_is_not_the_original_take_over_its_pair() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("copies.jsonl");
+    // The original is an earlier, slightly different text; the story's copies follow, half
+    // of them re-cased (the same bytes as each other, not as the group's leader).
+    let mut lines = vec![serde_json::json!({
+        "id": "original", "date": "2025-01-01T00:00:00Z",
+        "text": STORY.replace("six weeks", "six long weeks"),
+    })];
+    for i in 0..8 {
+        let text = if i % 2 == 0 {
+            STORY.to_string()
+        } else {
+            STORY.to_uppercase()
+        };
+        lines.push(serde_json::json!({
+            "id": format!("copy-{i}"), "date": "2025-01-02T00:00:00Z", "text": text,
+        }));
+    }
+    let mut out = std::fs::File::create(&path).unwrap();
+    for line in &lines {
+        writeln!(out, "{line}").unwrap();
+    }
+    drop(out);
+    let default = scan(std::slice::from_ref(&path), &ScanParams::default());
+    let every = scan(
+        std::slice::from_ref(&path),
+        &ScanParams {
+            all_pairs: true,
+            ..ScanParams::default()
+        },
+    );
+    assert_eq!(default.clusters.len(), 1);
+    assert_eq!(default.clusters[0].representative, 0);
+    assert_eq!(default.stats.identical, 7);
+    // Each copy has its pair with the original, with the figures and passages of every pair's.
+    assert_eq!(default.pairs.len(), 8);
+    for pair in &default.pairs {
+        assert_eq!(pair.figures.a, 0);
+        let theirs = every
+            .pairs
+            .iter()
+            .find(|p| (p.figures.a, p.figures.b) == (pair.figures.a, pair.figures.b))
+            .unwrap();
+        assert_eq!(pair.passages, theirs.passages, "{}", pair.figures.b);
+        assert_eq!(pair.figures.jaccard, theirs.figures.jaccard);
+        assert_eq!(pair.verdict, theirs.verdict);
+    }
+}
