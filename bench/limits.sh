@@ -10,7 +10,7 @@
 #      --all-pairs (every pair, quadratic).
 #   3. One record of 187 MiB (generated articles joined by blank lines) beside a short one,
 #      under --max-doc-bytes 256M: with quality, and with --no-quality.
-#   4. With --million: 1,000,000 generated articles (`reprint gen --seed 1`), then the same
+#   4. With --million: 1,000,000 generated articles (`reprint gen`, as bench/run.sh), then the same
 #      with 30 % of the records replaced by 300 texts, 1,000 copies each, both scanned.
 #
 # Inputs are generated under target/bench-limits/ by `reprint gen` and python3 (standard
@@ -74,7 +74,7 @@ measure "one 187 MiB record, --max-doc-bytes 256M" "$bin" scan "$dir/huge187.jso
 measure "one 187 MiB record, --max-doc-bytes 256M --no-quality" "$bin" scan "$dir/huge187.jsonl" --max-doc-bytes 256M --no-quality
 
 if [ "$million" = 1 ]; then
-  [ -f "$dir/gen1m.jsonl" ] || "$bin" gen --docs 1000000 --seed 1 -o "$dir/gen1m.jsonl"
+  [ -f "$dir/gen1m.jsonl" ] || "$bin" gen --docs 1000000 -o "$dir/gen1m.jsonl"
   python3 - "$dir" <<'EOF'
 import json, sys
 dir = sys.argv[1]

@@ -30,21 +30,7 @@ fn jsonl(records: &[(&str, &str)]) -> String {
 
 /// `scan --output` over the inputs (with extra arguments): the docs.jsonl lines.
 fn docs(inputs: &[&Path], extra: &[&str]) -> Vec<Value> {
-    let out = tempfile::tempdir().unwrap();
-    let report = out.path().join("report");
-    reprint()
-        .arg("scan")
-        .args(inputs)
-        .args(extra)
-        .arg("-o")
-        .arg(&report)
-        .assert()
-        .success();
-    std::fs::read_to_string(report.join("docs.jsonl"))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    crate::support::scan_docs(inputs, extra)
 }
 
 /// Runs `scan` expecting exit code 2; its stderr.

@@ -60,19 +60,7 @@ fn scan_three(original: &str, number: (&str, &str), other: &str) -> Vec<Value> {
     })
     .collect();
     std::fs::write(&input, lines).unwrap();
-    let out = dir.path().join("report");
-    reprint()
-        .arg("scan")
-        .arg(&input)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
-    std::fs::read_to_string(out.join("docs.jsonl"))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    crate::support::scan_docs(&[&input], &[])
 }
 
 fn check(language: &str, docs: &[Value]) {

@@ -37,3 +37,23 @@ pub fn scan(inputs: &[PathBuf], params: &ScanParams) -> ScanResult {
 pub fn reprint() -> assert_cmd::Command {
     assert_cmd::Command::cargo_bin("reprint").unwrap()
 }
+
+/// `reprint scan INPUTS EXTRA -o DIR` in a temporary folder, which must succeed: the lines of
+/// its docs.jsonl.
+pub fn scan_docs(inputs: &[&Path], extra: &[&str]) -> Vec<serde_json::Value> {
+    let out = tempfile::tempdir().unwrap();
+    let report = out.path().join("report");
+    reprint()
+        .arg("scan")
+        .args(inputs)
+        .args(extra)
+        .arg("-o")
+        .arg(&report)
+        .assert()
+        .success();
+    std::fs::read_to_string(report.join("docs.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
