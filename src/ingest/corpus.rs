@@ -455,8 +455,10 @@ impl Corpus {
                 .sources
                 .get(index)
                 .ok_or_else(|| Error::input_changed(Path::new("<corpus>")))?;
-            let seekable =
-                matches!(source.kind, SourceKind::Jsonl) && is_plain_lines(&source.path)?;
+            // Offsets are in the decoded text: a file read through a decoder is read through.
+            let seekable = matches!(source.kind, SourceKind::Jsonl)
+                && self.options.encoding.is_none()
+                && is_plain_lines(&source.path)?;
             if seekable {
                 self.read_lines_at(index, group, &mut |record| batcher.push(record))?;
             } else {

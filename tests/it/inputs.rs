@@ -466,3 +466,18 @@ fn a_huge_record_is_assessed_in_parts() {
     );
     assert!(read[0]["quality"]["padding"].as_f64().unwrap() >= 1.0);
 }
+
+/// Found by the `input_file` fuzz target: under --encoding, records are found again in the
+/// decoded text, not by seeking in the file's bytes.
+#[test]
+fn decoded_records_are_found_again_for_verification() {
+    let dir = tempfile::tempdir().unwrap();
+    let edited = STORY.replace("six weeks", "seven weeks");
+    let records = jsonl(&[("é-a", STORY), ("é-b", &edited), ("c", OTHER)]);
+    let (latin, _, _) = encoding_rs::WINDOWS_1252.encode(&records);
+    let file = write(dir.path(), "latin.jsonl", &latin);
+    let read = docs(&[&file], &["--encoding", "windows-1252"]);
+    assert_eq!(field(&read, "id"), ["é-a", "é-b", "c"]);
+    assert_eq!(read[1]["status"], "duplicate");
+    assert!(read[1]["similarity"].as_f64().unwrap() > 0.5);
+}
