@@ -7,6 +7,7 @@
 
 pub mod boilerplate;
 mod padding;
+pub mod paragraphs;
 pub mod scan;
 mod stuffing;
 mod words;

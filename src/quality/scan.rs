@@ -15,6 +15,7 @@ use std::ops::Range;
 
 use super::boilerplate::shape::{LineShape, LineTally, is_link, is_separator};
 use super::boilerplate::templates::{MAX_TEMPLATE_LINE_CHARS, combine_key, finish_key, word_key};
+use super::paragraphs::soft_line_breaks;
 use super::words::KeyTable;
 use crate::text::lexicon::Lexicon;
 use crate::text::normalize::{
@@ -123,6 +124,7 @@ pub fn scan_text(text: &str, seed: u64, buffer: &mut WordBuffer, scan: &mut Text
         }
     }
     scan.clear();
+    scan.soft_breaks = soft_line_breaks(text);
     // Keys do not depend on function words: a scanner made for keys alone (a title, or the
     // lines of a document in a partial pair) skips hashing the list.
     if !scan.keys_only {
@@ -156,6 +158,10 @@ pub struct TextScan {
     function_words: Option<(u64, KeyTable<()>)>,
     /// The hashes of "cookie" and "cookies" under that seed: a cookie notice holds one.
     cookie_words: [u64; 2],
+    /// The line feeds inside hard-wrapped paragraphs (byte positions, ascending), read as
+    /// spaces, and the next of them to come.
+    soft_breaks: Vec<u32>,
+    next_soft: usize,
 }
 
 impl TextScan {
@@ -179,6 +185,8 @@ impl TextScan {
         self.breaks = 0;
         self.newlines = 0;
         self.gap_form = 0;
+        self.soft_breaks.clear();
+        self.next_soft = 0;
     }
 
     /// Makes sure the function words are hashed under `seed`, the seed of the words to come.
@@ -240,6 +248,11 @@ impl TextScan {
 
     #[inline]
     fn gap_char(&mut self, at: usize, c: char, width: usize) {
+        if c == '\n' && self.soft_breaks.get(self.next_soft) == Some(&(at as u32)) {
+            // A line feed inside a hard-wrapped paragraph: a space.
+            self.next_soft += 1;
+            return;
+        }
         if c == '\n' {
             self.newlines = self.newlines.saturating_add(1);
             self.breaks |= LINE_BREAK | SENTENCE_BREAK;

@@ -152,3 +152,110 @@ proptest! {
         }
     }
 }
+
+/// The texts of the sample corpus's JSONL records and text files.
+fn sample_texts() -> Vec<(String, String)> {
+    let root = crate::support::sample_corpus();
+    let mut texts = Vec::new();
+    for line in std::fs::read_to_string(root.join("news.jsonl"))
+        .unwrap()
+        .lines()
+    {
+        let record: serde_json::Value = serde_json::from_str(line).unwrap();
+        if let (Some(id), Some(text)) = (record["id"].as_str(), record["text"].as_str()) {
+            texts.push((id.to_string(), text.to_string()));
+        }
+    }
+    for entry in std::fs::read_dir(root.join("articles")).unwrap() {
+        let path = entry.unwrap().path();
+        texts.push((
+            path.display().to_string(),
+            std::fs::read_to_string(&path).unwrap(),
+        ));
+    }
+    texts.sort();
+    texts
+}
+
+/// Greedy wrapping of one line at `width` columns, as an editor or a wire service does.
+fn wrap_line(line: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    for word in line.split_whitespace() {
+        if !current.is_empty() && current.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    lines
+}
+
+/// `text` with every line hard-wrapped at `width`, the first line of each indented when
+/// `indent`, and CRLF line endings when `crlf`.
+fn rewrap(text: &str, width: usize, indent: bool, crlf: bool) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for line in text.split('\n') {
+        let wrapped = wrap_line(line, width);
+        if wrapped.is_empty() {
+            out.push(String::new());
+            continue;
+        }
+        for (i, piece) in wrapped.into_iter().enumerate() {
+            out.push(if i == 0 && indent {
+                format!("    {piece}")
+            } else {
+                piece
+            });
+        }
+    }
+    out.join(if crlf { "\r\n" } else { "\n" })
+}
+
+/// A text's quality does not change when its paragraphs are hard-wrapped at any width from 40
+/// to 100 columns, with CRLF line endings, or with indented paragraphs: scores within 0.02,
+/// the same flags. Every width and combination, over every text of the sample corpus.
+#[test]
+fn quality_does_not_depend_on_wrapping() {
+    use reprint::quality::assess;
+    let texts = sample_texts();
+    let wholes: Vec<_> = texts
+        .iter()
+        .map(|(_, text)| assess(text, None, None).report)
+        .collect();
+    let mut failures = Vec::new();
+    for width in 40..=100 {
+        for (indent, crlf) in [(false, false), (true, false), (false, true), (true, true)] {
+            for ((id, text), whole) in texts.iter().zip(&wholes) {
+                let wrapped = assess(&rewrap(text, width, indent, crlf), None, None).report;
+                let close = [
+                    (whole.score, wrapped.score),
+                    (whole.boilerplate, wrapped.boilerplate),
+                    (whole.padding, wrapped.padding),
+                    (whole.stuffing, wrapped.stuffing),
+                ]
+                .iter()
+                .all(|(x, y)| (x - y).abs() <= 0.02);
+                if !close || whole.flags != wrapped.flags {
+                    failures.push(format!(
+                        "{id} at {width} (indent {indent}, crlf {crlf}): {:?} -> {:?}",
+                        (whole.score, whole.boilerplate, &whole.flags),
+                        (wrapped.score, wrapped.boilerplate, &wrapped.flags)
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases: {:#?}",
+        failures.len(),
+        61 * 4 * texts.len(),
+        &failures[..failures.len().min(10)]
+    );
+}

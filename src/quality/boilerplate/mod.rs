@@ -153,11 +153,15 @@ impl LineAnalysis {
     }
 }
 
-/// The non-blank lines of `text` with their byte ranges, outer white space trimmed.
+/// The non-blank lines of `text` with their byte ranges, outer white space trimmed; the lines
+/// of a hard-wrapped paragraph are one (see [`crate::quality::paragraphs`]).
 pub fn split_lines(text: &str) -> Vec<Range<usize>> {
     let mut lines = Vec::new();
     let mut start = 0;
-    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).map(|at| at + 1);
+    let soft = crate::quality::paragraphs::soft_line_breaks(text);
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes())
+        .filter(|at| soft.binary_search(&(*at as u32)).is_err())
+        .map(|at| at + 1);
     for end in ends.chain(std::iter::once(text.len())) {
         if end <= start && end != text.len() {
             continue;
