@@ -177,52 +177,13 @@ fn sample_texts() -> Vec<(String, String)> {
     texts
 }
 
-/// Greedy wrapping of one line at `width` columns, as an editor or a wire service does.
-fn wrap_line(line: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut current = String::new();
-    for word in line.split_whitespace() {
-        if !current.is_empty() && current.chars().count() + 1 + word.chars().count() > width {
-            lines.push(std::mem::take(&mut current));
-        }
-        if !current.is_empty() {
-            current.push(' ');
-        }
-        current.push_str(word);
-    }
-    if !current.is_empty() {
-        lines.push(current);
-    }
-    lines
-}
-
-/// `text` with every line hard-wrapped at `width`, the first line of each indented when
-/// `indent`, and CRLF line endings when `crlf`.
-fn rewrap(text: &str, width: usize, indent: bool, crlf: bool) -> String {
-    let mut out: Vec<String> = Vec::new();
-    for line in text.split('\n') {
-        let wrapped = wrap_line(line, width);
-        if wrapped.is_empty() {
-            out.push(String::new());
-            continue;
-        }
-        for (i, piece) in wrapped.into_iter().enumerate() {
-            out.push(if i == 0 && indent {
-                format!("    {piece}")
-            } else {
-                piece
-            });
-        }
-    }
-    out.join(if crlf { "\r\n" } else { "\n" })
-}
-
 /// A text's quality does not change when its paragraphs are hard-wrapped at any width from 40
 /// to 100 columns, with CRLF line endings, or with indented paragraphs: scores within 0.02,
 /// the same flags. Every width and combination, over every text of the sample corpus.
 #[test]
 fn quality_does_not_depend_on_wrapping() {
     use reprint::quality::assess;
+    use reprint::testing::wrap::rewrap;
     let texts = sample_texts();
     let wholes: Vec<_> = texts
         .iter()

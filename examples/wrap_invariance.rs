@@ -1,0 +1,92 @@
+//! Wrap invariance on real text: the gold bodies of the Article Extraction Benchmark and the
+//! gold main text of the WCXB development split (both in `../shared`, not needed by the
+//! tests), each hard-wrapped at every fifth width from 40 to 100 columns, with and without
+//! indented paragraphs and CRLF endings. Prints the share of cases whose quality keeps its
+//! flags and stays within 0.02 on every score, per source, and the worst cases.
+//!
+//! `cargo run --release --example wrap_invariance`
+
+use reprint::quality::assess;
+use reprint::testing::wrap::rewrap;
+use std::path::Path;
+
+fn main() {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+    let mut sources: Vec<(&str, Vec<(String, String)>)> = Vec::new();
+    let aeb = shared.join("scrapinghub-article-extraction-benchmark/ground-truth.json");
+    if let Ok(json) = std::fs::read_to_string(&aeb) {
+        let pages: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&json).expect("the benchmark's ground truth");
+        let mut texts: Vec<(String, String)> = pages
+            .iter()
+            .filter_map(|(id, page)| {
+                page["articleBody"]
+                    .as_str()
+                    .map(|body| (id.clone(), body.to_string()))
+            })
+            .collect();
+        texts.sort();
+        sources.push(("Article Extraction Benchmark", texts));
+    }
+    let wcxb = shared.join("wcxb-dev/dev/ground-truth");
+    if let Ok(entries) = std::fs::read_dir(&wcxb) {
+        let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        let texts = paths
+            .iter()
+            .filter_map(|path| {
+                let json: serde_json::Value =
+                    serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+                let body = json["ground_truth"]["main_content"].as_str()?;
+                Some((path.display().to_string(), body.to_string()))
+            })
+            .collect();
+        sources.push(("WCXB development split", texts));
+    }
+    if sources.is_empty() {
+        eprintln!("no data in {}", shared.display());
+        std::process::exit(2);
+    }
+    for (name, texts) in sources {
+        let (mut cases, mut kept) = (0usize, 0usize);
+        let mut worst: Vec<(f64, String)> = Vec::new();
+        for (id, text) in &texts {
+            let whole = assess(text, None, None).report;
+            for width in (40..=100).step_by(5) {
+                for (indent, crlf) in [(false, false), (true, false), (false, true), (true, true)] {
+                    let wrapped = assess(&rewrap(text, width, indent, crlf), None, None).report;
+                    let change = [
+                        (whole.score, wrapped.score),
+                        (whole.boilerplate, wrapped.boilerplate),
+                        (whole.padding, wrapped.padding),
+                        (whole.stuffing, wrapped.stuffing),
+                    ]
+                    .iter()
+                    .map(|(x, y)| (x - y).abs())
+                    .fold(0.0, f64::max);
+                    cases += 1;
+                    if change <= 0.02 && whole.flags == wrapped.flags {
+                        kept += 1;
+                    } else {
+                        worst.push((
+                            change,
+                            format!(
+                                "{id} at {width} (indent {indent}, crlf {crlf}): score {:.3} -> {:.3}, flags {:?} -> {:?}",
+                                whole.score, wrapped.score, whole.flags, wrapped.flags
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        println!(
+            "{name}: {} texts, {cases} wrapped cases, {kept} kept their quality ({:.4})",
+            texts.len(),
+            kept as f64 / cases.max(1) as f64
+        );
+        worst.sort_by(|x, y| y.0.total_cmp(&x.0));
+        for (_, case) in worst.iter().take(5) {
+            println!("  {case}");
+        }
+    }
+}
