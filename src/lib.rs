@@ -32,7 +32,7 @@ pub mod quality;
 pub mod relate;
 pub mod report;
 pub mod synth;
-#[cfg(feature = "testing")]
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod text;
 pub mod verify;

@@ -139,24 +139,7 @@ fn ends_sentence(c: char) -> bool {
 mod tests {
     use super::*;
 
-    /// Greedy wrapping at `width` columns, as a text editor or a wire service does.
-    fn wrap(paragraph: &str, width: usize) -> Vec<String> {
-        let mut lines = Vec::new();
-        let mut line = String::new();
-        for word in paragraph.split_whitespace() {
-            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-                lines.push(std::mem::take(&mut line));
-            }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-        }
-        if !line.is_empty() {
-            lines.push(line);
-        }
-        lines
-    }
+    use crate::testing::wrap::wrap_line as wrap;
 
     const PARAGRAPHS: [&str; 3] = [
         "The harbour bridge will close for six weeks from Monday while engineers replace \
