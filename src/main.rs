@@ -67,6 +67,11 @@ enum Command {
         /// How many of the lowest-scoring documents the table on stderr lists.
         #[arg(long, default_value_t = 10)]
         show: usize,
+        /// Add "clean_text" to every line: the record's text without its boilerplate lines
+        /// and the corpus's template lines (null for rejected records). Nothing is
+        /// deduplicated.
+        #[arg(long)]
+        clean_text: bool,
     },
     /// Print pairs in the copy or partial relation, with their passages, as JSONL on stdout.
     Pairs {
@@ -505,6 +510,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             input,
             output,
             show,
+            clean_text,
         } => {
             if input.no_quality {
                 return Err(reprint::Error::param(
@@ -517,9 +523,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 .as_deref()
                 .map_or(Destination::Stdout, Destination::from_arg);
             let mut out = single(input.open_outputs(&[&destination])?);
-            let (_, result) = input.scan(Needs::Quality)?;
+            let (corpus, result) = input.scan(Needs::Quality)?;
             let name = out.name().to_path_buf();
-            report::write_scores(&result, &mut out, &name)?;
+            if clean_text {
+                report::write_scores_with_clean_text(&corpus, &result, &mut out, &name)?;
+            } else {
+                report::write_scores(&result, &mut out, &name)?;
+            }
             out.finish()?;
             eprint!("{}", report::worst_documents(&result, show));
         }

@@ -101,6 +101,34 @@ fn write_rejected(raw: &RawRecord, out: &mut dyn Write, path: &Path) -> Result<b
     Ok(true)
 }
 
+/// The text of an accepted record read again: parsing gives the text of the first pass.
+fn text_again(raw: &RawRecord, result: &ScanResult, path: &Path) -> Result<String> {
+    Ok(parse_record(raw, &result.params.read)
+        .map_err(|_| Error::input_changed(path))?
+        .text)
+}
+
+/// The text of the accepted document at `index` (read again as `raw`) without its
+/// boilerplate lines and the corpus's template lines.
+pub(super) fn clean_text_of(
+    raw: &RawRecord,
+    index: usize,
+    result: &ScanResult,
+    path: &Path,
+) -> Result<String> {
+    let outcome = &result.docs[index];
+    let text = match result.spooled_text(index as u32)? {
+        Some(text) => text,
+        None => text_again(raw, result, path)?,
+    };
+    Ok(clean_text(
+        &text,
+        outcome.title.as_deref(),
+        outcome.page_origin(),
+        &result.templates,
+    ))
+}
+
 /// Writes one kept record of the feed (the document at `index`).
 fn write_kept(
     raw: &RawRecord,
@@ -116,11 +144,7 @@ fn write_kept(
     // records parsed in the first pass, and parsing again gives the same text.
     let text = match result.spooled_text(index as u32)? {
         Some(text) => Some(text),
-        None if strip_boilerplate => Some(
-            parse_record(raw, &result.params.read)
-                .map_err(|_| Error::input_changed(path))?
-                .text,
-        ),
+        None if strip_boilerplate => Some(text_again(raw, result, path)?),
         None => None,
     };
     let clean = match (&text, strip_boilerplate) {

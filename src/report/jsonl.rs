@@ -2,8 +2,10 @@
 //! output of `score`. The shapes defined here are the public contract: fields are only ever
 //! added.
 
+use super::feed::clean_text_of;
 use super::*;
 use crate::error::{Error, Result};
+use crate::ingest::{BATCH_BYTES, Corpus};
 use crate::pipeline::{DocOutcome, DocStatus, ScanResult, Tokens};
 use crate::quality::QualityReport;
 use crate::relate::relation::Relation;
@@ -55,6 +57,10 @@ pub struct ScoreLine<'a> {
     /// Why a record was rejected (only on rejected records).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// With `--clean-text`: the record's text without its boilerplate lines (`null` for a
+    /// rejected record).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clean_text: Option<Option<String>>,
 }
 
 /// One entry of a document's `reuses`.
@@ -274,8 +280,46 @@ pub fn write_scores(result: &ScanResult, out: &mut dyn Write, path: &Path) -> Re
             id: doc.id.as_deref(),
             quality: doc.quality.as_deref().map(|q| QualityLine::from(&q.report)),
             reason: rejection(doc),
+            clean_text: None,
         };
         write_line(out, &line, path)?;
+    }
+    Ok(())
+}
+
+/// [`write_scores`] with each line's `clean_text`: the corpus is read a second time for the
+/// texts (an HTML page's extracted text comes from the spool), every record kept, none
+/// deduplicated.
+pub fn write_scores_with_clean_text(
+    corpus: &Corpus,
+    result: &ScanResult,
+    out: &mut dyn Write,
+    path: &Path,
+) -> Result<()> {
+    let mut index = 0usize;
+    corpus.for_each_batch(BATCH_BYTES, |batch| {
+        for raw in batch {
+            let doc = result
+                .docs
+                .get(index)
+                .ok_or_else(|| Error::input_changed("<corpus>"))?;
+            let clean = match doc.status {
+                DocStatus::Rejected => None,
+                _ => Some(clean_text_of(&raw, index, result, path)?),
+            };
+            let line = ScoreLine {
+                id: doc.id.as_deref(),
+                quality: doc.quality.as_deref().map(|q| QualityLine::from(&q.report)),
+                reason: rejection(doc),
+                clean_text: Some(clean),
+            };
+            write_line(out, &line, path)?;
+            index += 1;
+        }
+        Ok(())
+    })?;
+    if index != result.docs.len() {
+        return Err(Error::input_changed("<corpus>"));
     }
     Ok(())
 }

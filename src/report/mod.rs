@@ -17,7 +17,7 @@ pub use feed::{FeedStats, feed_summary, write_feed};
 pub use generated::{ArticleLine, Generated, TruthLine, write_generated};
 pub use jsonl::{
     ClusterLine, DocLine, PairLine, ReuseLine, ScoreLine, rejection, write_clusters, write_docs,
-    write_pairs, write_report_dir, write_scores,
+    write_pairs, write_report_dir, write_scores, write_scores_with_clean_text,
 };
 use jsonl::{id_of, round6, write_line};
 pub use outlets::{OutletFlow, OutletLine, outlets, write_outlets};

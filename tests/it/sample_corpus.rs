@@ -411,3 +411,39 @@ fn score_output_matches_golden_files() {
         &String::from_utf8(output.stderr).unwrap(),
     );
 }
+
+#[test]
+fn score_with_clean_text_matches_its_golden_file_and_keeps_every_record() {
+    let output = reprint()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["score", "corpus", "--clean-text"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    check_golden("sample-scores-clean.jsonl", &text);
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // One line per record, duplicates included; the rejected record has no clean text.
+    assert_eq!(lines.len(), 50);
+    for line in &lines {
+        assert_eq!(
+            line["clean_text"].is_null(),
+            line["quality"].is_null(),
+            "{line}"
+        );
+    }
+    // An outlet's template line is gone from its stories' clean text, the story kept.
+    let ledger = lines
+        .iter()
+        .find(|l| l["id"] == "lakeside-ledger-ferry")
+        .unwrap();
+    let clean = ledger["clean_text"].as_str().unwrap();
+    assert!(
+        !clean.contains("independent news for the lake towns"),
+        "{clean}"
+    );
+    assert!(clean.split_whitespace().count() > 50, "{clean}");
+}
