@@ -469,6 +469,11 @@ fn scan_in_pool(
         let mut taken = inheritance.taken;
         taken.extend(twins);
         // Twins of a partial pair have the lines of the document whose bytes they share.
+        let verified_twin: ahash::AHashMap<u32, u32> = inheritance
+            .twins_of_verified
+            .iter()
+            .map(|&(verified_doc, twin, _)| (twin, verified_doc))
+            .collect();
         let twins_lines: Vec<(u32, KeyedLines)> = taken
             .iter()
             .filter(|p| p.relation() == Relation::Partial)
@@ -477,17 +482,16 @@ fn scan_in_pool(
                 !verified.partial_lines.contains_key(&doc) && !more.partial_lines.contains_key(&doc)
             })
             .filter_map(|doc| {
+                let source = verified_twin
+                    .get(&doc)
+                    .copied()
+                    .unwrap_or_else(|| exact.leader(doc));
                 let lines = |of: u32| {
                     verified
                         .partial_lines
                         .get(&of)
                         .or_else(|| more.partial_lines.get(&of))
                 };
-                let source = inheritance
-                    .twins_of_verified
-                    .iter()
-                    .find(|&&(_, twin, _)| twin == doc)
-                    .map_or(exact.leader(doc), |&(verified_doc, _, _)| verified_doc);
                 lines(source).map(|lines| (doc, lines.clone()))
             })
             .collect();

@@ -3,7 +3,7 @@
 use super::*;
 use crate::error::{Error, Result};
 use crate::ingest::{BATCH_BYTES, Corpus, Payload, RawRecord, parse_record};
-use crate::pipeline::{DocStatus, ScanResult};
+use crate::pipeline::{DocOutcome, DocStatus, ScanResult};
 use crate::quality::boilerplate::clean_text;
 use serde::Serialize;
 use std::io::Write;
@@ -48,6 +48,31 @@ pub fn write_feed(
     path: &Path,
 ) -> Result<FeedStats> {
     let mut stats = FeedStats::default();
+    for_each_record_again(corpus, result, |raw, index, doc| {
+        match doc.status {
+            DocStatus::Duplicate => stats.dropped_duplicates += 1,
+            DocStatus::Rejected if drop_rejected => stats.dropped_rejected += 1,
+            DocStatus::Rejected => match write_rejected(raw, out, path)? {
+                true => stats.kept_rejected += 1,
+                false => stats.unread_rejected += 1,
+            },
+            DocStatus::Unique | DocStatus::Original => {
+                stats.kept += 1;
+                write_kept(raw, index, result, strip_boilerplate, out, path)?;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(stats)
+}
+
+/// Reads the corpus a second time and hands `each` every raw record with its index and the
+/// scan's outcome for it, checking that the corpus still holds the records the scan read.
+pub(super) fn for_each_record_again(
+    corpus: &Corpus,
+    result: &ScanResult,
+    mut each: impl FnMut(&RawRecord, usize, &DocOutcome) -> Result<()>,
+) -> Result<()> {
     let mut index = 0usize;
     corpus.for_each_batch(BATCH_BYTES, |batch| {
         for raw in batch {
@@ -55,26 +80,15 @@ pub fn write_feed(
                 .docs
                 .get(index)
                 .ok_or_else(|| Error::input_changed("<corpus>"))?;
+            each(&raw, index, doc)?;
             index += 1;
-            match doc.status {
-                DocStatus::Duplicate => stats.dropped_duplicates += 1,
-                DocStatus::Rejected if drop_rejected => stats.dropped_rejected += 1,
-                DocStatus::Rejected => match write_rejected(&raw, out, path)? {
-                    true => stats.kept_rejected += 1,
-                    false => stats.unread_rejected += 1,
-                },
-                DocStatus::Unique | DocStatus::Original => {
-                    stats.kept += 1;
-                    write_kept(&raw, index - 1, result, strip_boilerplate, out, path)?;
-                }
-            }
         }
         Ok(())
     })?;
     if index != result.docs.len() {
         return Err(Error::input_changed("<corpus>"));
     }
-    Ok(stats)
+    Ok(())
 }
 
 /// Writes a rejected record as it was read: a JSONL line byte for byte, a file as an

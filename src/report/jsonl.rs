@@ -2,10 +2,10 @@
 //! output of `score`. The shapes defined here are the public contract: fields are only ever
 //! added.
 
-use super::feed::clean_text_of;
+use super::feed::{clean_text_of, for_each_record_again};
 use super::*;
 use crate::error::{Error, Result};
-use crate::ingest::{BATCH_BYTES, Corpus};
+use crate::ingest::Corpus;
 use crate::pipeline::{DocOutcome, DocStatus, ScanResult, Tokens};
 use crate::quality::QualityReport;
 use crate::relate::relation::Relation;
@@ -296,31 +296,19 @@ pub fn write_scores_with_clean_text(
     out: &mut dyn Write,
     path: &Path,
 ) -> Result<()> {
-    let mut index = 0usize;
-    corpus.for_each_batch(BATCH_BYTES, |batch| {
-        for raw in batch {
-            let doc = result
-                .docs
-                .get(index)
-                .ok_or_else(|| Error::input_changed("<corpus>"))?;
-            let clean = match doc.status {
-                DocStatus::Rejected => None,
-                _ => Some(clean_text_of(&raw, index, result, path)?),
-            };
-            let line = ScoreLine {
-                id: doc.id.as_deref(),
-                quality: doc.quality.as_deref().map(|q| QualityLine::from(&q.report)),
-                reason: rejection(doc),
-                clean_text: Some(clean),
-            };
-            write_line(out, &line, path)?;
-            index += 1;
-        }
-        Ok(())
+    for_each_record_again(corpus, result, |raw, index, doc| {
+        let clean = match doc.status {
+            DocStatus::Rejected => None,
+            _ => Some(clean_text_of(raw, index, result, path)?),
+        };
+        let line = ScoreLine {
+            id: doc.id.as_deref(),
+            quality: doc.quality.as_deref().map(|q| QualityLine::from(&q.report)),
+            reason: rejection(doc),
+            clean_text: Some(clean),
+        };
+        write_line(out, &line, path)
     })?;
-    if index != result.docs.len() {
-        return Err(Error::input_changed("<corpus>"));
-    }
     Ok(())
 }
 

@@ -41,3 +41,23 @@ pub fn rewrap(text: &str, width: usize, indent: bool, crlf: bool) -> String {
     }
     out.join(if crlf { "\r\n" } else { "\n" })
 }
+
+/// How far two quality reports of one text are apart: the largest change of a score, or
+/// infinity when the flags differ. Wrapping must keep it within 0.02.
+pub fn quality_change(
+    whole: &crate::quality::QualityReport,
+    wrapped: &crate::quality::QualityReport,
+) -> f64 {
+    if whole.flags != wrapped.flags {
+        return f64::INFINITY;
+    }
+    [
+        (whole.score, wrapped.score),
+        (whole.boilerplate, wrapped.boilerplate),
+        (whole.padding, wrapped.padding),
+        (whole.stuffing, wrapped.stuffing),
+    ]
+    .iter()
+    .map(|(x, y)| (x - y).abs())
+    .fold(0.0, f64::max)
+}
