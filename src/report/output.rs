@@ -2,7 +2,10 @@
 //! written fails at once rather than after the whole computation; a file is written to a
 //! temporary file beside its final path and renamed over it only once complete, so a failed
 //! run leaves no half-written file and an existing file is untouched until the run succeeds.
-//! `-` is standard output.
+//! `-` is standard output. A path that already names something other than a regular file (a
+//! device such as `/dev/null`, a named pipe) is written in place: renaming over it would
+//! replace the device with a plain file. A symbolic link is followed, so the link stays and
+//! its target gets the new content.
 
 use std::io::{BufWriter, Stdout, Write};
 use std::path::{Path, PathBuf};
@@ -50,7 +53,34 @@ enum Sink {
     File {
         writer: BufWriter<tempfile::NamedTempFile>,
         path: PathBuf,
+        /// Where the temporary file is renamed to: `path`, or the file its link points at.
+        target: PathBuf,
     },
+    /// A device or pipe, written as it is opened.
+    Special {
+        writer: BufWriter<std::fs::File>,
+        path: PathBuf,
+    },
+}
+
+/// The file a path's content lives in: the path itself, or the end of its chain of symbolic
+/// links (which need not exist yet).
+fn link_target(path: &Path) -> std::io::Result<PathBuf> {
+    let mut target = path.to_path_buf();
+    // Linux gives up after 40 links (ELOOP); so does this.
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&target) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let next = std::fs::read_link(&target)?;
+                target = match target.parent() {
+                    Some(parent) => parent.join(next),
+                    None => next,
+                };
+            }
+            _ => return Ok(target),
+        }
+    }
+    Err(std::io::Error::other("too many levels of symbolic links"))
 }
 
 impl Output {
@@ -66,7 +96,22 @@ impl Output {
                         std::io::Error::other("is a folder, not a file"),
                     ));
                 }
-                let folder = match path.parent() {
+                let target = link_target(path).map_err(|e| Error::io(path, e))?;
+                if let Ok(meta) = std::fs::metadata(&target)
+                    && !meta.is_file()
+                {
+                    let file = std::fs::OpenOptions::new()
+                        .write(true)
+                        .open(&target)
+                        .map_err(|e| Error::io(path, e))?;
+                    return Ok(Output {
+                        sink: Sink::Special {
+                            writer: BufWriter::with_capacity(1 << 16, file),
+                            path: path.clone(),
+                        },
+                    });
+                }
+                let folder = match target.parent() {
                     Some(parent) if !parent.as_os_str().is_empty() => parent,
                     _ => Path::new("."),
                 };
@@ -85,6 +130,7 @@ impl Output {
                 Sink::File {
                     writer: BufWriter::with_capacity(1 << 16, temp),
                     path: path.clone(),
+                    target,
                 }
             }
         };
@@ -95,7 +141,7 @@ impl Output {
     pub fn name(&self) -> &Path {
         match &self.sink {
             Sink::Stdout(_) => Path::new(STDOUT),
-            Sink::File { path, .. } => path,
+            Sink::File { path, .. } | Sink::Special { path, .. } => path,
         }
     }
 
@@ -103,13 +149,19 @@ impl Output {
     pub fn finish(self) -> Result<()> {
         match self.sink {
             Sink::Stdout(mut writer) => writer.flush().map_err(|e| Error::io(STDOUT, e)),
-            Sink::File { writer, path } => {
+            Sink::File {
+                writer,
+                path,
+                target,
+            } => {
                 let temp = writer
                     .into_inner()
                     .map_err(|e| Error::io(&path, e.into_error()))?;
-                temp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
+                temp.persist(&target)
+                    .map_err(|e| Error::io(&path, e.error))?;
                 Ok(())
             }
+            Sink::Special { mut writer, path } => writer.flush().map_err(|e| Error::io(&path, e)),
         }
     }
 }
@@ -119,6 +171,7 @@ impl Write for Output {
         match &mut self.sink {
             Sink::Stdout(writer) => writer.write(bytes),
             Sink::File { writer, .. } => writer.write(bytes),
+            Sink::Special { writer, .. } => writer.write(bytes),
         }
     }
 
@@ -126,6 +179,7 @@ impl Write for Output {
         match &mut self.sink {
             Sink::Stdout(writer) => writer.write_all(bytes),
             Sink::File { writer, .. } => writer.write_all(bytes),
+            Sink::Special { writer, .. } => writer.write_all(bytes),
         }
     }
 
@@ -133,6 +187,7 @@ impl Write for Output {
         match &mut self.sink {
             Sink::Stdout(writer) => writer.flush(),
             Sink::File { writer, .. } => writer.flush(),
+            Sink::Special { writer, .. } => writer.flush(),
         }
     }
 }
@@ -213,6 +268,52 @@ mod tests {
             .err()
             .unwrap();
         assert!(error.to_string().contains("is a folder"), "{error}");
+    }
+
+    /// A named pipe stands for every special file (`/dev/null`, `/dev/stdout`): a test on
+    /// `/dev/null` itself would, if this broke, replace the machine's device with a file.
+    #[test]
+    #[cfg(unix)]
+    fn a_named_pipe_is_written_in_place_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let pipe = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&pipe).status();
+        if !made.is_ok_and(|status| status.success()) {
+            eprintln!("mkfifo is not available; skipped");
+            return;
+        }
+        let reader = {
+            let pipe = pipe.clone();
+            std::thread::spawn(move || std::fs::read_to_string(pipe).unwrap())
+        };
+        let mut output = Output::open(&Destination::File(pipe.clone())).unwrap();
+        output.write_all(b"through the pipe\n").unwrap();
+        output.finish().unwrap();
+        assert_eq!(reader.join().unwrap(), "through the pipe\n");
+        let meta = std::fs::symlink_metadata(&pipe).unwrap();
+        assert!(meta.file_type().is_fifo(), "the pipe is still a pipe");
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_symbolic_link_stays_and_its_target_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("sub").join("real.jsonl");
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        std::fs::write(&real, "old\n").unwrap();
+        let link = dir.path().join("link.jsonl");
+        std::os::unix::fs::symlink("sub/real.jsonl", &link).unwrap();
+        let mut output = Output::open(&Destination::File(link.clone())).unwrap();
+        output.write_all(b"new\n").unwrap();
+        output.finish().unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "new\n");
     }
 
     #[test]
