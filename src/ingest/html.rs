@@ -63,6 +63,8 @@ pub fn extract_with(html: &str, focus: Focus) -> Result<ExtractedPage> {
         favor_recall: focus == Focus::Recall,
         ..rs_trafilatura::Options::default()
     };
+    let html = separate_blocks(html);
+    let html = html.as_ref();
     let result = rs_trafilatura::extract_with_options(html, &options)
         .map_err(|e| Error::param("html", format!("cannot extract the main text: {e}")))?;
     let page = page_text(html);
@@ -79,6 +81,75 @@ pub fn extract_with(html: &str, focus: Focus) -> Result<ExtractedPage> {
         whole_page,
         page_chars,
     })
+}
+
+/// Block elements whose end is the end of a line of text, whatever the source's layout.
+const BLOCK_ENDS: [&str; 24] = [
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "div",
+    "tr",
+    "td",
+    "th",
+    "dt",
+    "dd",
+    "blockquote",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "figcaption",
+    "pre",
+    "table",
+];
+
+/// `html` with a line feed after every closing tag of a block element that is directly
+/// followed by more markup or text. A minified page (`<h1>Title</h1><p>Text`) has no white
+/// space between its blocks, and the extractor then joins their texts into one word
+/// ("TitleText"); browsers never do.
+fn separate_blocks(html: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = html.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(found) = memchr::memmem::find(&bytes[from..], b"</") {
+        let start = from + found;
+        from = start + 2;
+        let Some(close) = memchr::memchr(b'>', &bytes[from..]).map(|i| from + i) else {
+            break;
+        };
+        let name = &html[from..close];
+        let name = name.trim_end();
+        if !BLOCK_ENDS
+            .iter()
+            .any(|block| name.eq_ignore_ascii_case(block))
+        {
+            continue;
+        }
+        let after = close + 1;
+        if bytes.get(after).is_some_and(|b| !b.is_ascii_whitespace()) {
+            let out = out.get_or_insert_with(|| String::with_capacity(html.len() + 1024));
+            out.push_str(&html[copied..after]);
+            out.push('\n');
+            copied = after;
+        }
+        from = after;
+    }
+    match out {
+        Some(mut out) => {
+            out.push_str(&html[copied..]);
+            std::borrow::Cow::Owned(out)
+        }
+        None => std::borrow::Cow::Borrowed(html),
+    }
 }
 
 /// Elements whose content is never text a reader sees.
@@ -119,6 +190,21 @@ mod tests {
         assert!(!page.text.contains("All rights reserved"), "{page:?}");
         assert!(!page.text.contains("Sport"), "{page:?}");
         assert_eq!(page.title.as_deref(), Some("Bridge closes"));
+    }
+
+    #[test]
+    fn minified_blocks_stay_apart() {
+        let html = "<html><body><article><h1>Harbour bridge to close</h1><p>Engineers will \
+            close the harbour bridge for six weeks from the first of next month after an \
+            inspection found corrosion.</p><p>Drivers will be sent along the coast road, a \
+            detour that adds twenty minutes.</p></article></body></html>";
+        let page = extract_main_text(html).unwrap();
+        assert!(!page.text.contains("closeEngineers"), "{page:?}");
+        assert!(!page.text.contains("corrosion.Drivers"), "{page:?}");
+        assert_eq!(
+            separate_blocks("<p>a</p><P>b</P >\n<b>c</b><li>d</li>"),
+            "<p>a</p>\n<P>b</P >\n<b>c</b><li>d</li>"
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! `explain`: one pair measured with the scan's own preparation and rule.
 
+use super::main_text::MainTextJudge;
 use super::*;
 use crate::error::Result;
 use crate::ingest::{Corpus, Document, find_documents};
@@ -46,10 +47,19 @@ pub fn explain(
     let (a, b) = (docs.next().expect("two ids"), docs.next().expect("two ids"));
     // The same preparation and measurement as the scan, so the verdict matches its reports.
     let mut shingler = Shingler::new(params.shingle);
-    let (doc_a, doc_b) = (
-        OpenDoc::new(a.text.clone(), params, &mut shingler, false),
-        OpenDoc::new(b.text.clone(), params, &mut shingler, false),
-    );
+    let mut judge = MainTextJudge::default();
+    let mut open = |doc: &Document| {
+        let main = judge
+            .main_text(
+                &doc.text,
+                doc.title.as_deref(),
+                doc.page,
+                params.shingle.seed(),
+            )
+            .into_owned();
+        OpenDoc::new(main, doc.text.clone(), params, &mut shingler, false)
+    };
+    let (doc_a, doc_b) = (open(&a), open(&b));
     let measured = measure_pair(0, 1, &doc_a, &doc_b, params, true);
     let (figures, verdict) = (measured.figures, measured.verdict);
     let passages = measured.passages.expect("always aligned");

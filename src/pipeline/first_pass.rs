@@ -2,6 +2,7 @@
 //! need: metadata, band keys, fingerprints, the quality report on the document's own signals,
 //! and the short lines that may turn out to be outlet templates.
 
+use super::main_text::{MainTextJudge, blank, boilerplate_ranges, is_judged};
 use super::templates::{Examples, LineCounter, LineEntry};
 use super::*;
 use crate::candidates::lsh::BandKey;
@@ -17,10 +18,7 @@ use crate::ingest::{
 use crate::quality::boilerplate::LineAnalysis;
 use crate::quality::boilerplate::line_key_with_seed;
 use crate::quality::scan::{TextScan, scan_text};
-use crate::quality::{
-    Assessment, HUGE_TEXT_PART_BYTES, TextWords, assess_judged, combine, huge_text_parts,
-    judge_lines,
-};
+use crate::quality::{Assessment, TextWords, assess_judged, combine, huge_text_parts, judge_lines};
 use crate::relate::TextIdentity;
 use crate::text::normalize::{WordBuffer, normalize, spaceless_chars, word_span};
 use crate::text::shingle::{ShingleKind, ShingleParams, Shingler};
@@ -169,8 +167,6 @@ pub(super) struct Worker {
     winnower: Option<Winnower>,
     buffer: WordBuffer,
     scan: TextScan,
-    /// The scan without quality: line keys and word hashes only.
-    keys_scan: TextScan,
     words: TextWords,
 }
 
@@ -181,7 +177,6 @@ impl Worker {
             winnower: params.winnow.as_ref().map(Winnower::new),
             buffer: WordBuffer::default(),
             scan: TextScan::default(),
-            keys_scan: TextScan::keys_only(),
             words: TextWords::default(),
         }
     }
@@ -213,16 +208,20 @@ pub(super) fn analyze_record(
         }
     };
     let seed = worker.shingler.seed();
-    // A huge text is assessed in parts, apart from its shingles (see `assess_in_parts`).
-    let huge = counter.is_some() && doc.text.len() > HUGE_TEXT_PART_BYTES;
-    let judged = counter.filter(|_| !huge).map(|_| {
-        scan_text(&doc.text, seed, &mut worker.buffer, &mut worker.scan);
-        let title_key = doc
-            .title
-            .as_deref()
-            .and_then(|t| line_key_with_seed(t, seed));
-        judge_lines(&worker.scan, title_key, doc.page)
+    // Every text but a huge one is scanned and its lines judged: relations are decided on
+    // the main text (see `main_text`). A huge text is shingled whole and, with quality,
+    // assessed in parts (see `assess_in_parts`).
+    let judged = is_judged(&doc.text).then(|| {
+        MainTextJudge::judge_into(
+            &doc.text,
+            doc.title.as_deref(),
+            doc.page,
+            seed,
+            &mut worker.buffer,
+            &mut worker.scan,
+        )
     });
+    let huge = judged.is_none();
     let mut sketch = hasher.builder();
     let mut winnower = worker.winnower.as_mut();
     let mut content = ContentHash::default();
@@ -233,28 +232,30 @@ pub(super) fn analyze_record(
             winnower.push(shingle);
         }
     };
-    // Without quality, the text is scanned for its line keys alone (outlet templates come
-    // from the corpus either way); a huge text is left out of the template count then.
-    let keys_only = counter.is_none() && params.templates && doc.text.len() <= HUGE_TEXT_PART_BYTES;
-    if keys_only {
-        scan_text(&doc.text, seed, &mut worker.buffer, &mut worker.keys_scan);
-    }
-    // Words scanned already are shingled from their hashes; otherwise (a huge text, or
-    // character n-grams) the shingler reads the text.
-    let scanned = if judged.is_some() {
-        Some(worker.scan.words())
-    } else if keys_only {
-        Some(worker.keys_scan.words())
-    } else {
-        None
-    };
-    let scanned_units = scanned.and_then(|words| {
-        worker
-            .shingler
-            .for_each_of_hashes(words.iter().map(|w| w.hash), &mut add)
+    // The words of the lines that are text are shingled from their hashes; character
+    // n-grams are read from the text with its boilerplate lines blanked.
+    let is_text: Vec<bool> = judged.as_ref().map_or_else(Vec::new, |analysis| {
+        analysis.lines.iter().map(|l| l.reason.is_none()).collect()
     });
-    let units = match scanned_units {
-        Some(units) => units,
+    let main_words = || {
+        worker
+            .scan
+            .words()
+            .iter()
+            .filter(|w| is_text[w.line as usize])
+    };
+    let units = match &judged {
+        Some(analysis) => {
+            match worker
+                .shingler
+                .for_each_of_hashes(main_words().map(|w| w.hash), &mut add)
+            {
+                Some(units) => units,
+                None => worker
+                    .shingler
+                    .for_each(&blank(&doc.text, boilerplate_ranges(analysis)), &mut add),
+            }
+        }
         None => worker.shingler.for_each(&doc.text, &mut add),
     };
     let fingerprints = worker
@@ -294,7 +295,21 @@ pub(super) fn analyze_record(
         _ => {
             outcome.status = DocStatus::Rejected;
             outcome.tokens = None;
-            outcome.reason = Some(Box::new(too_short_reason(units, &params.shingle)));
+            let whole = match (&judged, params.shingle.kind()) {
+                (Some(_), ShingleKind::Words(_)) => worker.scan.words().len(),
+                (Some(_), ShingleKind::Chars(_)) => worker.shingler.for_each(&doc.text, |_| {}),
+                (None, _) => units,
+            };
+            outcome.reason = Some(Box::new(if whole >= params.shingle.size() {
+                RejectReason::NoMainText {
+                    units: whole,
+                    main_units: units,
+                    unit: unit_of(&params.shingle),
+                    shingle_size: params.shingle.size(),
+                }
+            } else {
+                too_short_reason(whole, &params.shingle)
+            }));
             return Analyzed {
                 outcome,
                 keys: None,
@@ -306,16 +321,19 @@ pub(super) fn analyze_record(
             };
         }
     };
-    let identity = identity_of(
-        &doc.text,
-        content,
-        units,
-        params,
-        judged.is_some().then(|| worker.scan.words().len()),
-    );
+    // The words of the main text and their span, when the scan found them.
+    let main = judged.is_some().then(|| {
+        let (count, first, last) = main_words().fold((0, None, None), |(n, first, _), w| {
+            (n + 1, first.or(Some(w.start)), Some(w.end))
+        });
+        (count, (first.unwrap_or(0), last.unwrap_or(0)))
+    });
+    let identity = identity_of(&doc.text, content, units, params, main);
     let mut lines = Vec::new();
-    if keys_only {
-        lines = keyed_lines(&worker.keys_scan);
+    // Without quality, the lines' keys alone go to the count of recurring lines (relations
+    // and outlet templates need it either way); a huge text is left out of it then.
+    if counter.is_none() && !huge {
+        lines = keyed_lines(&worker.scan);
     }
     if let Some(counter) = counter.filter(|_| huge) {
         let (assessment, kept) =
@@ -362,19 +380,27 @@ impl ContentHash {
 }
 
 /// What identifies an accepted document's text: the hash of its shingle stream and of its
-/// bytes, the span of its words and their count (`scanned_words` when the scan counted them).
+/// bytes, the span of its main text's words and their count (`main` when the scan found
+/// them: the count and the byte span).
 fn identity_of(
     text: &str,
     content: ContentHash,
     units: usize,
     params: &ScanParams,
-    scanned_words: Option<usize>,
+    main: Option<(usize, (u32, u32))>,
 ) -> TextIdentity {
-    let words = match (scanned_words, params.shingle.kind()) {
-        (Some(words), _) => words,
-        (None, ShingleKind::Words(_)) => units,
+    if let Some((words, span)) = main {
+        return TextIdentity {
+            content: content.0 ^ units as u64,
+            bytes: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
+            span,
+            words: words as u32,
+        };
+    }
+    let words = match params.shingle.kind() {
+        ShingleKind::Words(_) => units,
         // Character n-grams count characters; passages count words.
-        (None, ShingleKind::Chars(_)) => normalize(text).words.len(),
+        ShingleKind::Chars(_) => normalize(text).words.len(),
     };
     let span = word_span(text).unwrap_or((0, 0));
     TextIdentity {
@@ -516,11 +542,16 @@ pub(super) fn too_short_reason(units: usize, shingle: &ShingleParams) -> RejectR
     }
     RejectReason::TooShort {
         units,
-        unit: match shingle.kind() {
-            ShingleKind::Words(_) => Unit::Words,
-            ShingleKind::Chars(_) => Unit::Characters,
-        },
+        unit: unit_of(shingle),
         shingle_size: shingle.size(),
+    }
+}
+
+/// What a text's length is counted in under these shingles.
+fn unit_of(shingle: &ShingleParams) -> Unit {
+    match shingle.kind() {
+        ShingleKind::Words(_) => Unit::Words,
+        ShingleKind::Chars(_) => Unit::Characters,
     }
 }
 

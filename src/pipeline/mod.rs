@@ -10,6 +10,7 @@ mod collapse;
 mod explain;
 mod first_pass;
 mod generate;
+mod main_text;
 mod params;
 mod progress;
 mod relations;
@@ -128,6 +129,18 @@ pub enum RejectReason {
         /// How many one shingle needs.
         shingle_size: usize,
     },
+    /// Enough words, but too few of them in its main text: the rest is boilerplate (menus,
+    /// links, calls to act, ...), on which no document is matched.
+    NoMainText {
+        /// How many the whole text has.
+        units: usize,
+        /// How many its main text has.
+        main_units: usize,
+        /// What was counted.
+        unit: Unit,
+        /// How many one shingle needs.
+        shingle_size: usize,
+    },
     /// Its id was used by an earlier record.
     DuplicateId {
         /// The id.
@@ -171,6 +184,15 @@ pub enum Unit {
     Characters,
 }
 
+impl std::fmt::Display for Unit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Unit::Words => "words",
+            Unit::Characters => "characters",
+        })
+    }
+}
+
 impl std::fmt::Display for RejectReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -181,15 +203,21 @@ impl std::fmt::Display for RejectReason {
                 unit,
                 shingle_size,
             } => {
-                let unit = match unit {
-                    Unit::Words => "words",
-                    Unit::Characters => "characters",
-                };
                 write!(
                     f,
                     "too short: {units} {unit}, fewer than the shingle size {shingle_size}"
                 )
             }
+            RejectReason::NoMainText {
+                units,
+                main_units,
+                unit,
+                shingle_size,
+            } => write!(
+                f,
+                "no main text: {main_units} of its {units} {unit} are main text, fewer than the \
+                 shingle size {shingle_size}; the rest is boilerplate"
+            ),
             RejectReason::DuplicateId { id, first } => {
                 write!(f, "duplicate id {id:?} (first used at {first})")
             }
@@ -397,6 +425,12 @@ fn scan_in_pool(
         return Err(Error::NothingRead(what_was_seen(&docs, corpus)));
     }
     keep_recurring_lines(&mut lines, &accepted, params.template_min_docs);
+    // Lines in several documents, which each document's own text leaves out when its
+    // relations are verified (see `main_text`).
+    let recurring = TemplateLines::count(
+        lines.iter().map(|l| (l.key, l.doc)).collect(),
+        params.template_min_docs,
+    );
     // Identical texts are compared once, through their group's leader.
     let exact = if params.all_pairs {
         ExactGroups::default()
@@ -423,6 +457,8 @@ fn scan_in_pool(
         positions: &positions,
         spooled: docs.iter().map(DocOutcome::spooled).collect(),
         spool: &spool,
+        docs: &docs,
+        recurring: &recurring,
     };
     let kept_candidates = (!params.all_pairs).then(|| candidates.clone());
     let mut verified = relate_streaming(corpus, params, &sources, candidates, progress)?;
@@ -520,7 +556,11 @@ fn scan_in_pool(
     // Pairs kept only to let the cluster floor admit members are not reuse.
     pairs.retain(|p| p.relation() != Relation::None);
     // Outlet templates come from the corpus's lines, with or without quality.
-    let templates = count_templates(&lines, &docs, params.template_min_docs);
+    let templates = if params.templates {
+        count_templates(&lines, &docs, params.template_min_docs)
+    } else {
+        TemplateLines::none()
+    };
     if params.quality {
         apply_templates(&lines, &templates, &examples, &mut docs);
     }

@@ -1,15 +1,20 @@
 //! The second pass: only documents in candidate pairs are read again, each prepared once,
 //! each pair verified, aligned and related when its later document arrives.
 
+use super::main_text::MainTextJudge;
 use super::templates::KeyedLines;
 use super::*;
 use crate::candidates::lsh::CandidatePair;
 use crate::error::{Error, Result};
 use crate::ingest::{BATCH_BYTES, Corpus, RecordPosition, Spool, SpoolRange, parse_record};
+use crate::quality::boilerplate::TemplateLines;
 use crate::quality::scan::{TextScan, scan_text};
-use crate::relate::relation::{Overlap, RelatedPair, Relation, Verdict, decide};
+use crate::relate::relation::{
+    Overlap, RelatedPair, Relation, Verdict, decide, overrule_recurring,
+};
 use crate::text::normalize::WordBuffer;
 use crate::text::normalize::normalize;
+use crate::text::sets::intersection_size;
 use crate::text::shingle::{ShingleKind, Shingler};
 use crate::verify::align::{AlignText, Passage, align_prepared};
 use crate::verify::{VerifiedPair, verify_pair};
@@ -24,18 +29,24 @@ pub(super) struct OpenDoc {
     /// The document's text, when quality is assessed: the template keys of its lines are
     /// found from it if it turns out to be in a partial pair (few are).
     pub(super) original: Option<String>,
+    /// The shingle set of the document's own text, when some of its lines recur in other
+    /// documents (see `MainTextJudge::main_and_own_text`).
+    pub(super) own: Option<Vec<u64>>,
 }
 
 impl OpenDoc {
-    /// Reads the text once and, when the shingles are the alignment's k-grams (the default),
-    /// takes the set from the prepared text instead of shingling a second time.
+    /// Prepares `main`, the text with its boilerplate lines blanked (as long as `text`, so
+    /// offsets are the original's), once: when the shingles are the alignment's k-grams (the
+    /// default), the set is taken from the prepared text instead of shingled a second time.
     pub(super) fn new(
+        main: String,
         text: String,
         params: &ScanParams,
         shingler: &mut Shingler,
         keep_text: bool,
     ) -> Self {
-        let doc = Self::prepare(&text, params, shingler);
+        debug_assert_eq!(main.len(), text.len());
+        let doc = Self::prepare(&main, params, shingler);
         OpenDoc {
             original: keep_text.then_some(text),
             ..doc
@@ -50,12 +61,14 @@ impl OpenDoc {
                 set: prepared.shingle_set(),
                 text: prepared,
                 original: None,
+                own: None,
             };
         }
         OpenDoc {
             set: shingler.set(text).0,
             text: AlignText::new(&normalize(text), &params.align),
             original: None,
+            own: None,
         }
     }
 }
@@ -111,6 +124,14 @@ pub(super) fn measure_pair(
         overlap.as_ref(),
         &params.relation,
     );
+    let own_size = |doc: &OpenDoc| doc.own.as_ref().map(|own| own.len() as u32);
+    let found = |own: &Option<Vec<u64>>, other: &[u64]| {
+        own.as_ref()
+            .map_or(0, |own| intersection_size(own, other) as u32)
+    };
+    let verdict = overrule_recurring(verdict, (own_size(doc_a), own_size(doc_b)), || {
+        (found(&doc_a.own, &doc_b.set), found(&doc_b.own, &doc_a.set))
+    });
     PairMeasure {
         figures,
         passages,
@@ -222,8 +243,22 @@ pub(super) fn relate_streaming(
         let built: Vec<(u32, OpenDoc)> = batch
             .into_par_iter()
             .map_init(
-                || Shingler::new(params.shingle),
-                |shingler, (doc, text)| (doc, OpenDoc::new(text, params, shingler, keep_text)),
+                || (Shingler::new(params.shingle), MainTextJudge::default()),
+                |(shingler, judge), (doc, text)| {
+                    let outcome = &sources.docs[doc as usize];
+                    let page = outcome.page.as_ref().map(|p| p.origin);
+                    let (main, own) = judge.main_and_own_text(
+                        &text,
+                        outcome.title.as_deref(),
+                        page,
+                        params.shingle.seed(),
+                        sources.recurring,
+                    );
+                    let main = main.into_owned();
+                    let mut open = OpenDoc::new(main, text, params, shingler, keep_text);
+                    open.own = own.map(|own| shingler.set(&own).0);
+                    (doc, open)
+                },
             )
             .collect();
         let end = built.last().map_or(0, |(d, _)| *d as usize + 1);
@@ -288,6 +323,10 @@ pub(super) struct TextSources<'a> {
     pub(super) positions: &'a [RecordPosition],
     pub(super) spooled: Vec<Option<SpoolRange>>,
     pub(super) spool: &'a Spool,
+    /// Every document's title and page origin, which its lines are judged with.
+    pub(super) docs: &'a [DocOutcome],
+    /// Lines found in several documents, which a document's own text leaves out.
+    pub(super) recurring: &'a TemplateLines,
 }
 
 impl TextSources<'_> {

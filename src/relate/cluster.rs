@@ -102,12 +102,15 @@ impl std::fmt::Display for ClusterReason {
                 "; split from {group} documents linked through copies, as members must be copies of the original (no chaining)"
             )?;
         }
-        if self.identical > 0 {
-            write!(
+        match self.identical {
+            0 => {}
+            1 => f.write_str(
+                "; 1 member has the same main text as another member and was counted once",
+            )?,
+            n => write!(
                 f,
-                "; {} members have the same text as another member and were counted once",
-                self.identical
-            )?;
+                "; {n} members have the same main text as another member and were counted once"
+            )?,
         }
         Ok(())
     }

@@ -415,10 +415,9 @@ mod tests {
         assert_eq!((clusters[1].id, &clusters[1].members), (1, &vec![3, 4]));
         assert_eq!(clusters[1].representative, 3);
         assert!(
-            clusters[1]
-                .reason
-                .to_string()
-                .ends_with("1 members have the same text as another member and were counted once")
+            clusters[1].reason.to_string().ends_with(
+                "1 member has the same main text as another member and was counted once"
+            )
         );
     }
 

@@ -265,6 +265,19 @@ pub enum Verdict {
         /// The least such share for partial reuse.
         partial_share: f64,
     },
+    /// None: what the two texts share recurs across the corpus (an outlet's page template),
+    /// while the text each holds of its own, which no other document repeats, is not found in
+    /// the other: two different articles in one template.
+    OnlyRecurringText {
+        /// The relation the shared text alone would have made.
+        shared: Relation,
+        /// Shingles of each document's own text.
+        own: (u32, u32),
+        /// Share of each document's own shingles found in the other document.
+        found: (f64, f64),
+        /// The largest such share for two documents to be told apart this way.
+        max_found: f64,
+    },
 }
 
 impl PairSide {
@@ -309,6 +322,17 @@ impl Verdict {
                 shorter: shorter.other(),
                 copy_share,
             },
+            Verdict::OnlyRecurringText {
+                shared,
+                own: (own_a, own_b),
+                found: (found_a, found_b),
+                max_found,
+            } => Verdict::OnlyRecurringText {
+                shared,
+                own: (own_b, own_a),
+                found: (found_b, found_a),
+                max_found,
+            },
             other => other,
         }
     }
@@ -320,7 +344,9 @@ impl Verdict {
                 Relation::Copy
             }
             Verdict::SharedPassage { .. } => Relation::Partial,
-            Verdict::NotAligned { .. } | Verdict::TooLittle { .. } => Relation::None,
+            Verdict::NotAligned { .. }
+            | Verdict::TooLittle { .. }
+            | Verdict::OnlyRecurringText { .. } => Relation::None,
         }
     }
 }
@@ -328,7 +354,7 @@ impl Verdict {
 impl std::fmt::Display for Verdict {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {
-            Verdict::Identical => f.write_str("copy: the same text after normalization"),
+            Verdict::Identical => f.write_str("copy: the same main text after normalization"),
             Verdict::AboveThreshold { jaccard, threshold } => {
                 write!(f, "copy: Jaccard {jaccard:.3} >= threshold {threshold}")
             }
@@ -368,7 +394,72 @@ impl std::fmt::Display for Verdict {
                 f,
                 "none: Jaccard {jaccard:.3} < threshold {threshold}; the longest shared passage has {longest} words (partial needs {partial_words}) and passages cover {share_of_shorter:.2} of the shorter text (partial needs {partial_share})"
             ),
+            Verdict::OnlyRecurringText {
+                shared,
+                own: (own_a, own_b),
+                found: (found_a, found_b),
+                max_found,
+            } => write!(
+                f,
+                "none: the shared text would make a {shared}, but it recurs across the corpus (a page template); of the text each has of its own ({own_a} and {own_b} shingles), only {found_a:.2} of a's is in b and {found_b:.2} of b's in a (< {max_found})"
+            ),
         }
+    }
+}
+
+/// The fewest shingles of its own each document needs before the pair can be told apart as
+/// two articles in one template: an article of its own, as long as the shortest text the
+/// quality rules do not call thin (50 words, after the Gopher rules; 46 five-word shingles).
+/// A copy often carries a sentence or two of its own (a local angle, a credit), which must
+/// not make it a different article.
+pub const MIN_OWN_SHINGLES: u32 = 46;
+
+/// The largest share of a document's own shingles found in the other for the two to count as
+/// different articles. A copy's own text is its edits: a line with one word in five changed
+/// still has a third of its five-word shingles in the original, so a tenth leaves room for
+/// heavy edits while two different articles share next to nothing (measured: 0.00 between
+/// the different articles of `tests/it/templates.rs`).
+pub const MAX_OWN_FOUND: f64 = 0.1;
+
+/// Overrules a copy `verdict` that rests on text recurring across the corpus:
+/// when each document has at least [`MIN_OWN_SHINGLES`] shingles of its own (text outside the
+/// lines that recur more widely than its story) and the other holds fewer than
+/// [`MAX_OWN_FOUND`] of them and fewer than [`MIN_OWN_SHINGLES`] (not even a passage lifted
+/// from one into the other), the two share only their template. `own` is `None` for a
+/// document without such lines, whose text is all its own and already decided the verdict;
+/// `found` gives how many of each document's own shingles the other holds.
+pub fn overrule_recurring(
+    verdict: Verdict,
+    own: (Option<u32>, Option<u32>),
+    found: impl FnOnce() -> (u32, u32),
+) -> Verdict {
+    // A partial pair sharing only template lines is dropped once the corpus's templates are
+    // known; a passage lifted from a syndicated story recurs too, and must stay.
+    let shared = verdict.relation();
+    if shared != Relation::Copy {
+        return verdict;
+    }
+    let (Some(own_a), Some(own_b)) = own else {
+        return verdict;
+    };
+    if own_a < MIN_OWN_SHINGLES || own_b < MIN_OWN_SHINGLES {
+        return verdict;
+    }
+    let (found_a, found_b) = found();
+    let (share_a, share_b) = (
+        f64::from(found_a) / f64::from(own_a),
+        f64::from(found_b) / f64::from(own_b),
+    );
+    let apart = |found: u32, share: f64| found < MIN_OWN_SHINGLES && share < MAX_OWN_FOUND;
+    if apart(found_a, share_a) && apart(found_b, share_b) {
+        Verdict::OnlyRecurringText {
+            shared,
+            own: (own_a, own_b),
+            found: (share_a, share_b),
+            max_found: MAX_OWN_FOUND,
+        }
+    } else {
+        verdict
     }
 }
 
@@ -466,6 +557,66 @@ impl RelatedPair {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_copy_sharing_only_recurring_text_is_overruled() {
+        let copy = Verdict::AboveThreshold {
+            jaccard: 0.8,
+            threshold: 0.5,
+        };
+        // Two articles of their own, neither in the other: the template made the copy.
+        let overruled = overrule_recurring(copy, (Some(100), Some(90)), || (0, 2));
+        assert_eq!(overruled.relation(), Relation::None);
+        assert!(
+            overruled.to_string().contains("recurs across the corpus"),
+            "{overruled}"
+        );
+        assert_eq!(
+            overruled.swapped(),
+            Verdict::OnlyRecurringText {
+                shared: Relation::Copy,
+                own: (90, 100),
+                found: (2.0 / 90.0, 0.0),
+                max_found: MAX_OWN_FOUND,
+            }
+        );
+        // An edited copy: its own text is its edits, found in the other.
+        assert_eq!(
+            overrule_recurring(copy, (Some(100), Some(80)), || (60, 0)),
+            copy
+        );
+        // A paragraph of one's own text in the other is found, however small a share.
+        assert_eq!(
+            overrule_recurring(copy, (Some(800), Some(600)), || (60, 0)),
+            copy
+        );
+        // Too little own text, or none, says nothing.
+        assert_eq!(
+            overrule_recurring(copy, (Some(100), Some(40)), || (0, 0)),
+            copy
+        );
+        let partial = Verdict::SharedPassage {
+            longest: 60,
+            partial_words: 20,
+            shares: (0.2, 0.3),
+            ordered: 0.3,
+            shorter: PairSide::B,
+            copy_share: 0.7,
+        };
+        assert_eq!(
+            overrule_recurring(partial, (Some(100), Some(90)), || (0, 0)),
+            partial
+        );
+        assert_eq!(overrule_recurring(copy, (Some(100), None), || (0, 0)), copy);
+        let none = Verdict::NotAligned {
+            jaccard: 0.1,
+            threshold: 0.5,
+        };
+        assert_eq!(
+            overrule_recurring(none, (Some(100), Some(90)), || (0, 0)),
+            none
+        );
+    }
 
     fn passage(a: (u32, u32), b: (u32, u32)) -> Passage {
         Passage {

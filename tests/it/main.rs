@@ -11,3 +11,4 @@ mod properties;
 mod sample_corpus;
 mod scripts;
 mod support;
+mod templates;

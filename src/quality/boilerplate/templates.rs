@@ -41,6 +41,13 @@ impl TemplateLines {
         TemplateLines { counts }
     }
 
+    /// Lines already counted: `(key, groups)`.
+    pub fn from_counts(counts: impl IntoIterator<Item = (u64, u32)>) -> Self {
+        TemplateLines {
+            counts: counts.into_iter().collect(),
+        }
+    }
+
     /// In how many groups the line with this key recurs, when that makes it a template.
     pub fn docs(&self, key: u64) -> Option<u32> {
         self.counts.get(&key).copied()
