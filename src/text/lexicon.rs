@@ -24,9 +24,11 @@ pub enum Lexicon {
     Months,
     /// Words of timestamp lines (day names, "updated", "ago", time zones).
     TimeWords,
+    /// Names of embedded media (image, icon, video), which placeholders are.
+    MediaWords,
 }
 
-const ENGLISH: [(Lexicon, &str); 7] = [
+const ENGLISH: [(Lexicon, &str); 8] = [
     (
         Lexicon::FunctionWords,
         include_str!("lexicon/en/function_words.txt"),
@@ -48,6 +50,10 @@ const ENGLISH: [(Lexicon, &str); 7] = [
     (
         Lexicon::TimeWords,
         include_str!("lexicon/en/time_words.txt"),
+    ),
+    (
+        Lexicon::MediaWords,
+        include_str!("lexicon/en/media_words.txt"),
     ),
 ];
 

@@ -50,6 +50,9 @@ pub enum LineReason {
     CommentHeader,
     /// Only a date or time.
     Timestamp,
+    /// A lower-case name alone on a line where a picture, an icon or a video was ("image",
+    /// "author-image", "chevron_right").
+    Placeholder,
     /// Outside the main text: a short line that is not a sentence, or prose cut off from the
     /// main text by boilerplate lines (a comment thread, teaser summaries, a legal footer).
     OutsideMainText,
@@ -67,6 +70,7 @@ impl LineReason {
             LineReason::Byline => "byline",
             LineReason::CommentHeader => "comment_header",
             LineReason::Timestamp => "timestamp",
+            LineReason::Placeholder => "placeholder",
             LineReason::OutsideMainText => "outside_main_text",
         }
     }
@@ -326,6 +330,19 @@ mod tests {
 
     const LATER: &str = "Engineers expect to finish the new cables by the spring, and the ferry will run an extra crossing every hour until then.\n\n\
         Shops near the bridge asked for help with the loss of passing trade, and the council said it would look at their rates.";
+
+    #[test]
+    fn lower_case_fragments_alone_on_a_line_are_placeholders() {
+        let text = format!("author-image\n\n{BODY}\n\nimage\n\n{LATER}\n\nchevron_right");
+        assert_eq!(reason_of(&text, "author-image"), Some("placeholder"));
+        assert_eq!(reason_of(&text, "image"), Some("placeholder"));
+        assert_eq!(reason_of(&text, "chevron_right"), Some("placeholder"));
+        // A heading, a product, a word of code, a sentence or a script without case is not.
+        for line in ["Image", "iPhone", "break", "ok.", "图片", "hemp"] {
+            let text = format!("{BODY}\n\n{line}\n\n{LATER}");
+            assert_ne!(reason_of(&text, line), Some("placeholder"), "{line}");
+        }
+    }
 
     #[test]
     fn clean_article_has_no_boilerplate() {

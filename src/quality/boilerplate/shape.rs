@@ -65,6 +65,9 @@ pub(crate) struct LineShape {
     pub(crate) punctuated: bool,
     /// A notice about the site's cookies, however long.
     pub(crate) cookie_notice: bool,
+    /// One lower-case token naming a picture, an icon or a video ("image", "author-image"),
+    /// or an identifier joined by underscores ("chevron_right", an icon font's glyph name).
+    pub(crate) placeholder: bool,
 }
 
 impl LineShape {
@@ -151,6 +154,7 @@ impl LineShape {
     ) {
         let trimmed = line.trim_end();
         self.cookie_notice = cookie && is_cookie_notice(line);
+        self.placeholder = is_placeholder(trimmed.trim_start());
         self.ellipsis = ends_in_ellipsis(trimmed);
         self.sentence_end = !self.ellipsis
             && trimmed.ends_with([
@@ -219,6 +223,9 @@ impl LineShape {
         }
         if self.timestamp {
             return Some(LineReason::Timestamp);
+        }
+        if self.placeholder {
+            return Some(LineReason::Placeholder);
         }
         None
     }
@@ -343,6 +350,26 @@ impl PhraseIndex {
 static FURNITURE: LazyLock<PhraseIndex> = LazyLock::new(|| PhraseIndex::of(Lexicon::Furniture));
 static CALLS_TO_ACTION: LazyLock<PhraseIndex> =
     LazyLock::new(|| PhraseIndex::of(Lexicon::CallToAction));
+
+/// What a page flattened to text leaves of an image, an icon or a video: one lower-case
+/// token that is a media word ("image") or a hyphenated or underscored name ending in one
+/// ("author-image"), or an identifier joined by underscores ("chevron_right", the glyph
+/// name of an icon font). Writing does not put such a token alone on a line; a hard-wrapped
+/// paragraph's continuation lines are joined to it before lines are judged. Code (a lone
+/// `break`) has no such names.
+fn is_placeholder(line: &str) -> bool {
+    let is_name_char =
+        |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_';
+    if line.is_empty()
+        || !line.starts_with(|c: char| c.is_ascii_lowercase())
+        || !line.chars().all(is_name_char)
+    {
+        return false;
+    }
+    let last = line.rsplit(['-', '_']).next().unwrap_or(line);
+    let joined_by_underscores = line.contains('_') && !line.contains(|c: char| c.is_ascii_digit());
+    joined_by_underscores || Lexicon::MediaWords.contains(last)
+}
 
 /// A site's notice about its cookies: the word next to words about the site or consent. (A
 /// recipe's cookies have neither.) Asked only of lines that hold "ookie" or "OOKIE".
