@@ -57,7 +57,7 @@ pub fn explain(
                 params.shingle.seed(),
             )
             .into_owned();
-        OpenDoc::new(main, doc.text.clone(), params, &mut shingler, false)
+        OpenDoc::new(doc.text.clone(), Some(main), params, &mut shingler, false)
     };
     let (doc_a, doc_b) = (open(&a), open(&b));
     let measured = measure_pair(0, 1, &doc_a, &doc_b, params, true);

@@ -45,6 +45,9 @@ pub(super) struct FirstPass {
     /// What identifies each document's text, for grouping exact duplicates (default for
     /// rejected records).
     pub(super) identities: Vec<TextIdentity>,
+    /// Whether each document's judgement found boilerplate lines (true for texts not
+    /// judged): only those need judging again before verification blanks them.
+    pub(super) has_boilerplate: Vec<bool>,
 }
 
 /// One record after the first pass.
@@ -59,6 +62,7 @@ pub(super) struct Analyzed {
     /// spooled.
     pub(super) text: String,
     pub(super) identity: TextIdentity,
+    pub(super) has_boilerplate: bool,
 }
 
 /// A short line, as the first pass hands it on for the template count.
@@ -102,6 +106,7 @@ pub(super) fn first_pass(
         examples: Examples::default(),
         spool: Spool::new()?,
         identities: Vec::new(),
+        has_boilerplate: Vec::new(),
     };
     corpus.for_each_batch(BATCH_BYTES, |batch| {
         let bytes: usize = batch.iter().map(|r| r.payload.len()).sum();
@@ -125,6 +130,7 @@ pub(super) fn first_pass(
             }
             pass.warnings.extend(analyzed.warnings);
             pass.identities.push(analyzed.identity);
+            pass.has_boilerplate.push(analyzed.has_boilerplate);
             pass.fingerprints.push_document(&analyzed.fingerprints);
             for line in &analyzed.lines {
                 let earlier = in_batch.entry(line.key).or_insert(0);
@@ -204,6 +210,7 @@ pub(super) fn analyze_record(
                 lines: Vec::new(),
                 text: String::new(),
                 identity: TextIdentity::default(),
+                has_boilerplate: false,
             };
         }
     };
@@ -237,6 +244,7 @@ pub(super) fn analyze_record(
     let is_text: Vec<bool> = judged.as_ref().map_or_else(Vec::new, |analysis| {
         analysis.lines.iter().map(|l| l.reason.is_none()).collect()
     });
+    let has_boilerplate = judged.is_none() || is_text.contains(&false);
     let main_words = || {
         worker
             .scan
@@ -318,6 +326,7 @@ pub(super) fn analyze_record(
                 lines: Vec::new(),
                 text: String::new(),
                 identity: TextIdentity::default(),
+                has_boilerplate: false,
             };
         }
     };
@@ -361,6 +370,7 @@ pub(super) fn analyze_record(
         lines,
         text: doc.text,
         identity,
+        has_boilerplate,
     }
 }
 

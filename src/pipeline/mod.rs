@@ -415,6 +415,7 @@ fn scan_in_pool(
         examples,
         spool,
         identities,
+        has_boilerplate,
     } = first_pass(corpus, params, progress)?;
     reject_duplicate_ids(&mut docs);
     let accepted: Vec<bool> = docs
@@ -459,6 +460,15 @@ fn scan_in_pool(
         spool: &spool,
         docs: &docs,
         recurring: &recurring,
+        judge: {
+            // Only documents with boilerplate lines or recurring lines have a main or own
+            // text other than their text.
+            let mut judge = has_boilerplate;
+            for line in &lines {
+                judge[line.doc as usize] = true;
+            }
+            judge
+        },
     };
     let kept_candidates = (!params.all_pairs).then(|| candidates.clone());
     let mut verified = relate_streaming(corpus, params, &sources, candidates, progress)?;

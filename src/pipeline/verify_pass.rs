@@ -36,17 +36,18 @@ pub(super) struct OpenDoc {
 
 impl OpenDoc {
     /// Prepares `main`, the text with its boilerplate lines blanked (as long as `text`, so
-    /// offsets are the original's), once: when the shingles are the alignment's k-grams (the
-    /// default), the set is taken from the prepared text instead of shingled a second time.
+    /// offsets are the original's; `None` when it is the text itself), once: when the
+    /// shingles are the alignment's k-grams (the default), the set is taken from the prepared
+    /// text instead of shingled a second time.
     pub(super) fn new(
-        main: String,
         text: String,
+        main: Option<String>,
         params: &ScanParams,
         shingler: &mut Shingler,
         keep_text: bool,
     ) -> Self {
-        debug_assert_eq!(main.len(), text.len());
-        let doc = Self::prepare(&main, params, shingler);
+        debug_assert!(main.as_ref().is_none_or(|m| m.len() == text.len()));
+        let doc = Self::prepare(main.as_deref().unwrap_or(&text), params, shingler);
         OpenDoc {
             original: keep_text.then_some(text),
             ..doc
@@ -245,17 +246,21 @@ pub(super) fn relate_streaming(
             .map_init(
                 || (Shingler::new(params.shingle), MainTextJudge::default()),
                 |(shingler, judge), (doc, text)| {
-                    let outcome = &sources.docs[doc as usize];
-                    let page = outcome.page.as_ref().map(|p| p.origin);
-                    let (main, own) = judge.main_and_own_text(
-                        &text,
-                        outcome.title.as_deref(),
-                        page,
-                        params.shingle.seed(),
-                        sources.recurring,
-                    );
-                    let main = main.into_owned();
-                    let mut open = OpenDoc::new(main, text, params, shingler, keep_text);
+                    let (main, own) = if sources.judge[doc as usize] {
+                        let outcome = &sources.docs[doc as usize];
+                        let page = outcome.page.as_ref().map(|p| p.origin);
+                        let (main, own) = judge.main_and_own_text(
+                            &text,
+                            outcome.title.as_deref(),
+                            page,
+                            params.shingle.seed(),
+                            sources.recurring,
+                        );
+                        (Some(main.into_owned()), own)
+                    } else {
+                        (None, None)
+                    };
+                    let mut open = OpenDoc::new(text, main, params, shingler, keep_text);
                     open.own = own.map(|own| shingler.set(&own).0);
                     (doc, open)
                 },
@@ -327,6 +332,8 @@ pub(super) struct TextSources<'a> {
     pub(super) docs: &'a [DocOutcome],
     /// Lines found in several documents, which a document's own text leaves out.
     pub(super) recurring: &'a TemplateLines,
+    /// Whether each document is judged again: it has boilerplate lines or recurring lines.
+    pub(super) judge: Vec<bool>,
 }
 
 impl TextSources<'_> {
