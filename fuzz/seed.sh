@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Seeds the fuzz corpora (fuzz/corpus/, never committed: the pages belong to their publishers)
+# from the benchmark pages in ../shared, and the text targets from their gold bodies.
+#
+#   fuzz/seed.sh && cargo +nightly fuzz run -O html -- -max_total_time=600
+set -euo pipefail
+cd "$(dirname "$0")"
+shared=../../shared/data
+mkdir -p corpus/html corpus/record corpus/quality
+n=0
+for page in "$shared"/scrapinghub-article-extraction-benchmark/html/*.html.gz \
+            "$shared"/wcxb-dev/dev/html/*.html.gz; do
+  [[ -e "$page" ]] || continue
+  name=$(basename "$page" .html.gz)
+  zcat "$page" > "corpus/html/$name"
+  # The record target reads its first byte as the kind of record: 2 is an HTML page.
+  { printf '\x02'; zcat "$page"; } > "corpus/record/$name"
+  n=$((n + 1))
+done
+python3 - "$shared" <<'PY'
+import json, os, sys
+shared = sys.argv[1]
+gold = os.path.join(shared, "wcxb-dev/dev/ground-truth")
+for name in sorted(os.listdir(gold))[:400]:
+    with open(os.path.join(gold, name)) as f:
+        text = json.load(f)["ground_truth"].get("main_content") or ""
+    with open(os.path.join("corpus/quality", name), "w") as out:
+        out.write(text)
+PY
+echo "seeded $n pages"
