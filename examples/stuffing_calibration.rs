@@ -314,7 +314,10 @@ fn main() {
                 };
                 let injected = inject(text, phrase, density);
                 let score = stuffing(&injected, title.as_deref()).score;
-                if (density - 0.04).abs() < 1e-9 && score < 0.1 && std::env::var_os("SHOW_MISSES").is_some() {
+                if (density - 0.04).abs() < 1e-9
+                    && score < 0.1
+                    && std::env::var_os("SHOW_MISSES").is_some()
+                {
                     println!(
                         "  missed {phrase:?}: {}",
                         describe(&injected, title.as_deref())

@@ -63,11 +63,11 @@ pub fn extract_with(html: &str, focus: Focus) -> Result<ExtractedPage> {
         favor_recall: focus == Focus::Recall,
         ..rs_trafilatura::Options::default()
     };
-    let html = separate_blocks(html);
-    let html = html.as_ref();
-    let result = rs_trafilatura::extract_with_options(html, &options)
+    let repaired = repair_markup(html);
+    let separated = separate_blocks(&repaired);
+    let result = rs_trafilatura::extract_with_options(&separated, &options)
         .map_err(|e| Error::param("html", format!("cannot extract the main text: {e}")))?;
-    let page = page_text(html);
+    let page = page_text(&repaired);
     let page_chars = page.chars().filter(|c| !c.is_whitespace()).count();
     let (text, whole_page) = if is_run_on(&result.content_text) {
         (page, true)
@@ -81,6 +81,184 @@ pub fn extract_with(html: &str, focus: Focus) -> Result<ExtractedPage> {
         whole_page,
         page_chars,
     })
+}
+
+/// The bytes of a page as text: UTF-8 when they are valid UTF-8, whatever the page declares
+/// (a page saved as UTF-8 often keeps its old declaration); otherwise the encoding its
+/// `<meta>` declares, and windows-1252 when it declares none or UTF-8 wrongly, which is what
+/// the HTML standard has browsers assume for legacy pages.
+pub fn decode_page(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let declared = declared_charset(&bytes[..bytes.len().min(4096)])
+        .and_then(|label| encoding_rs::Encoding::for_label(label.as_bytes()))
+        .filter(|encoding| *encoding != encoding_rs::UTF_8);
+    let encoding = declared.unwrap_or(encoding_rs::WINDOWS_1252);
+    let (text, _, _) = encoding.decode(bytes);
+    text
+}
+
+/// The charset a page's head declares (`<meta charset=...>` or the `content` of an
+/// `http-equiv` meta), read from its first bytes as ASCII.
+fn declared_charset(head: &[u8]) -> Option<String> {
+    let head = String::from_utf8_lossy(head).to_ascii_lowercase();
+    let at = head.find("charset=")? + "charset=".len();
+    let value: String = head[at..]
+        .trim_start_matches(['"', '\'', ' '])
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))
+        .collect();
+    (!value.is_empty()).then_some(value)
+}
+
+/// Where an element whose text runs to its end tag (`title`, `script`, `style`, a comment)
+/// must have ended when the page never closes it: parsers read everything up to the end of
+/// the file as its text, so an unclosed `<title>` turns the page's scripts and markup into
+/// "text" and an unclosed `<script>` hides the article. Browsers of the time such pages were
+/// written for stopped earlier; this repair ends such an element where its content stops
+/// being what it holds:
+///
+/// - a title at its first tag (a title holds no markup);
+/// - a script or style sheet before `</head>` or `<body`, when one follows;
+/// - a comment at the first `>` after it;
+/// - a frameset's `<noframes>` content is the page: the frame markup is dropped and
+///   `noframes` read as an ordinary block, since parsers keep it as raw text.
+fn repair_markup(html: &str) -> std::borrow::Cow<'_, str> {
+    let mut text = std::borrow::Cow::Borrowed(html);
+    if let Some(fixed) = end_raw_text(&text, "title", first_tag) {
+        text = std::borrow::Cow::Owned(fixed);
+    }
+    for element in ["script", "style"] {
+        let fixed = end_raw_text(&text, element, |content| {
+            let lower = content.to_ascii_lowercase();
+            [lower.find("</head"), lower.find("<body")]
+                .into_iter()
+                .flatten()
+                .min()
+        });
+        if let Some(fixed) = fixed {
+            text = std::borrow::Cow::Owned(fixed);
+        }
+    }
+    if let Some(fixed) = end_open_comments(&text) {
+        text = std::borrow::Cow::Owned(fixed);
+    }
+    if let Some(fixed) = unwrap_noframes(&text) {
+        text = std::borrow::Cow::Owned(fixed);
+    }
+    text
+}
+
+/// The byte offset of the first tag (`<` followed by a letter, `/` or `!`) in `text`.
+fn first_tag(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'<', bytes).find(|&at| {
+        bytes
+            .get(at + 1)
+            .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'/' || *b == b'!')
+    })
+}
+
+/// For every `<element ...>` of `html` with no `</element` after it, the end tag inserted
+/// where `end_of(content)` says its content stops (offset into the text after the start
+/// tag); `None` when nothing needed ending.
+fn end_raw_text(
+    html: &str,
+    element: &str,
+    end_of: impl Fn(&str) -> Option<usize>,
+) -> Option<String> {
+    let lower = html.to_ascii_lowercase();
+    let open = format!("<{element}");
+    let close = format!("</{element}");
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(found) = lower[from..].find(&open) {
+        let start = from + found;
+        // `<titles>` or `<scripted>` are other elements.
+        let after_name = start + open.len();
+        if !lower[after_name..]
+            .starts_with(|c: char| c == '>' || c.is_ascii_whitespace() || c == '/')
+        {
+            from = after_name;
+            continue;
+        }
+        let Some(tag_end) = lower[after_name..].find('>').map(|i| after_name + i + 1) else {
+            break;
+        };
+        let content_end = lower[tag_end..].find(&close).map(|i| tag_end + i);
+        let stop = end_of(&html[tag_end..content_end.unwrap_or(html.len())]).map(|i| tag_end + i);
+        match (content_end, stop) {
+            // Closed, and its content stops at its end tag: nothing to repair.
+            (Some(end), None) => from = end + close.len(),
+            // A script or style sheet that is closed may hold anything ("<body>" in a
+            // string); only a title's end tag can lie beyond where it stopped (an unclosed
+            // title reaching the `<title>` of an SVG image further down).
+            (Some(end), Some(_)) if element != "title" => from = end + close.len(),
+            (_, Some(stop)) if stop < content_end.unwrap_or(usize::MAX) => {
+                out.push_str(&html[copied..stop]);
+                out.push_str(&format!("</{element}>"));
+                copied = stop;
+                from = stop;
+            }
+            (Some(end), Some(_)) => from = end + close.len(),
+            (None, _) => break,
+        }
+    }
+    (copied > 0).then(|| {
+        out.push_str(&html[copied..]);
+        out
+    })
+}
+
+/// `html` with every comment that is never closed (no `-->` after its `<!--`) ended at the
+/// first `>` after it, as the browsers those pages were written for did.
+fn end_open_comments(html: &str) -> Option<String> {
+    let start = html.rfind("<!--")?;
+    if html[start..].contains("-->") {
+        // Only the last comment can be open: any earlier one is closed by a later `-->`.
+        return None;
+    }
+    let end = html[start + 4..].find('>').map(|i| start + 4 + i + 1)?;
+    Some(format!("{}{}", &html[..start], &html[end..]))
+}
+
+/// For a frameset page, its `<noframes>` content as an ordinary block and the frame markup
+/// dropped; `None` for other pages.
+fn unwrap_noframes(html: &str) -> Option<String> {
+    let lower = html.to_ascii_lowercase();
+    if !lower.contains("<frameset") || !lower.contains("<noframes") {
+        return None;
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = 0;
+    let mut from = 0;
+    while let Some(found) = lower[from..].find('<') {
+        let start = from + found;
+        let Some(end) = lower[start..].find('>').map(|i| start + i + 1) else {
+            break;
+        };
+        let name: String = lower[start + 1..end]
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        let replacement = match name.as_str() {
+            "frameset" | "frame" => Some(""),
+            "noframes" if lower[start + 1..].starts_with('/') => Some("</div>"),
+            "noframes" => Some("<div>"),
+            _ => None,
+        };
+        if let Some(replacement) = replacement {
+            out.push_str(&html[rest..start]);
+            out.push_str(replacement);
+            rest = end;
+        }
+        from = end;
+    }
+    out.push_str(&html[rest..]);
+    Some(out)
 }
 
 /// Block elements whose end is the end of a line of text, whatever the source's layout.
@@ -192,6 +370,75 @@ mod tests {
         assert!(!page.text.contains("All rights reserved"), "{page:?}");
         assert!(!page.text.contains("Sport"), "{page:?}");
         assert_eq!(page.title.as_deref(), Some("Bridge closes"));
+    }
+
+    /// A page whose markup breaks the parser's rules in one way; the article must come
+    /// through whole and no markup or script may become text.
+    fn malformed(head: &str, body_open: &str) -> String {
+        let paragraphs: String = (0..6)
+            .map(|i| {
+                format!(
+                    "<p>Paragraph {i}: the council met on Tuesday and agreed, after a long \
+                     debate about the harbour, to repair the bridge before the storms.</p>\n"
+                )
+            })
+            .collect();
+        format!("<html><head>{head}</head>{body_open}{paragraphs}</body></html>")
+    }
+
+    fn assert_article_only(html: &str) {
+        let page = extract_main_text(html).unwrap();
+        for i in 0..6 {
+            assert!(page.text.contains(&format!("Paragraph {i}:")), "{page:?}");
+        }
+        for junk in ["<", "function", "color:", "tracking"] {
+            assert!(!page.text.contains(junk), "{junk:?} in {page:?}");
+        }
+    }
+
+    #[test]
+    fn unclosed_raw_text_elements_do_not_swallow_the_page() {
+        let script = "<script>var tracking = {id: 42}; function go() { return tracking; }";
+        let style = "<style>p { color: red }";
+        for head in [
+            format!("<title>Bridge story{script}</script>"),
+            format!("<title>Bridge story</title>{script}"),
+            format!("<title>Bridge story</title>{style}"),
+        ] {
+            assert_article_only(&malformed(&head, "<body>"));
+        }
+        // A comment never closed, and a frameset's noframes.
+        let comment = malformed("<title>Bridge</title>", "<body><!-- old nav <b>x</b>");
+        assert_article_only(&comment);
+        let frames = malformed(
+            "<title>Bridge</title>",
+            "<frameset cols='20%,80%'><frame src='nav.html'><noframes><body>",
+        )
+        .replace("</body></html>", "</body></noframes></frameset></html>");
+        assert_article_only(&frames);
+        // Well-formed pages are left as they are, markup in a script's strings too.
+        let fine = malformed(
+            "<title>Bridge</title><script>document.write('<body><p>x</p>');</script>",
+            "<body>",
+        );
+        assert!(matches!(
+            repair_markup(&fine),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn pages_in_a_legacy_encoding_are_decoded() {
+        let latin1 = b"<html><head><meta charset=\"iso-8859-1\"></head><body>caf\xe9</body></html>";
+        assert!(decode_page(latin1).contains("café"));
+        // Declared UTF-8 but not: windows-1252, as browsers assume.
+        let wrong = b"<html><head><meta charset=utf-8></head><body>caf\xe9 \x93quoted\x94</body>";
+        let text = decode_page(wrong);
+        assert!(text.contains("café \u{201c}quoted\u{201d}"), "{text}");
+        assert!(matches!(
+            decode_page("naïve".as_bytes()),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]

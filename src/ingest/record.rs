@@ -292,8 +292,8 @@ fn parse_text_file(id: &str, bytes: &[u8]) -> std::result::Result<Document, Reje
 
 /// An HTML file: its main text, extracted; the page's `<title>` as the title.
 fn parse_html_file(id: &str, bytes: &[u8]) -> std::result::Result<Document, Rejection> {
-    // Pages are not always UTF-8; the markup survives a lossy decoding, and so does most text.
-    let html = String::from_utf8_lossy(bytes);
+    // Pages are not always UTF-8: a legacy page is read in the encoding it declares.
+    let html = crate::ingest::html::decode_page(bytes);
     let (text, title, page) = extract_page(id, &html)?;
     Ok(Document {
         id: id.to_string(),
