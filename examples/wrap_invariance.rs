@@ -6,6 +6,7 @@
 //!
 //! `cargo run --release --example wrap_invariance`
 
+use reprint::quality::Flag;
 use reprint::quality::assess;
 use reprint::testing::wrap::{quality_change, rewrap};
 use std::path::Path;
@@ -79,6 +80,50 @@ fn main() {
         worst.sort_by(|x, y| y.0.total_cmp(&x.0));
         for (_, case) in worst.iter().take(5) {
             println!("  {case}");
+        }
+        // Hard-wrapped news: these texts as written, wrapped as 1980s wire copy was (65
+        // columns, paragraphs indented, no blank lines between them) and as e-mail is (65
+        // columns, blank lines): texts of 100 words or more.
+        let long: Vec<&String> = texts
+            .iter()
+            .map(|(_, text)| text)
+            .filter(|text| text.split_whitespace().count() >= 100)
+            .collect();
+        let styles = [
+            ("as written", None),
+            ("wire (indented)", Some(true)),
+            ("e-mail (blank lines)", Some(false)),
+        ];
+        for (style, wrap) in styles {
+            let reports: Vec<_> = long
+                .iter()
+                .map(|text| {
+                    let Some(indent) = wrap else {
+                        return assess(text, None, None).report;
+                    };
+                    let wrapped = rewrap(text, 65, indent, false);
+                    let wrapped = if indent {
+                        wrapped.replace("\n\n", "\n")
+                    } else {
+                        wrapped
+                    };
+                    assess(&wrapped, None, None).report
+                })
+                .collect();
+            let mut boilerplate: Vec<f64> = reports.iter().map(|r| r.boilerplate).collect();
+            boilerplate.sort_by(f64::total_cmp);
+            let share = |flag: Flag| {
+                reports.iter().filter(|r| r.flags.contains(&flag)).count() as f64
+                    / reports.len().max(1) as f64
+            };
+            println!(
+                "  {style}: {} texts of 100+ words; median boilerplate \
+                 {:.3}, boilerplate_heavy {:.3}, thin_content {:.3}",
+                reports.len(),
+                boilerplate.get(boilerplate.len() / 2).copied().unwrap_or(0.0),
+                share(Flag::BoilerplateHeavy),
+                share(Flag::ThinContent),
+            );
         }
     }
 }
