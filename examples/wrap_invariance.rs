@@ -120,7 +120,10 @@ fn main() {
                 "  {style}: {} texts of 100+ words; median boilerplate \
                  {:.3}, boilerplate_heavy {:.3}, thin_content {:.3}",
                 reports.len(),
-                boilerplate.get(boilerplate.len() / 2).copied().unwrap_or(0.0),
+                boilerplate
+                    .get(boilerplate.len() / 2)
+                    .copied()
+                    .unwrap_or(0.0),
                 share(Flag::BoilerplateHeavy),
                 share(Flag::ThinContent),
             );

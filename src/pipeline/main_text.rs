@@ -49,19 +49,7 @@ impl MainTextJudge {
     }
 
     /// `text` with its boilerplate lines blanked out (borrowed when it has none, and for a
-    /// huge text, which is not judged).
-    pub(super) fn main_text<'a>(
-        &mut self,
-        text: &'a str,
-        title: Option<&str>,
-        page: Option<PageOrigin>,
-        seed: u64,
-    ) -> Cow<'a, str> {
-        self.main_and_own_text(text, title, page, seed, &TemplateLines::none())
-            .0
-    }
-
-    /// The main text (as [`Self::main_text`]) and, when some of its lines recur in more
+    /// huge text, which is not judged) and, when some of its lines recur in more
     /// documents than its own story does, the document's own text: its lines judged again
     /// with those as templates.
     ///
@@ -140,11 +128,17 @@ pub(super) fn blank(text: &str, ranges: impl Iterator<Item = Range<usize>>) -> C
 mod tests {
     use super::*;
 
+    fn main_of(text: &str) -> Cow<'_, str> {
+        MainTextJudge::default()
+            .main_and_own_text(text, None, None, 7, &TemplateLines::none())
+            .0
+    }
+
     #[test]
     fn boilerplate_lines_are_blanked_and_offsets_kept() {
         let text = "Home | News | Sport | Weather | Contact\n\nThe council approved the budget on \
                     Tuesday after a long debate about the harbour.\n\nShare this article";
-        let main = MainTextJudge::default().main_text(text, None, None, 7);
+        let main = main_of(text);
         assert_eq!(main.len(), text.len());
         assert!(main.contains("The council approved the budget"));
         assert!(!main.contains("Home"));
@@ -156,7 +150,7 @@ mod tests {
     #[test]
     fn a_text_without_boilerplate_is_borrowed() {
         let text = "The council approved the budget on Tuesday after a long debate.";
-        let main = MainTextJudge::default().main_text(text, None, None, 7);
+        let main = main_of(text);
         assert!(matches!(main, Cow::Borrowed(_)));
     }
 
@@ -164,7 +158,7 @@ mod tests {
     fn non_ascii_lines_stay_valid_text() {
         let text = "Startseite | Nachrichten | Über uns | Kontakt\nDer Rat hat den Haushalt am \
                     Dienstag nach einer langen Debatte über den Hafen beschlossen.";
-        let main = MainTextJudge::default().main_text(text, None, None, 7);
+        let main = main_of(text);
         assert_eq!(main.len(), text.len());
         assert!(main.contains("Der Rat"));
     }

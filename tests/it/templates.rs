@@ -149,7 +149,7 @@ fn articles_in_one_long_template_are_not_copies() {
     }
     out.flush().unwrap();
     drop(out);
-    let result = scan(&[path], &ScanParams::default());
+    let result = scan(std::slice::from_ref(&path), &ScanParams::default());
     let related: Vec<_> = result
         .pairs
         .iter()
@@ -159,6 +159,20 @@ fn articles_in_one_long_template_are_not_copies() {
     for doc in &result.docs {
         assert_eq!(doc.status, DocStatus::Unique, "{doc:?}");
     }
+    // `explain` gives the scan's verdict, and says why.
+    let explained = reprint()
+        .args(["explain", "page-000", "page-001"])
+        .arg(&path)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let explained = String::from_utf8(explained).unwrap();
+    assert!(
+        explained.contains("relation: none: the shared text would make a copy, but it recurs"),
+        "{explained}"
+    );
 }
 
 /// The other side: copies of one story inside the same template, each with a word of its
