@@ -36,9 +36,12 @@ impl Rng {
     }
 }
 
+/// A text and its title, when it has one.
+type Titled = (String, Option<String>);
+
 /// Natural texts: news (the sample corpus and the benchmark's article bodies) and web articles
 /// (WCXB's article pages: news, blogs and reviews of 2025-26), each of 120 words or more.
-fn natural_texts() -> (Vec<(String, Option<String>)>, Vec<(String, Option<String>)>) {
+fn natural_texts() -> (Vec<Titled>, Vec<Titled>) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut texts = Vec::new();
     let corpus = Corpus::open(&[InputSpec::Path(root.join("corpus"))]).unwrap();
@@ -267,7 +270,7 @@ fn auc(positives: &[f64], negatives: &[f64]) -> f64 {
 fn main() {
     let (news, web) = natural_texts();
     let news_count = news.len();
-    let natural: Vec<(String, Option<String>)> = news.into_iter().chain(web).collect();
+    let natural: Vec<Titled> = news.into_iter().chain(web).collect();
     let mut rng = Rng(17);
     let natural_scores: Vec<f64> = natural
         .iter()
