@@ -64,7 +64,8 @@ pub fn extract_with(html: &str, focus: Focus) -> Result<ExtractedPage> {
         ..rs_trafilatura::Options::default()
     };
     let repaired = repair_markup(html);
-    let separated = separate_blocks(&repaired);
+    let without_link_lists = drop_link_lists(&repaired);
+    let separated = separate_blocks(without_link_lists.as_deref().unwrap_or(&repaired));
     let result = rs_trafilatura::extract_with_options(&separated, &options)
         .map_err(|e| Error::param("html", format!("cannot extract the main text: {e}")))?;
     let page = page_text(&repaired);
@@ -332,6 +333,37 @@ fn separate_blocks(html: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Blocks whose text is at least this share link text are lists of links (menus, most-read
+/// lists, tag clouds, link tables of old layouts), not writing: the link-density rule of
+/// boilerplate detection (Kohlschütter et al., "Boilerplate detection using shallow text
+/// features", 2010, and jusText use the same measure).
+const LINK_LIST_DENSITY: f64 = 0.8;
+
+/// The fewest links a block needs to be a list of them.
+const LINK_LIST_MIN_LINKS: usize = 3;
+
+/// `html` without its blocks that are lists of links ([`LINK_LIST_DENSITY`]), or `None` when
+/// it has none. Extraction looks at link density too, but a table layout hides it: the menu
+/// in one cell of the table that holds the article.
+fn drop_link_lists(html: &str) -> Option<String> {
+    let document = dom_query::Document::from(html);
+    let visible_chars = |text: &str| text.chars().filter(|c| !c.is_whitespace()).count();
+    let mut removed = false;
+    for block in document.select("table, td, nav, aside").iter() {
+        let links = block.select("a");
+        if links.length() < LINK_LIST_MIN_LINKS {
+            continue;
+        }
+        let chars = visible_chars(&block.text());
+        let link_chars: usize = links.iter().map(|a| visible_chars(&a.text())).sum();
+        if chars > 0 && link_chars as f64 >= LINK_LIST_DENSITY * chars as f64 {
+            block.remove();
+            removed = true;
+        }
+    }
+    removed.then(|| document.html().to_string())
+}
+
 /// Elements whose content is never text a reader sees.
 const INVISIBLE: &str =
     "script, style, noscript, template, svg, iframe, object, canvas, head meta, head link";
@@ -425,6 +457,31 @@ mod tests {
             repair_markup(&fine),
             std::borrow::Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn a_table_layout_loses_its_menu_cell() {
+        let menu: String = (0..12)
+            .map(|i| {
+                format!("<tr><td><a href='/s{i}'><font size=1>Section {i}</font></a></td></tr>")
+            })
+            .collect();
+        let paragraphs: String = (0..6)
+            .map(|i| {
+                format!(
+                    "<font face=Arial>Paragraph {i}: the council met on Tuesday and agreed, after \
+                     a long debate about the harbour, to repair the bridge.<br><br></font>"
+                )
+            })
+            .collect();
+        let html = format!(
+            "<HTML><HEAD><TITLE>Bridge</TITLE></HEAD><BODY><CENTER><TABLE WIDTH=760><TR>\
+             <TD WIDTH=150><TABLE>{menu}</TABLE></TD><TD><B>Bridge to close</B><P>{paragraphs}\
+             </TD></TR></TABLE></CENTER></BODY></HTML>"
+        );
+        let page = extract_main_text(&html).unwrap();
+        assert!(page.text.contains("Paragraph 5:"), "{page:?}");
+        assert!(!page.text.contains("Section 3"), "{page:?}");
     }
 
     #[test]
