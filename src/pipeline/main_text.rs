@@ -26,6 +26,12 @@ pub(super) fn is_judged(text: &str) -> bool {
     text.len() <= HUGE_TEXT_PART_BYTES
 }
 
+/// How many times the reach of a document's story a line must reach to belong to something
+/// wider (a template). The lines of one story reach about the same documents, give or take
+/// the copies that cut or edit a line; twice leaves room for that, while a template reaches
+/// every page of its outlet, far more than any one story is copied.
+const WIDER_REACH: u32 = 2;
+
 /// The buffers a thread keeps for judging texts one after another.
 #[derive(Default)]
 pub(super) struct MainTextJudge {
@@ -59,8 +65,8 @@ impl MainTextJudge {
     /// in fewer than `--template-min-docs` counting 1). The lines of one story travel
     /// together, so they have about the same reach, however often the story was copied; a
     /// template's lines reach every page of the outlet. So the document's story is its prose
-    /// line of least reach, and a line reaching more than twice as many documents belongs to
-    /// something wider than the story.
+    /// line of least reach, and a line reaching more than [`WIDER_REACH`] times as many documents
+    /// belongs to something wider than the story.
     pub(super) fn main_and_own_text<'a>(
         &mut self,
         text: &'a str,
@@ -86,7 +92,7 @@ impl MainTextJudge {
         let wider = TemplateLines::from_counts(analysis.lines.iter().filter_map(|line| {
             let key = line.key?;
             let docs = recurring.docs(key)?;
-            (docs > 2 * story_reach).then_some((key, docs))
+            (docs > WIDER_REACH * story_reach).then_some((key, docs))
         }));
         if wider.is_empty() {
             return (main, None);
