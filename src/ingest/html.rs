@@ -113,6 +113,9 @@ fn declared_charset(head: &[u8]) -> Option<String> {
     (!value.is_empty()).then_some(value)
 }
 
+/// Where an element's content (in lower case) stops, as an offset into it.
+type ContentEnd = dyn Fn(&str) -> Option<usize>;
+
 /// Where an element whose text runs to its end tag (`title`, `script`, `style`, a comment)
 /// must have ended when the page never closes it: parsers read everything up to the end of
 /// the file as its text, so an unclosed `<title>` turns the page's scripts and markup into
@@ -127,25 +130,30 @@ fn declared_charset(head: &[u8]) -> Option<String> {
 ///   `noframes` read as an ordinary block, since parsers keep it as raw text.
 fn repair_markup(html: &str) -> std::borrow::Cow<'_, str> {
     let mut text = std::borrow::Cow::Borrowed(html);
-    if let Some(fixed) = end_raw_text(&text, "title", first_tag) {
-        text = std::borrow::Cow::Owned(fixed);
-    }
-    for element in ["script", "style"] {
-        let fixed = end_raw_text(&text, element, |content| {
-            let lower = content.to_ascii_lowercase();
-            [lower.find("</head"), lower.find("<body")]
-                .into_iter()
-                .flatten()
-                .min()
-        });
-        if let Some(fixed) = fixed {
+    // The page in lower case, for finding tags; made again only after a repair.
+    let mut lower = html.to_ascii_lowercase();
+    let before_body = |content: &str| {
+        [content.find("</head"), content.find("<body")]
+            .into_iter()
+            .flatten()
+            .min()
+    };
+    let steps: [(&str, &ContentEnd); 3] = [
+        ("title", &first_tag),
+        ("script", &before_body),
+        ("style", &before_body),
+    ];
+    for (element, end_of) in steps {
+        if let Some(fixed) = end_raw_text(&text, &lower, element, end_of) {
+            lower = fixed.to_ascii_lowercase();
             text = std::borrow::Cow::Owned(fixed);
         }
     }
     if let Some(fixed) = end_open_comments(&text) {
+        lower = fixed.to_ascii_lowercase();
         text = std::borrow::Cow::Owned(fixed);
     }
-    if let Some(fixed) = unwrap_noframes(&text) {
+    if let Some(fixed) = unwrap_noframes(&text, &lower) {
         text = std::borrow::Cow::Owned(fixed);
     }
     text
@@ -161,15 +169,11 @@ fn first_tag(text: &str) -> Option<usize> {
     })
 }
 
-/// For every `<element ...>` of `html` with no `</element` after it, the end tag inserted
-/// where `end_of(content)` says its content stops (offset into the text after the start
-/// tag); `None` when nothing needed ending.
-fn end_raw_text(
-    html: &str,
-    element: &str,
-    end_of: impl Fn(&str) -> Option<usize>,
-) -> Option<String> {
-    let lower = html.to_ascii_lowercase();
+/// For every `<element ...>` of `html` (`lower` is `html` in lower case) with no
+/// `</element` after it, or, for a title, one whose content stops before its end tag, the end
+/// tag inserted where `end_of(content)` says its content stops (given the content in lower
+/// case; an offset into the text after the start tag); `None` when nothing needed ending.
+fn end_raw_text(html: &str, lower: &str, element: &str, end_of: &ContentEnd) -> Option<String> {
     let open = format!("<{element}");
     let close = format!("</{element}");
     let mut out = String::new();
@@ -189,21 +193,24 @@ fn end_raw_text(
             break;
         };
         let content_end = lower[tag_end..].find(&close).map(|i| tag_end + i);
-        let stop = end_of(&html[tag_end..content_end.unwrap_or(html.len())]).map(|i| tag_end + i);
+        // A script or style sheet that is closed may hold anything ("<body>" in a string);
+        // only a title's end tag can lie beyond where it stopped (an unclosed title reaching
+        // the `<title>` of an SVG image further down).
+        if let Some(end) = content_end
+            && element != "title"
+        {
+            from = end + close.len();
+            continue;
+        }
+        let stop = end_of(&lower[tag_end..content_end.unwrap_or(lower.len())]).map(|i| tag_end + i);
         match (content_end, stop) {
-            // Closed, and its content stops at its end tag: nothing to repair.
-            (Some(end), None) => from = end + close.len(),
-            // A script or style sheet that is closed may hold anything ("<body>" in a
-            // string); only a title's end tag can lie beyond where it stopped (an unclosed
-            // title reaching the `<title>` of an SVG image further down).
-            (Some(end), Some(_)) if element != "title" => from = end + close.len(),
             (_, Some(stop)) if stop < content_end.unwrap_or(usize::MAX) => {
                 out.push_str(&html[copied..stop]);
                 out.push_str(&format!("</{element}>"));
                 copied = stop;
                 from = stop;
             }
-            (Some(end), Some(_)) => from = end + close.len(),
+            (Some(end), _) => from = end + close.len(),
             (None, _) => break,
         }
     }
@@ -227,8 +234,7 @@ fn end_open_comments(html: &str) -> Option<String> {
 
 /// For a frameset page, its `<noframes>` content as an ordinary block and the frame markup
 /// dropped; `None` for other pages.
-fn unwrap_noframes(html: &str) -> Option<String> {
-    let lower = html.to_ascii_lowercase();
+fn unwrap_noframes(html: &str, lower: &str) -> Option<String> {
     if !lower.contains("<frameset") || !lower.contains("<noframes") {
         return None;
     }

@@ -428,10 +428,7 @@ fn scan_in_pool(
     keep_recurring_lines(&mut lines, &accepted, params.template_min_docs);
     // Lines in several documents, which each document's own text leaves out when its
     // relations are verified (see `main_text`).
-    let recurring = TemplateLines::count(
-        lines.iter().map(|l| (l.key, l.doc)).collect(),
-        params.template_min_docs,
-    );
+    let recurring = recurring_lines(&lines);
     // Identical texts are compared once, through their group's leader.
     let exact = if params.all_pairs {
         ExactGroups::default()

@@ -171,6 +171,17 @@ pub(super) fn keep_recurring_lines(entries: &mut Vec<LineEntry>, accepted: &[boo
     entries.shrink_to_fit();
 }
 
+/// The lines kept by [`keep_recurring_lines`] with the number of documents holding each: the
+/// entries are sorted by key and a document has one entry per key, so a key's run is its
+/// documents.
+pub(super) fn recurring_lines(entries: &[LineEntry]) -> TemplateLines {
+    TemplateLines::from_counts(
+        entries
+            .chunk_by(|x, y| x.key == y.key)
+            .map(|run| (run[0].key, run.len() as u32)),
+    )
+}
+
 /// Counts the recurring lines by cluster (a document in no cluster is its own), so the copies
 /// of one story count once and only a line that recurs in different stories is a template.
 pub(super) fn count_templates(
@@ -271,6 +282,19 @@ pub(super) fn only_templates(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn recurring_lines_count_the_documents_of_each_kept_key() {
+        let mut entries: Vec<LineEntry> = [(7, 0), (9, 1), (7, 2), (9, 3), (7, 4), (5, 5)]
+            .into_iter()
+            .map(|(key, doc)| LineEntry::new(key, doc, true, 0, 10, 2))
+            .collect();
+        keep_recurring_lines(&mut entries, &[true; 6], 2);
+        let recurring = recurring_lines(&entries);
+        assert_eq!(recurring.docs(7), Some(3));
+        assert_eq!(recurring.docs(9), Some(2));
+        assert_eq!(recurring.docs(5), None);
+    }
 
     #[test]
     fn only_lines_in_enough_documents_are_kept_for_template_counting() {

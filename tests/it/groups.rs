@@ -2,7 +2,7 @@
 //! compared through one member, huge band buckets are paired as stars, and only each
 //! member's pair with its cluster's original is reported unless every pair is asked for.
 
-use crate::support::{generated_corpus, reprint, scan};
+use crate::support::{generated_corpus, reprint, scan, write_jsonl};
 use reprint::pipeline::{DocStatus, ScanParams, ScanResult};
 use reprint::relate::Relation;
 use std::collections::BTreeSet;
@@ -19,14 +19,6 @@ const OTHER: &str = "A rare orchid found growing wild in a railway cutting has b
 the botanic gardens, where keepers hope it will set seed next spring. Volunteers spent three \
 nights lifting the plant with its soil, and the rail company paused maintenance work on the \
 line while they did so, a spokesman for the gardens said.";
-
-fn write_jsonl(path: &Path, records: &[(String, String)]) {
-    let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
-    for (id, text) in records {
-        serde_json::to_writer(&mut out, &serde_json::json!({"id": id, "text": text})).unwrap();
-        out.write_all(b"\n").unwrap();
-    }
-}
 
 /// `copies` copies of the story, every third re-cased and re-spaced (the same normalized
 /// text, other bytes), then `near` copies each with one word of its own, then one unrelated

@@ -26,6 +26,16 @@ pub fn generated_corpus(dir: &Path, docs: usize, seed: u64) -> PathBuf {
     path
 }
 
+/// Writes `records` as `{"id", "text"}` JSON lines to `path`.
+pub fn write_jsonl(path: &Path, records: &[(String, String)]) {
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    for (id, text) in records {
+        serde_json::to_writer(&mut out, &serde_json::json!({"id": id, "text": text})).unwrap();
+        std::io::Write::write_all(&mut out, b"\n").unwrap();
+    }
+    std::io::Write::flush(&mut out).unwrap();
+}
+
 /// Scans `inputs` with `params`.
 pub fn scan(inputs: &[PathBuf], params: &ScanParams) -> ScanResult {
     let specs: Vec<InputSpec> = inputs.iter().map(|p| InputSpec::Path(p.clone())).collect();

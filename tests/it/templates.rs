@@ -2,12 +2,11 @@
 //! page template (navigation, most-read lists, related-story teasers, appeals, legal footer:
 //! more words than the article) are never copies of each other, in plain text or in HTML.
 
-use crate::support::{reprint, scan};
+use crate::support::{reprint, scan, write_jsonl};
 use reprint::pipeline::{DocStatus, ScanParams};
 use reprint::relate::Relation;
 use reprint::synth::{Generator, SynthParams};
 use std::fmt::Write as _;
-use std::io::Write as _;
 
 const SUBJECTS: [&str; 10] = [
     "Council",
@@ -101,6 +100,11 @@ fn page_template() -> (String, String) {
     (header, footer)
 }
 
+/// An article with its title inside the page template.
+fn in_template((header, footer): &(String, String), title: &str, body: &str) -> String {
+    format!("{header}{title}\n\n{body}\n{footer}")
+}
+
 /// The first paragraphs of `docs` different generated articles, cut to about 120 words.
 fn short_articles(docs: usize) -> Vec<(String, String)> {
     let generator = Generator::new(SynthParams {
@@ -130,7 +134,8 @@ fn short_articles(docs: usize) -> Vec<(String, String)> {
 
 #[test]
 fn articles_in_one_long_template_are_not_copies() {
-    let (header, footer) = page_template();
+    let template = page_template();
+    let (header, footer) = &template;
     let template_words = header.split_whitespace().count() + footer.split_whitespace().count();
     assert!(
         template_words >= 2000,
@@ -138,17 +143,16 @@ fn articles_in_one_long_template_are_not_copies() {
     );
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("pages.jsonl");
-    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
     let articles = short_articles(200);
-    for (i, (title, body)) in articles.iter().enumerate() {
+    for (_, body) in &articles {
         assert!(body.split_whitespace().count() * 5 < template_words);
-        let text = format!("{header}{title}\n\n{body}\n{footer}");
-        let record = serde_json::json!({"id": format!("page-{i:03}"), "text": text});
-        serde_json::to_writer(&mut out, &record).unwrap();
-        out.write_all(b"\n").unwrap();
     }
-    out.flush().unwrap();
-    drop(out);
+    let pages: Vec<(String, String)> = articles
+        .iter()
+        .enumerate()
+        .map(|(i, (title, body))| (format!("page-{i:03}"), in_template(&template, title, body)))
+        .collect();
+    write_jsonl(&path, &pages);
     let result = scan(std::slice::from_ref(&path), &ScanParams::default());
     let related: Vec<_> = result
         .pairs
@@ -180,19 +184,15 @@ fn articles_in_one_long_template_are_not_copies() {
 /// copy), but what each has of its own, its edited line, is most of it in the others.
 #[test]
 fn edited_copies_in_one_long_template_are_still_copies() {
-    let (header, footer) = page_template();
+    let template = page_template();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("pages.jsonl");
-    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
     let articles = short_articles(50);
-    let mut write = |id: String, title: &str, body: &str| {
-        let text = format!("{header}{title}\n\n{body}\n{footer}");
-        serde_json::to_writer(&mut out, &serde_json::json!({"id": id, "text": text})).unwrap();
-        out.write_all(b"\n").unwrap();
-    };
-    for (i, (title, body)) in articles.iter().enumerate() {
-        write(format!("page-{i:03}"), title, body);
-    }
+    let mut pages: Vec<(String, String)> = articles
+        .iter()
+        .enumerate()
+        .map(|(i, (title, body))| (format!("page-{i:03}"), in_template(&template, title, body)))
+        .collect();
     let (title, story) = &articles[0];
     let paragraphs: Vec<&str> = story.split("\n\n").collect();
     for copy in 0..5 {
@@ -202,10 +202,10 @@ fn edited_copies_in_one_long_template_are_still_copies() {
         let at = 2 + copy % (words.len() - 2);
         words[at] = format!("edited{copy}");
         edited[paragraph] = words.join(" ");
-        write(format!("copy-{copy}"), title, &edited.join("\n\n"));
+        let text = in_template(&template, title, &edited.join("\n\n"));
+        pages.push((format!("copy-{copy}"), text));
     }
-    out.flush().unwrap();
-    drop(out);
+    write_jsonl(&path, &pages);
     let result = scan(&[path], &ScanParams::default());
     let cluster_of = |id: &str| {
         result
@@ -236,29 +236,24 @@ fn edited_copies_in_one_long_template_are_still_copies() {
 fn copies_with_a_local_sentence_each_are_still_copies() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("wire.jsonl");
-    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
     let articles = short_articles(20);
     let (_, story) = &articles[0];
     let places = ["Ashford", "Brill", "Corfe", "Dunster", "Eyam", "Frome"];
-    for (i, place) in places.iter().enumerate() {
-        let local = format!(
-            "In {place}, the parish council said it would hold an open meeting next week so \
-             that residents could put their questions about the plans to the county officers."
-        );
-        let text = format!("{story}\n\n{local}");
-        let record = serde_json::json!({"id": format!("copy-{i}"), "text": text});
-        writeln!(out, "{record}").unwrap();
-    }
+    let mut records: Vec<(String, String)> = places
+        .iter()
+        .enumerate()
+        .map(|(i, place)| {
+            let local = format!(
+                "In {place}, the parish council said it would hold an open meeting next week so \
+                 that residents could put their questions about the plans to the county officers."
+            );
+            (format!("copy-{i}"), format!("{story}\n\n{local}"))
+        })
+        .collect();
     for (i, (_, body)) in articles.iter().enumerate().skip(1) {
-        writeln!(
-            out,
-            "{}",
-            serde_json::json!({"id": format!("other-{i}"), "text": body})
-        )
-        .unwrap();
+        records.push((format!("other-{i}"), body.clone()));
     }
-    out.flush().unwrap();
-    drop(out);
+    write_jsonl(&path, &records);
     let result = scan(&[path], &ScanParams::default());
     let clusters: Vec<_> = result.docs.iter().map(|d| d.cluster).collect();
     assert!(clusters[0].is_some());
