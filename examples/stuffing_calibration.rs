@@ -44,11 +44,19 @@ type Titled = (String, Option<String>);
 fn natural_texts() -> (Vec<Titled>, Vec<Titled>) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut texts = Vec::new();
+    // The sample corpus's stuffed pages, which its truth file names, are positives.
+    let truth: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("tests/corpus-truth.json")).unwrap(),
+    )
+    .unwrap();
+    let stuffed = truth["quality"]["stuffed_phrase"].as_object().unwrap();
     let corpus = Corpus::open(&[InputSpec::Path(root.join("corpus"))]).unwrap();
     corpus
         .for_each_batch(1 << 20, |batch| {
             for raw in batch {
-                if let Ok(doc) = parse_record(&raw, &Default::default()) {
+                if let Ok(doc) = parse_record(&raw, &Default::default())
+                    && !stuffed.contains_key(&doc.id)
+                {
                     texts.push((doc.text, doc.title));
                 }
             }
@@ -408,10 +416,11 @@ fn main() {
         );
     }
     if std::env::var_os("SHOW_NATURAL").is_some() {
-        for ((text, title), score) in natural.iter().zip(&natural_scores) {
+        for (i, ((text, title), score)) in natural.iter().zip(&natural_scores).enumerate() {
             if *score > 0.0 {
                 println!(
-                    "  natural {score:.3}: {} words, {}",
+                    "  natural {} {score:.3}: {} words, {}",
+                    if i < news_count { "news" } else { "web" },
                     text.split_whitespace().count(),
                     describe(text, title.as_deref())
                 );

@@ -1,7 +1,7 @@
 //! Keyword stuffing: how far the most repeated content phrase of a document exceeds the
 //! density natural prose shows.
 
-use super::words::{GramStats, MAX_COUNTED_GRAM, TextWords, most_frequent};
+use super::words::{GramStats, MAX_COUNTED_GRAM, TextWords};
 use crate::text::normalize::normalize;
 
 /// Natural ceilings of a content phrase's density (share of the words its occurrences cover)
@@ -10,10 +10,11 @@ use crate::text::normalize::normalize;
 pub(crate) const NATURAL_DENSITY: [f64; 4] = [0.03, 0.03, 0.025, 0.02];
 
 /// Stuffing scores at or above this raise the `keyword_stuffing` flag. Chosen with
-/// `cargo run --release --example stuffing_calibration`: on 214 natural texts (the sample
-/// corpus and the benchmark's gold article bodies) it flags 3.3 %, on 300 naturally repetitive
-/// controls (market reports, sports results, profiles) none; a phrase injected at 5 % of the
-/// words is flagged in 83 % of texts, at 8 % in 92 % (AUC 0.91 and 0.96).
+/// `cargo run --release --example stuffing_calibration`: on 213 natural news texts (the sample
+/// corpus and the benchmark's gold article bodies) it flags 1.9 %, on 786 web articles of
+/// 2025-26 (WCXB, many of them search-engine copy) 19 %, on 300 naturally repetitive controls
+/// (market reports, sports results, profiles) none; a phrase injected at 4 % of the words is
+/// flagged in 87 % of texts, at 5 % in 96 % (AUC 0.90 and 0.95).
 pub const STUFFING_FLAG: f64 = 0.1;
 
 /// How far the most repeated content phrase of a document exceeds natural density.
@@ -41,7 +42,8 @@ pub struct StuffedPhrase {
     pub name: bool,
 }
 
-/// Fewest occurrences a phrase needs to count as stuffed at all.
+/// Fewest occurrences a single word needs to count as stuffed at all; a phrase of several
+/// words needs one fewer, since natural prose rarely repeats one verbatim.
 const MIN_STUFFED_COUNT: usize = 4;
 
 /// Measures keyword stuffing in `text` (with its `title`, when there is one).
@@ -60,9 +62,9 @@ pub fn stuffing_of(words: &TextWords, original: &str, title: Option<&str>) -> St
     // Most texts stuff nothing: when no phrase could pass its ceiling even in the title, the
     // phrases are not spelled out. (The score is 0 either way, and no evidence names one.)
     let could_stuff = top_candidates(words).iter().enumerate().any(|(i, found)| {
-        found.is_some_and(|(stats, density)| {
-            let weight = if is_name(&stats) { 0.5 } else { 1.25 };
-            weight * density / NATURAL_DENSITY[i] > 1.0
+        found.as_ref().is_some_and(|found| {
+            let weight = if found.name { 0.5 } else { 1.25 };
+            weight * found.density / NATURAL_DENSITY[i] > 1.0
         })
     });
     if !could_stuff {
@@ -116,33 +118,39 @@ pub fn top_phrases_of(
     let title_text = title.map(|t| format!(" {} ", normalize(t).text));
     let mut top: [Option<StuffedPhrase>; 4] = Default::default();
     for ((slot, found), n) in top.iter_mut().zip(top_candidates(words)).zip(1..) {
-        let Some((stats, density)) = found else {
+        let Some(found) = found else {
             continue;
         };
-        let first = stats.first as usize;
-        let phrase = words.phrase(original, first..first + n);
+        let phrase = words.phrase(original, found.first..found.first + n);
         *slot = Some(StuffedPhrase {
             in_title: title_text
                 .as_ref()
                 .is_some_and(|t| t.contains(&format!(" {phrase} "))),
-            name: is_name(&stats),
+            name: found.name,
             phrase,
-            count: stats.count as usize,
-            density,
+            count: found.count,
+            density: found.density,
         });
     }
     top
 }
 
-/// Whether most occurrences of a phrase are capitalized word by word: a name.
-fn is_name(stats: &GramStats) -> bool {
-    2 * stats.capitalized > stats.count
+/// A phrase that may be stuffed, before it is spelled out.
+struct Candidate {
+    /// The word index of its first occurrence.
+    first: usize,
+    /// Its occurrences.
+    count: usize,
+    /// The share of the text's words inside its occurrences.
+    density: f64,
+    /// Whether it reads as a name (see [`reads_as_name`]).
+    name: bool,
 }
 
 /// The most repeated usable phrase of each length from 1 to 4 words with its density (see
 /// [`top_phrases`]), without spelling it out.
-fn top_candidates(words: &TextWords) -> [Option<(GramStats, f64)>; 4] {
-    let mut top = [None; 4];
+fn top_candidates(words: &TextWords) -> [Option<Candidate>; 4] {
+    let mut top: [Option<Candidate>; 4] = Default::default();
     if words.is_empty() {
         return top;
     }
@@ -151,30 +159,186 @@ fn top_candidates(words: &TextWords) -> [Option<(GramStats, f64)>; 4] {
     let usable_at = |i: u32| usable[classes[i as usize] as usize];
     for (slot, n) in top.iter_mut().zip(1..=MAX_COUNTED_GRAM) {
         // The most frequent phrase of this length with usable ends, not mostly in sentences
-        // with numbers.
+        // with numbers, and not repeated only as part of a longer passage.
+        // A single short word is more often a function word of another language ("und",
+        // "de") than a keyword.
         let candidate = |s: &&GramStats| {
-            usable_at(s.first)
+            s.count as usize >= MIN_STUFFED_COUNT - usize::from(n > 1)
+                && usable_at(s.first)
                 && usable_at(s.first + n as u32 - 1)
                 && 2 * s.in_numeric_sentence <= s.count
+                && (n > 1 || words.chars(s.first as usize..s.first as usize + 1) >= 4)
         };
-        let found = if n == 1 {
-            most_frequent(words.word_stats().iter().filter(candidate))
+        let stats = if n == 1 {
+            words.word_stats()
         } else {
-            most_frequent(words.gram_stats(n).iter().filter(candidate))
+            words.gram_stats(n)
         };
-        let Some(found) = found else {
+        let found = most_frequent_keys(stats.iter().filter(candidate))
+            .into_iter()
+            .flatten()
+            .map(|stats| (stats, occurrences(classes, stats.first as usize, n)))
+            .find(|(_, starts)| !in_repeated_passage(classes, starts.clone(), n));
+        let Some((found, starts)) = found else {
             continue;
         };
         let count = found.count as usize;
         let first = found.first as usize;
-        // A single short word is more often a function word of another language ("und",
-        // "de") than a keyword.
-        if count < MIN_STUFFED_COUNT || (n == 1 && words.chars(first..first + 1) < 4) {
+        *slot = Some(Candidate {
+            first,
+            count,
+            density: (count * n) as f64 / words.len() as f64,
+            name: reads_as_name(words, &starts, n),
+        });
+    }
+    // A phrase every occurrence of which runs on with the same function words ("emergency
+    // plumber" always followed by "near me") is repeated whole: it competes at its full
+    // length, which its own count may not reach among the grams with content-word ends.
+    for n in 1..MAX_COUNTED_GRAM {
+        let Some(found) = top[n - 1].as_ref() else {
             continue;
+        };
+        let starts = occurrences(classes, found.first, n);
+        let (first, len) = whole_repeat(words, starts, n);
+        let density = (found.count * len) as f64 / words.len() as f64;
+        let longer = top[len - 1]
+            .as_ref()
+            .is_none_or(|held| held.density < density);
+        if len > n && longer {
+            top[len - 1] = Some(Candidate {
+                first,
+                count: found.count,
+                density,
+                name: found.name,
+            });
         }
-        *slot = Some((found, (count * n) as f64 / words.len() as f64));
     }
     top
+}
+
+/// The phrase `starts` of `n` words grown by the function words that stand on the same side
+/// of every occurrence, up to [`MAX_COUNTED_GRAM`] words: its first word index and length.
+fn whole_repeat(words: &TextWords, mut starts: Vec<usize>, n: usize) -> (usize, usize) {
+    let classes = words.classes();
+    let mut len = n;
+    while len < MAX_COUNTED_GRAM {
+        let shared = |at: Option<usize>| {
+            at.filter(|&i| i < classes.len() && words.is_function_word(i))
+                .map(|i| classes[i])
+        };
+        let right = shared(Some(starts[0] + len));
+        let left = shared(starts[0].checked_sub(1));
+        if right.is_some() && starts.iter().all(|&s| shared(Some(s + len)) == right) {
+            len += 1;
+        } else if left.is_some() && starts.iter().all(|&s| shared(s.checked_sub(1)) == left) {
+            starts.iter_mut().for_each(|s| *s -= 1);
+            len += 1;
+        } else {
+            break;
+        }
+    }
+    (starts[0], len)
+}
+
+/// Where the `n` words starting at `first` occur (by class), in text order.
+fn occurrences(classes: &[u32], first: usize, n: usize) -> Vec<usize> {
+    let phrase = &classes[first..first + n];
+    // Word by word rather than slice equality, which calls `memcmp` at every position.
+    (0..=classes.len() - n)
+        .filter(|&at| phrase.iter().zip(&classes[at..]).all(|(a, b)| a == b))
+        .collect()
+}
+
+/// Whether a phrase reads as a name or contains one ("Star Trek film", "Bank of England"):
+/// most of the content words of its occurrences are capitalized. News repeats the names of
+/// the people, places, works and products it is about; a keyword is stuffed in lower case.
+fn reads_as_name(words: &TextWords, starts: &[usize], n: usize) -> bool {
+    let (mut capitalized, mut content) = (0, 0);
+    for &start in starts {
+        for at in start..start + n {
+            if !words.is_function_word(at) {
+                content += 1;
+                capitalized += usize::from(words.is_capitalized(at));
+            }
+        }
+    }
+    2 * capitalized > content
+}
+
+/// How many candidates of each length are tried, most frequent first, before giving up on
+/// finding one that is not part of a repeated passage.
+const TRIED_CANDIDATES: usize = 3;
+
+/// The [`TRIED_CANDIDATES`] most frequent n-grams, the one seen first on ties.
+fn most_frequent_keys<'a>(
+    stats: impl Iterator<Item = &'a GramStats>,
+) -> [Option<GramStats>; TRIED_CANDIDATES] {
+    let mut top: [Option<GramStats>; TRIED_CANDIDATES] = [None; TRIED_CANDIDATES];
+    let before = |x: &GramStats, y: &GramStats| {
+        x.count > y.count || (x.count == y.count && x.first < y.first)
+    };
+    for stats in stats {
+        if let Some(at) = top
+            .iter()
+            .position(|slot| slot.is_none_or(|held| before(stats, &held)))
+        {
+            top[at..].rotate_right(1);
+            top[at] = Some(*stats);
+        }
+    }
+    top
+}
+
+/// A repeated word sequence at least this long is a passage (a tagline, a disclaimer, a
+/// template line, a quote repeated), not a key phrase: twice the longest phrase counted. Its
+/// repetition is measured by padding's repeated n-grams.
+const PASSAGE_WORDS: usize = 2 * MAX_COUNTED_GRAM;
+
+/// Whether most of the occurrences `starts` of `n` words lie inside copies of one
+/// longer repeated passage of at least [`PASSAGE_WORDS`] words: the phrase is then repeated
+/// because the passage is, not as a keyword. Grown greedily: at each step the phrase takes on
+/// the neighbour word (left or right) that most of its remaining occurrences share.
+fn in_repeated_passage(classes: &[u32], mut starts: Vec<usize>, n: usize) -> bool {
+    let needed = (starts.len() / 2 + 1).max(2);
+    let mut len = n;
+    while len < PASSAGE_WORDS {
+        let left = most_common(starts.iter().map(|&s| s.checked_sub(1).map(|i| classes[i])));
+        let right = most_common(starts.iter().map(|&s| classes.get(s + len).copied()));
+        let (grow_left, (class, shared)) = if left.1 >= right.1 {
+            (true, left)
+        } else {
+            (false, right)
+        };
+        if shared < needed {
+            return false;
+        }
+        starts.retain(|&s| {
+            if grow_left {
+                s.checked_sub(1).map(|i| classes[i]) == class
+            } else {
+                classes.get(s + len).copied() == class
+            }
+        });
+        if grow_left {
+            starts.iter_mut().for_each(|s| *s -= 1);
+        }
+        len += 1;
+    }
+    true
+}
+
+/// The most common present value and how often it occurs (ties go to the smallest value, so
+/// the choice does not depend on order).
+fn most_common(values: impl Iterator<Item = Option<u32>>) -> (Option<u32>, usize) {
+    let mut values: Vec<u32> = values.flatten().collect();
+    values.sort_unstable();
+    let mut best = (None, 0);
+    for run in values.chunk_by(|a, b| a == b) {
+        if run.len() > best.1 {
+            best = (Some(run[0]), run.len());
+        }
+    }
+    best
 }
 
 /// Which words (by class) may start or end a stuffed phrase: not function words, not numbers,
@@ -269,6 +433,40 @@ mod tests {
             "{measured:?}"
         );
         assert!(measured.score < STUFFING_FLAG, "{measured:?}");
+    }
+
+    #[test]
+    fn a_phrase_repeated_only_inside_a_longer_passage_is_not_stuffing() {
+        // A tagline of nine words after each paragraph: duplication, which padding measures.
+        let tagline = "Unite Connect for clinical systems is sold in Canada.";
+        let paragraphs: Vec<String> = PROSE
+            .lines()
+            .map(|line| format!("{line} {tagline}"))
+            .collect();
+        let measured = stuffing(&paragraphs.join("\n\n"), None);
+        assert_eq!(measured.score, 0.0, "{measured:?}");
+    }
+
+    #[test]
+    fn a_name_with_a_function_word_inside_is_a_name() {
+        let text = "The Bank of England held rates on Thursday. Economists had expected the \
+            Bank of England to wait. Markets barely moved after the Bank of England spoke, \
+            and the pound was flat. A survey showed most firms expect the Bank of England \
+            to cut in the spring.";
+        let top = top_phrases(text, None);
+        let bank = top[2].as_ref().unwrap();
+        assert_eq!(bank.phrase, "bank of england");
+        assert!(bank.name, "{bank:?}");
+    }
+
+    #[test]
+    fn a_key_phrase_that_ends_in_function_words_is_counted_whole() {
+        let text = injected("emergency plumber near me", 30, 1_500);
+        let measured = stuffing(&text, None);
+        let phrase = measured.phrase.clone().unwrap();
+        assert_eq!(phrase.phrase, "emergency plumber near me");
+        assert_eq!(phrase.count, 30);
+        assert!(measured.score >= STUFFING_FLAG, "{measured:?}");
     }
 
     #[test]

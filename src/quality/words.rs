@@ -35,7 +35,7 @@ pub struct GramStats {
     pub first: u32,
     /// Occurrences that start in a sentence holding a number.
     pub in_numeric_sentence: u32,
-    /// Occurrences with every word capitalized in the original.
+    /// Occurrences with every word capitalized in the original, function words inside aside.
     pub capitalized: u32,
     /// Occurrences right next to a word with a digit (counted for single words).
     pub beside_number: u32,
@@ -312,7 +312,9 @@ impl TextWords {
                 let i = position.at as usize;
                 let last = i + n - 1;
                 position.key = gram_step(position.key, self.ids[last]);
-                position.all_capitalized &= self.marks[last] & CAPITALIZED != 0;
+                // A function word inside a name keeps it one ("Bank of England", "Tale of
+                // Jang").
+                position.all_capitalized &= self.marks[last] & (CAPITALIZED | FUNCTION) != 0;
                 let marks = self.marks[i] & !(CAPITALIZED | BESIDE_NUMBER | CODE)
                     | if position.all_capitalized {
                         CAPITALIZED
@@ -437,6 +439,11 @@ impl TextWords {
     /// Whether the word at `index` holds a digit.
     pub fn has_digit(&self, index: usize) -> bool {
         self.marks[index] & DIGIT != 0
+    }
+
+    /// Whether the word at `index` starts with a capital letter in the original.
+    pub fn is_capitalized(&self, index: usize) -> bool {
+        self.marks[index] & CAPITALIZED != 0
     }
 
     /// Whether the word at `index` is a function word.
