@@ -74,13 +74,120 @@ pub fn extract_with(html: &str, focus: Focus) -> Result<ExtractedPage> {
         (page, true)
     } else {
         let whole_page = kept_source_layout(&result.content_text);
-        (result.content_text, whole_page)
+        (
+            without_non_text_lines(result.content_text, &repaired),
+            whole_page,
+        )
     };
     Ok(ExtractedPage {
         text,
         title: result.metadata.title,
         whole_page,
         page_chars,
+    })
+}
+
+/// `text` (extracted from `html`) without the lines that are lines of the page's scripts,
+/// style sheets or form fields (a "republish this article" box holds the article's HTML
+/// source, which the extractor returns as text). The extractor drops the scripts it finds in the usual places, but one
+/// that stands between two paragraphs of the body can come through as text, CSS rules and
+/// all; neither ever holds text a reader sees. The lines are compared with white space
+/// collapsed; JSON data scripts are left out of the comparison, since they repeat the
+/// article's own text (`articleBody`). Removing the scripts before extraction instead changes
+/// what the extractor keeps on forum and product pages, which it recognizes partly by them.
+fn without_non_text_lines(text: String, html: &str) -> String {
+    let code = non_text_lines(html);
+    if code.is_empty() {
+        return text;
+    }
+    let mut kept = String::with_capacity(text.len());
+    let mut removed = false;
+    for line in text.split_inclusive('\n') {
+        let collapsed = collapse_spaces(line);
+        if !collapsed.is_empty() && code.contains(&collapsed) {
+            removed = true;
+        } else {
+            kept.push_str(line);
+        }
+    }
+    if removed { kept } else { text }
+}
+
+/// Shorter lines of a script say too little to tell it from the text: a closing brace, `});`
+/// or a word in a code sample of the article is also a line of some script. Dropping them
+/// joined code samples of tutorials (WCXB development split) into run-on blocks.
+const MIN_CODE_LINE_BYTES: usize = 12;
+
+/// The lines of the scripts (other than JSON data), style sheets and text areas of `html` of
+/// at least [`MIN_CODE_LINE_BYTES`], white space collapsed.
+fn non_text_lines(html: &str) -> std::collections::HashSet<String> {
+    let bytes = html.as_bytes();
+    let mut lines = std::collections::HashSet::new();
+    let mut from = 0;
+    while let Some(found) = memchr::memchr(b'<', &bytes[from..]) {
+        let start = from + found;
+        from = start + 1;
+        let Some(element) = ["script", "style"]
+            .into_iter()
+            .find(|element| starts_tag(&bytes[start + 1..], element.as_bytes()))
+        else {
+            continue;
+        };
+        let Some(open_end) = memchr::memchr(b'>', &bytes[start..]).map(|i| start + i + 1) else {
+            break;
+        };
+        let close = find_ignoring_case(&bytes[open_end..], format!("</{element}").as_bytes())
+            .map_or(bytes.len(), |i| open_end + i);
+        from = close;
+        if html[start..open_end].to_ascii_lowercase().contains("json") {
+            continue;
+        }
+        lines.extend(
+            html[open_end..close]
+                .lines()
+                .map(collapse_spaces)
+                .filter(|line| line.len() >= MIN_CODE_LINE_BYTES),
+        );
+    }
+    // A text area's value is the text with its entities decoded, which takes a parser; few
+    // pages have one.
+    if find_ignoring_case(bytes, b"<textarea").is_some() {
+        let document = dom_query::Document::from(html);
+        for area in document.select("textarea").iter() {
+            lines.extend(
+                area.text()
+                    .lines()
+                    .map(collapse_spaces)
+                    .filter(|line| line.len() >= MIN_CODE_LINE_BYTES),
+            );
+        }
+    }
+    lines
+}
+
+/// `line` trimmed, with every run of white space made one space.
+fn collapse_spaces(line: &str) -> String {
+    line.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether `rest` (what follows a `<`) starts with the tag name `name`, in any case, followed
+/// by the end of the name.
+fn starts_tag(rest: &[u8], name: &[u8]) -> bool {
+    rest.len() > name.len()
+        && rest[..name.len()].eq_ignore_ascii_case(name)
+        && matches!(
+            rest[name.len()],
+            b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c'
+        )
+}
+
+/// The offset of the first occurrence of `needle` (which starts with `<`) in `haystack`, in
+/// any case.
+fn find_ignoring_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    memchr::memchr_iter(b'<', haystack).find(|&at| {
+        haystack
+            .get(at..at + needle.len())
+            .is_some_and(|window| window.eq_ignore_ascii_case(needle))
     })
 }
 
@@ -432,6 +539,39 @@ mod tests {
         for junk in ["<", "function", "color:", "tracking"] {
             assert!(!page.text.contains(junk), "{junk:?} in {page:?}");
         }
+    }
+
+    #[test]
+    fn lines_of_a_script_or_style_sheet_in_the_body_are_never_text() {
+        let extracted = "Paragraph 1: the council met.\n\
+            #grid a[class*=Filter]:has(#chk){display:none;}\n\
+            }\n\
+            sessionStorage.setItem('reloadCount',9)\n\
+            Paragraph 2: the bridge will close.\n";
+        let html = "<p>Paragraph 1: the council met.</p>\n\
+            <script>sessionStorage.setItem('reloadCount',9)</script>\n\
+            <STYLE id=x>\n  #grid  a[class*=Filter]:has(#chk){display:none;}\n}\n</style>\n\
+            <script type='application/ld+json'>\nParagraph 2: the bridge will close.\n</script>\n\
+            <p>Paragraph 2: the bridge will close.</p>";
+        assert_eq!(
+            without_non_text_lines(extracted.to_string(), html),
+            // A lone brace says too little to be told from a code sample's.
+            "Paragraph 1: the council met.\n}\nParagraph 2: the bridge will close.\n"
+        );
+    }
+
+    #[test]
+    fn the_html_source_in_a_republishing_box_is_not_text() {
+        let article = "<h1>Gardening shows</h1>\n<p>As the season ends, here are six shows.</p>";
+        let escaped = article.replace('<', "&lt;").replace('>', "&gt;");
+        let html = format!("<article>{article}<textarea readonly>{escaped}</textarea></article>");
+        let extracted = "Gardening shows\nAs the season ends, here are six shows.\n\
+            <h1>Gardening shows</h1>\n\
+            <p>As the season ends, here are six shows.</p>\n";
+        assert_eq!(
+            without_non_text_lines(extracted.to_string(), &html),
+            "Gardening shows\nAs the season ends, here are six shows.\n"
+        );
     }
 
     #[test]
