@@ -54,6 +54,7 @@ fn main() {
         truncate_rate: 0.4,
         boilerplate_rate: 0.4,
         lift_rate: 0.15,
+        ..SynthParams::default()
     })
     .unwrap();
     let articles: Vec<_> = (0..docs).map(|i| generator.article(i)).collect();

@@ -33,6 +33,7 @@ fn main() {
         truncate_rate: 0.4,
         boilerplate_rate: 0.3,
         lift_rate: 0.1,
+        ..SynthParams::default()
     })
     .unwrap();
     let dir = tempfile::tempdir().unwrap();

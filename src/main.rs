@@ -102,20 +102,59 @@ enum Command {
         /// Largest share of words edited in a copy.
         #[arg(long, default_value_t = 0.3)]
         max_edit_rate: f64,
-        /// Share of copies cut to their first 50–80 % of paragraphs.
+        /// Share of copies cut to their first paragraphs (50–80 % of them, see
+        /// --truncate-min-kept).
         #[arg(long, default_value_t = 0.0)]
         truncate_rate: f64,
+        /// Smallest share of paragraphs a cut copy keeps (it keeps up to 80 %).
+        #[arg(long, default_value_t = 0.5)]
+        truncate_min_kept: f64,
         /// Share of copies wrapped in their outlet's header and footer lines.
         #[arg(long, default_value_t = 0.0)]
         boilerplate_rate: f64,
+        /// Wrapped articles, originals too, carry their outlet's own template: header, byline,
+        /// share row, "Advertisement" and "Related:" lines, footer.
+        #[arg(long)]
+        outlet_templates: bool,
         /// Share of originals that lift one or two paragraphs from an earlier article.
         #[arg(long, default_value_t = 0.0)]
         lift_rate: f64,
+        /// Share of copies with one or two paragraphs moved (never the lede).
+        #[arg(long, default_value_t = 0.0)]
+        reorder_rate: f64,
+        /// Share of sentences with a figure, which each outlet writes in its own style ("1.5
+        /// million", "1.5 mln", "1,500,000").
+        #[arg(long, default_value_t = 0.0)]
+        figure_rate: f64,
+        /// Share of sentences with a word spelled differently in British and American English;
+        /// each outlet keeps one convention.
+        #[arg(long, default_value_t = 0.0)]
+        variant_rate: f64,
+        /// Chance per sentence of a copy that it is split in two or merged with the next.
+        #[arg(long, default_value_t = 0.0)]
+        split_merge_rate: f64,
+        /// Share of copies that keep their original's headline (the rest get their own).
+        #[arg(long, default_value_t = 0.0)]
+        keep_headline_rate: f64,
+        /// OCR-like misreadings per letter, in every article (digitised newspapers).
+        #[arg(long, default_value_t = 0.0)]
+        ocr_noise: f64,
+        /// Every transformation on at realistic rates (30 % copies with up to 15 % edits, cut
+        /// to 30–80 %, reordered, restyled, in outlet templates; see README). Other options
+        /// of the generator's content cannot be combined with it, except --ocr-noise.
+        #[arg(long, conflicts_with_all = [
+            "copy_rate", "max_edit_rate", "truncate_rate", "truncate_min_kept",
+            "boilerplate_rate", "outlet_templates", "lift_rate", "reorder_rate", "figure_rate",
+            "variant_rate", "split_merge_rate", "keep_headline_rate",
+        ])]
+        syndication: bool,
         /// Output JSONL corpus; - for stdout.
         #[arg(short, long, visible_alias = "out")]
         output: PathBuf,
         /// Output JSONL with one line per article: {"id", "cluster", "parent", "edit_rate",
-        /// "kind", "truncated", "boilerplate"}; - for stdout.
+        /// "kind", "truncated", "boilerplate", "reordered", "figures_restyled",
+        /// "spellings_switched", "sentences_split", "sentences_merged", "headline",
+        /// "ocr_noise"}; - for stdout.
         #[arg(long)]
         truth: Option<PathBuf>,
         /// Worker threads; 0 means one per core.
@@ -555,21 +594,46 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             copy_rate,
             max_edit_rate,
             truncate_rate,
+            truncate_min_kept,
             boilerplate_rate,
+            outlet_templates,
             lift_rate,
+            reorder_rate,
+            figure_rate,
+            variant_rate,
+            split_merge_rate,
+            keep_headline_rate,
+            ocr_noise,
+            syndication,
             output,
             truth,
             threads,
         } => {
-            let generator = Generator::new(SynthParams {
-                docs,
-                seed,
-                copy_rate,
-                max_edit_rate,
-                truncate_rate,
-                boilerplate_rate,
-                lift_rate,
-            })?;
+            let params = if syndication {
+                SynthParams {
+                    ocr_noise,
+                    ..SynthParams::syndication(docs, seed)
+                }
+            } else {
+                SynthParams {
+                    docs,
+                    seed,
+                    copy_rate,
+                    max_edit_rate,
+                    truncate_rate,
+                    boilerplate_rate,
+                    lift_rate,
+                    truncate_min_kept,
+                    reorder_rate,
+                    figure_rate,
+                    variant_rate,
+                    split_merge_rate,
+                    keep_headline_rate,
+                    outlet_templates,
+                    ocr_noise,
+                }
+            };
+            let generator = Generator::new(params)?;
             let corpus_destination = Destination::from_arg(&output);
             let truth_destination = truth.as_deref().map(Destination::from_arg);
             if truth_destination == Some(Destination::Stdout)

@@ -39,8 +39,22 @@ pub struct TruthLine<'a> {
     pub kind: String,
     /// Share of the parent's paragraphs cut from a copy's end.
     pub truncated: f64,
-    /// Whether a copy was wrapped in its outlet's header and footer lines.
+    /// Whether the article was wrapped in its outlet's lines or template.
     pub boilerplate: bool,
+    /// Paragraphs of a copy moved.
+    pub reordered: usize,
+    /// Figures of a copy written in another outlet's style.
+    pub figures_restyled: usize,
+    /// Words of a copy switched to the other spelling convention.
+    pub spellings_switched: usize,
+    /// Sentences of a copy split in two.
+    pub sentences_split: usize,
+    /// Pairs of sentences of a copy merged into one.
+    pub sentences_merged: usize,
+    /// `own` (an original's), `kept` or `rewritten` (a copy's).
+    pub headline: String,
+    /// OCR misreadings per letter applied (0 when none).
+    pub ocr_noise: f64,
 }
 
 fn json_line(value: &impl Serialize) -> Vec<u8> {
@@ -89,6 +103,13 @@ pub fn write_generated(
                     kind: truth.kind.to_string(),
                     truncated: truth.truncated,
                     boilerplate: truth.boilerplate,
+                    reordered: truth.reordered,
+                    figures_restyled: truth.figures_restyled,
+                    spellings_switched: truth.spellings_switched,
+                    sentences_split: truth.sentences_split,
+                    sentences_merged: truth.sentences_merged,
+                    headline: truth.headline.to_string(),
+                    ocr_noise: truth.ocr_noise,
                 })
             });
             (record, truth_line)

@@ -26,9 +26,11 @@ pub enum Lexicon {
     TimeWords,
     /// Names of embedded media (image, icon, video), which placeholders are.
     MediaWords,
+    /// British and American spellings of one word, one pair per entry ("colour color").
+    SpellingVariants,
 }
 
-const ENGLISH: [(Lexicon, &str); 8] = [
+const ENGLISH: [(Lexicon, &str); 9] = [
     (
         Lexicon::FunctionWords,
         include_str!("lexicon/en/function_words.txt"),
@@ -55,7 +57,27 @@ const ENGLISH: [(Lexicon, &str); 8] = [
         Lexicon::MediaWords,
         include_str!("lexicon/en/media_words.txt"),
     ),
+    (
+        Lexicon::SpellingVariants,
+        include_str!("lexicon/en/spelling_variants.txt"),
+    ),
 ];
+
+/// The pairs of [`Lexicon::SpellingVariants`]: (British, American), in file order.
+pub fn spelling_variants() -> &'static [(&'static str, &'static str)] {
+    static PAIRS: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
+    PAIRS.get_or_init(|| {
+        Lexicon::SpellingVariants
+            .english()
+            .iter()
+            .map(|entry| {
+                entry
+                    .split_once(' ')
+                    .expect("a spelling variant entry is two words")
+            })
+            .collect()
+    })
+}
 
 /// The entries of a data file, in file order.
 fn parse(data: &'static str) -> Vec<&'static str> {
@@ -158,6 +180,17 @@ mod tests {
             }
         }
         assert!(!Lexicon::Months.contains("monday"));
+    }
+
+    #[test]
+    fn spelling_variants_are_pairs_of_different_words() {
+        let pairs = spelling_variants();
+        assert!(pairs.len() >= 50);
+        for (british, american) in pairs {
+            assert_ne!(british, american);
+            assert!(!british.contains(' ') && !american.contains(' '));
+        }
+        assert!(pairs.contains(&("colour", "color")));
     }
 
     #[test]

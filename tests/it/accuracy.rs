@@ -90,6 +90,7 @@ fn syndication_targets_on_generated_articles() {
         truncate_rate: 0.4,
         boilerplate_rate: 0.3,
         lift_rate: 0.1,
+        ..SynthParams::default()
     })
     .unwrap();
     let dir = tempfile::tempdir().unwrap();

@@ -333,6 +333,84 @@ fn gen_is_deterministic() {
     assert!((30..100).contains(&copies), "{copies} planted copies");
 }
 
+/// With the transformations added later left off, a seed writes the bytes it wrote before
+/// they existed: the golden file was written by the generator of that time.
+#[test]
+fn gen_without_the_new_transformations_writes_the_old_bytes() {
+    let golden =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/gen-before-transforms.jsonl");
+    let output = reprint()
+        .args([
+            "gen",
+            "--docs",
+            "40",
+            "--seed",
+            "5",
+            "--copy-rate",
+            "0.4",
+            "--max-edit-rate",
+            "0.1",
+            "--truncate-rate",
+            "0.5",
+            "--boilerplate-rate",
+            "0.5",
+            "--lift-rate",
+            "0.2",
+            "-o",
+            "-",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert!(
+        output.stdout == std::fs::read(golden).unwrap(),
+        "the corpus changed"
+    );
+}
+
+#[test]
+fn gen_syndication_labels_every_transformation() {
+    let dir = tempfile::tempdir().unwrap();
+    let truth = dir.path().join("truth.jsonl");
+    reprint()
+        .args(["gen", "--docs", "2000", "--syndication", "-o"])
+        .arg(dir.path().join("corpus.jsonl"))
+        .arg("--truth")
+        .arg(&truth)
+        .assert()
+        .success();
+    let truth: Vec<Value> = std::fs::read_to_string(truth)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let copies: Vec<&Value> = truth.iter().filter(|t| t["kind"] == "copy").collect();
+    let share = |test: &dyn Fn(&Value) -> bool| {
+        copies.iter().filter(|t| test(t)).count() as f64 / copies.len() as f64
+    };
+    // Each transformation is present at about its rate.
+    assert!((0.25..0.35).contains(&(copies.len() as f64 / 2000.0)));
+    assert!(share(&|t| t["truncated"].as_f64().unwrap() > 0.5) > 0.05);
+    assert!(share(&|t| t["reordered"].as_u64().unwrap() > 0) > 0.1);
+    assert!(share(&|t| t["figures_restyled"].as_u64().unwrap() > 0) > 0.3);
+    assert!(share(&|t| t["spellings_switched"].as_u64().unwrap() > 0) > 0.2);
+    assert!(
+        share(&|t| t["sentences_split"].as_u64().unwrap()
+            + t["sentences_merged"].as_u64().unwrap()
+            > 0)
+            > 0.3
+    );
+    assert!(share(&|t| t["headline"] == "kept") > 0.5);
+    assert!(share(&|t| t["boilerplate"] == true) > 0.4);
+    assert!(share(&|t| t["edit_rate"].as_f64().unwrap() > 0.1) > 0.2);
+    // Options of the preset cannot be given beside it.
+    reprint()
+        .args(["gen", "--syndication", "--copy-rate", "0.5", "-o", "-"])
+        .assert()
+        .failure()
+        .code(2);
+}
+
 /// Words that never repeat, so Jaccard is easy to reason about.
 fn distinct_words(prefix: &str, count: usize) -> Vec<String> {
     (0..count).map(|i| format!("{prefix}{i}")).collect()
