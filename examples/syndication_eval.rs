@@ -1,9 +1,15 @@
-//! Scores `scan` on a generated corpus with known truth: copies with up to 10 % word edits,
-//! 40 % of them cut by 20–50 % and 30 % wrapped in outlet lines; paragraph lifts into other
-//! articles; unrelated articles as distractors. Prints cluster ARI, pairwise precision and
-//! recall, the share of originals picked right, partial lift detection, and recall against
-//! exact containment >= 0.5, with and without the passage index.
-//! Run: `cargo run --release --example syndication_eval -- [DOCS] [SEED] [WINNOW_WINDOW]`.
+//! Scores `scan` on a generated corpus with known truth and prints cluster ARI, pairwise
+//! precision and recall, the share of originals picked right, partial lift detection,
+//! distractors merged, and recall against exact containment >= 0.5, with and without the
+//! passage index; then, for the default mode, copy recall by stratum (edit rate, truncation,
+//! reordering, restyling, templates, headline, Jaccard to the original).
+//!
+//! Two corpora: `classic` (the default: copies with up to 10 % word edits, 40 % of them cut by
+//! 20–50 % and 30 % wrapped in fixed outlet lines, 10 % of originals lifting paragraphs), and
+//! `syndication` (`SynthParams::syndication`: every transformation of `reprint gen
+//! --syndication` at its realistic rate).
+//! Run: `cargo run --release --example syndication_eval -- [DOCS] [SEED] [WINNOW_WINDOW]
+//! [classic|syndication]`.
 
 use std::io::Write;
 
@@ -12,7 +18,7 @@ use rayon::prelude::*;
 use reprint::candidates::winnow::WinnowParams;
 use reprint::ingest::{Corpus, InputSpec, parse_record};
 use reprint::pipeline::{self, ScanParams, Silent};
-use reprint::synth::{ArticleKind, Generator, SynthParams};
+use reprint::synth::{ArticleKind, ArticleTruth, Generator, SynthParams};
 use reprint::testing::eval::{SyndicationScores, score_syndication};
 use reprint::testing::exact::exact_containment_pairs;
 use reprint::text::normalize::normalize;
@@ -25,17 +31,22 @@ fn main() {
     let window: usize = args.next().map_or(WinnowParams::default().window(), |a| {
         a.parse().expect("WINDOW")
     });
-    let generator = Generator::new(SynthParams {
-        docs,
-        seed,
-        copy_rate: 0.3,
-        max_edit_rate: 0.1,
-        truncate_rate: 0.4,
-        boilerplate_rate: 0.3,
-        lift_rate: 0.1,
-        ..SynthParams::default()
-    })
-    .unwrap();
+    let preset = args.next().unwrap_or_else(|| "classic".to_string());
+    let synth = match preset.as_str() {
+        "classic" => SynthParams {
+            docs,
+            seed,
+            copy_rate: 0.3,
+            max_edit_rate: 0.1,
+            truncate_rate: 0.4,
+            boilerplate_rate: 0.3,
+            lift_rate: 0.1,
+            ..SynthParams::default()
+        },
+        "syndication" => SynthParams::syndication(docs, seed),
+        other => panic!("unknown corpus {other:?}: classic or syndication"),
+    };
+    let generator = Generator::new(synth).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("corpus.jsonl");
     {
@@ -67,7 +78,7 @@ fn main() {
 
     let kinds = |kind: ArticleKind| truths.iter().filter(|t| t.kind == kind).count();
     println!(
-        "{docs} generated articles (seed {seed}): {} originals, {} copies ({} cut, {} wrapped), {} lifts; {} pairs with exact containment >= 0.5",
+        "{docs} generated articles ({preset}, seed {seed}): {} originals, {} copies ({} cut, {} wrapped), {} lifts; {} pairs with exact containment >= 0.5",
         kinds(ArticleKind::Original),
         kinds(ArticleKind::Copy),
         truths.iter().filter(|t| t.truncated > 0.0).count(),
@@ -76,9 +87,18 @@ fn main() {
         containment.len()
     );
     println!(
-        "\n{:<28} {:>6} {:>9} {:>9} {:>10} {:>12} {:>12} {:>12}",
-        "mode", "ARI", "pair P", "pair R", "originals", "lifts found", "lifts merged", "contain. R"
+        "\n{:<28} {:>6} {:>9} {:>9} {:>10} {:>12} {:>12} {:>12} {:>12}",
+        "mode",
+        "ARI",
+        "pair P",
+        "pair R",
+        "originals",
+        "lifts found",
+        "lifts merged",
+        "distr. merged",
+        "contain. R"
     );
+    let mut strata = None;
     let mut jaccard_only = params.clone();
     jaccard_only.winnow = None;
     for (name, params) in [
@@ -88,14 +108,81 @@ fn main() {
         let result = pipeline::scan(&corpus, &params, &Silent).unwrap();
         let s: SyndicationScores = score_syndication(&result, &truths, &containment);
         println!(
-            "{name:<28} {:>6.4} {:>9.4} {:>9.4} {:>10.4} {:>12.4} {:>12.4} {:>12.4}",
+            "{name:<28} {:>6.4} {:>9.4} {:>9.4} {:>10.4} {:>12.4} {:>12.4} {:>12.4} {:>12.4}",
             s.ari,
             s.pair_precision,
             s.pair_recall,
             s.originals_share(),
             s.lift_recall(),
             s.lifts_merged_share(),
+            s.distractors_merged_share(),
             s.containment_recall()
         );
+        strata.get_or_insert(s.copies_found);
     }
+    print_strata(&truths, &sets, &strata.unwrap_or_default());
+}
+
+/// Copy recall (a copy in its original's cluster) by stratum, for the first mode.
+fn print_strata(truths: &[ArticleTruth], sets: &[Vec<u64>], copies: &[(usize, bool)]) {
+    let jaccard = |a: &[u64], b: &[u64]| {
+        let shared = reprint::text::sets::intersection_size(a, b);
+        shared as f64 / (a.len() + b.len() - shared).max(1) as f64
+    };
+    let parent = |doc: usize| -> usize { truths[doc].cluster[4..].parse().unwrap() };
+    type Stratum = (&'static str, fn(&ArticleTruth, f64) -> bool);
+    let strata: [Stratum; 17] = [
+        ("edit rate < 3 %", |t, _| t.edit_rate < 0.03),
+        ("edit rate 3-7 %", |t, _| {
+            (0.03..0.07).contains(&t.edit_rate)
+        }),
+        ("edit rate 7-11 %", |t, _| {
+            (0.07..0.11).contains(&t.edit_rate)
+        }),
+        ("edit rate >= 11 %", |t, _| t.edit_rate >= 0.11),
+        ("not cut", |t, _| t.truncated == 0.0),
+        ("cut <= 30 %", |t, _| {
+            t.truncated > 0.0 && t.truncated <= 0.3
+        }),
+        ("cut 30-50 %", |t, _| {
+            t.truncated > 0.3 && t.truncated <= 0.5
+        }),
+        ("cut > 50 %", |t, _| t.truncated > 0.5),
+        ("reordered", |t, _| t.reordered > 0),
+        ("figures restyled", |t, _| t.figures_restyled > 0),
+        ("spellings switched", |t, _| t.spellings_switched > 0),
+        ("sentences split/merged", |t, _| {
+            t.sentences_split + t.sentences_merged > 0
+        }),
+        ("in an outlet template", |t, _| t.boilerplate),
+        ("Jaccard < 0.3", |_, j| j < 0.3),
+        ("Jaccard 0.3-0.5", |_, j| (0.3..0.5).contains(&j)),
+        ("Jaccard 0.5-0.7", |_, j| (0.5..0.7).contains(&j)),
+        ("Jaccard >= 0.7", |_, j| j >= 0.7),
+    ];
+    let jaccards: Vec<f64> = copies
+        .iter()
+        .map(|&(doc, _)| jaccard(&sets[doc], &sets[parent(doc)]))
+        .collect();
+    println!("\ncopy recall by stratum (with the passage index): stratum, copies, found, recall");
+    for (name, test) in strata {
+        let (mut total, mut found) = (0, 0);
+        for (&(doc, hit), &j) in copies.iter().zip(&jaccards) {
+            if test(&truths[doc], j) {
+                total += 1;
+                found += usize::from(hit);
+            }
+        }
+        println!(
+            "  {name:<24} {total:>7} {found:>7} {:>8.4}",
+            found as f64 / total.max(1) as f64
+        );
+    }
+    let found = copies.iter().filter(|c| c.1).count();
+    println!(
+        "  {:<24} {:>7} {found:>7} {:>8.4}",
+        "all copies",
+        copies.len(),
+        found as f64 / copies.len().max(1) as f64
+    );
 }

@@ -89,6 +89,12 @@ pub struct SyndicationScores {
     /// Of those, pairs reported as `copy` or `partial`, or whose documents share a cluster
     /// (by default a cluster's copies are reported through their pairs with its original).
     pub containment_found: usize,
+    /// Every planted copy (its index) and whether it was put in its original's cluster.
+    pub copies_found: Vec<(usize, bool)>,
+    /// Articles planted in no group (no copies, no copy of anything): distractors.
+    pub distractors: usize,
+    /// Of those, the ones put into a cluster with other documents.
+    pub distractors_merged: usize,
 }
 
 impl SyndicationScores {
@@ -110,6 +116,11 @@ impl SyndicationScores {
     /// Recall against exact containment.
     pub fn containment_recall(&self) -> f64 {
         self.containment_found as f64 / self.containment_pairs.max(1) as f64
+    }
+
+    /// Share of distractors merged into clusters.
+    pub fn distractors_merged_share(&self) -> f64 {
+        self.distractors_merged as f64 / self.distractors.max(1) as f64
     }
 }
 
@@ -200,7 +211,32 @@ pub fn score_syndication(
                 || (cluster(p.a).is_some() && cluster(p.a) == cluster(p.b))
         })
         .count();
+    let cluster_of = |doc: usize| result.docs[doc].cluster;
+    let copies_found = truths
+        .iter()
+        .enumerate()
+        .filter(|(_, truth)| truth.kind == ArticleKind::Copy)
+        .map(|(doc, _)| {
+            let original = truth_labels[doc] as usize;
+            let found = cluster_of(doc).is_some() && cluster_of(doc) == cluster_of(original);
+            (doc, found)
+        })
+        .collect();
+    let mut predicted_size: AHashMap<u32, usize> = AHashMap::new();
+    for cluster in result.docs.iter().filter_map(|d| d.cluster) {
+        *predicted_size.entry(cluster).or_default() += 1;
+    }
+    let distractors: Vec<usize> = (0..truths.len())
+        .filter(|&doc| group_size[&truth_labels[doc]] == 1)
+        .collect();
+    let distractors_merged = distractors
+        .iter()
+        .filter(|&&doc| cluster_of(doc).is_some_and(|c| predicted_size[&c] > 1))
+        .count();
     SyndicationScores {
+        copies_found,
+        distractors: distractors.len(),
+        distractors_merged,
         docs: truths.len(),
         ari: adjusted_rand_index(&truth_labels, &predicted),
         pair_precision,
