@@ -225,8 +225,8 @@ struct InputArgs {
     /// Print the wall time of each stage to stderr at the end. By default, off.
     #[arg(long)]
     timings: bool,
-    /// Below the threshold, a pair is a copy when passages in the same order cover at least
-    /// this share of the shorter text.
+    /// Below the threshold, a pair is a copy when passages, in any order, cover at least this
+    /// share of the shorter text.
     #[arg(long, default_value_t = RelationParams::default().copy_share())]
     copy_share: f64,
     /// Partial reuse needs a shared passage of at least this many words...

@@ -404,7 +404,6 @@ mod tests {
                 longest: 30,
                 partial_words: 20,
                 shares: (jaccard, jaccard),
-                ordered: jaccard,
                 shorter: PairSide::A,
                 copy_share: 0.7,
             },

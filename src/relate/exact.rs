@@ -455,7 +455,6 @@ mod tests {
                 longest: 30,
                 partial_words: 20,
                 shares: (0.9, 0.3),
-                ordered: 0.5,
                 shorter: PairSide::A,
                 copy_share: 0.7,
             },

@@ -4,7 +4,7 @@
 //!
 //! The decision uses exact Jaccard and the shape of the aligned passages, not Jaccard alone:
 //! a regional paper's cut of a wire story has a low Jaccard with it (the dropped half counts
-//! against it) yet is made, in order, of the wire's text; a lifted paragraph gives the same
+//! against it) yet is made of the wire's text; a lifted paragraph gives the same
 //! containment as a heavily edited copy but covers only a small part of either text.
 
 use super::direction::Direction;
@@ -53,8 +53,8 @@ impl Default for RelationParams {
 }
 
 impl RelationParams {
-    /// `copy_share`: least share of the shorter text that must be the other's text in the same
-    /// order for a copy below the Jaccard threshold; `partial_words`: words the longest shared
+    /// `copy_share`: least share of the shorter text that must be the other's text (in any
+    /// order) for a copy below the Jaccard threshold; `partial_words`: words the longest shared
     /// passage needs for partial reuse; `partial_share`: least share of the shorter text the
     /// passages must cover for partial reuse.
     pub fn new(copy_share: f64, partial_words: u32, partial_share: f64) -> Result<Self> {
@@ -220,13 +220,15 @@ pub enum Verdict {
         /// The scan's threshold.
         threshold: f64,
     },
-    /// `copy`: below the threshold, but passages in the same order cover enough of the
-    /// shorter text.
-    InOrder {
+    /// `copy`: below the threshold, but passages cover enough of the shorter text, in
+    /// whatever order: papers move paragraphs of the stories they reprint.
+    Covered {
         /// Exact Jaccard of the pair.
         jaccard: f64,
         /// The scan's threshold.
         threshold: f64,
+        /// Share of the shorter text inside passages.
+        covered: f64,
         /// Share of the shorter text inside passages that keep their order.
         ordered: f64,
         /// Which document is the shorter.
@@ -235,7 +237,7 @@ pub enum Verdict {
         copy_share: f64,
     },
     /// `partial`: a passage long enough is shared, but too little of the shorter text is the
-    /// other's in order for a copy.
+    /// other's for a copy.
     SharedPassage {
         /// Words of the longest shared passage.
         longest: u32,
@@ -243,11 +245,9 @@ pub enum Verdict {
         partial_words: u32,
         /// Share of each document's words inside passages.
         shares: (f64, f64),
-        /// Share of the shorter text inside passages that keep their order.
-        ordered: f64,
         /// Which document is the shorter.
         shorter: PairSide,
-        /// The least in-order share for a copy.
+        /// The least share of the shorter text for a copy.
         copy_share: f64,
     },
     /// None: what is shared is too short or too small a share of the shorter text.
@@ -294,15 +294,17 @@ impl Verdict {
     /// The same verdict with the pair's two documents in the other order.
     pub fn swapped(self) -> Verdict {
         match self {
-            Verdict::InOrder {
+            Verdict::Covered {
                 jaccard,
                 threshold,
+                covered,
                 ordered,
                 shorter,
                 copy_share,
-            } => Verdict::InOrder {
+            } => Verdict::Covered {
                 jaccard,
                 threshold,
+                covered,
                 ordered,
                 shorter: shorter.other(),
                 copy_share,
@@ -311,14 +313,12 @@ impl Verdict {
                 longest,
                 partial_words,
                 shares: (share_a, share_b),
-                ordered,
                 shorter,
                 copy_share,
             } => Verdict::SharedPassage {
                 longest,
                 partial_words,
                 shares: (share_b, share_a),
-                ordered,
                 shorter: shorter.other(),
                 copy_share,
             },
@@ -340,7 +340,7 @@ impl Verdict {
     /// The relation this verdict decides.
     pub fn relation(&self) -> Relation {
         match self {
-            Verdict::Identical | Verdict::AboveThreshold { .. } | Verdict::InOrder { .. } => {
+            Verdict::Identical | Verdict::AboveThreshold { .. } | Verdict::Covered { .. } => {
                 Relation::Copy
             }
             Verdict::SharedPassage { .. } => Relation::Partial,
@@ -362,26 +362,26 @@ impl std::fmt::Display for Verdict {
                 f,
                 "none: Jaccard {jaccard:.3} < threshold {threshold} and too few shared shingles to align"
             ),
-            Verdict::InOrder {
+            Verdict::Covered {
                 jaccard,
                 threshold,
+                covered,
                 ordered,
                 shorter,
                 copy_share,
             } => write!(
                 f,
-                "copy: Jaccard {jaccard:.3} < threshold {threshold}, but {ordered:.2} of the shorter text ({shorter}) is the other's text in the same order (>= {copy_share})"
+                "copy: Jaccard {jaccard:.3} < threshold {threshold}, but {covered:.2} of the shorter text ({shorter}) is the other's text (>= {copy_share}), {ordered:.2} of it in the same order"
             ),
             Verdict::SharedPassage {
                 longest,
                 partial_words,
                 shares: (share_a, share_b),
-                ordered,
                 shorter,
                 copy_share,
             } => write!(
                 f,
-                "partial: a {longest}-word passage is shared (>= {partial_words}); passages cover {share_a:.2} of a and {share_b:.2} of b, and only {ordered:.2} of the shorter text ({shorter}) in order (< {copy_share} for a copy)"
+                "partial: a {longest}-word passage is shared (>= {partial_words}); passages cover {share_a:.2} of a and {share_b:.2} of b, too little of the shorter text ({shorter}) for a copy (< {copy_share})"
             ),
             Verdict::TooLittle {
                 jaccard,
@@ -466,8 +466,9 @@ pub fn overrule_recurring(
 /// Decides how two documents relate.
 ///
 /// 1. `copy` when the exact Jaccard reaches `threshold`;
-/// 2. otherwise `copy` when passages that keep their order cover at least `copy_share` of the
-///    shorter text: it is the other's text, trimmed or wrapped in a few lines of its own;
+/// 2. otherwise `copy` when passages cover at least `copy_share` of the shorter text, in
+///    whatever order: it is the other's text, trimmed, rearranged or wrapped in a few lines
+///    of its own (a lift covers a paragraph or two of the article it sits in);
 /// 3. otherwise `partial` when the longest passage has at least `partial_words` words and
 ///    the passages cover at least `partial_share` of the shorter text;
 /// 4. otherwise none.
@@ -490,12 +491,13 @@ pub fn decide(
     } else {
         PairSide::B
     };
-    let ordered = overlap.ordered_share_of_shorter();
-    if ordered >= params.copy_share {
-        Verdict::InOrder {
+    let covered = overlap.share_of_shorter();
+    if covered >= params.copy_share {
+        Verdict::Covered {
             jaccard,
             threshold,
-            ordered,
+            covered,
+            ordered: overlap.ordered_share_of_shorter(),
             shorter,
             copy_share: params.copy_share,
         }
@@ -506,7 +508,6 @@ pub fn decide(
             longest: overlap.longest,
             partial_words: params.partial_words,
             shares: overlap.shares(),
-            ordered,
             shorter,
             copy_share: params.copy_share,
         }
@@ -599,7 +600,6 @@ mod tests {
             longest: 60,
             partial_words: 20,
             shares: (0.2, 0.3),
-            ordered: 0.3,
             shorter: PairSide::B,
             copy_share: 0.7,
         };
@@ -660,14 +660,24 @@ mod tests {
     }
 
     #[test]
-    fn reordered_paragraphs_count_only_once_in_order() {
-        // Two halves swapped: each half covers 50 words, but only one can be in order.
+    fn a_copy_with_its_paragraphs_moved_is_a_copy() {
+        // Two halves swapped: each half covers 50 words, only one of them in order.
         let passages = [passage((0, 50), (50, 100)), passage((50, 100), (0, 50))];
         let overlap = Overlap::new((100, 100), &passages);
         assert_eq!(overlap.aligned, (100, 100));
         assert_eq!(overlap.ordered, (50, 50));
         let verdict = decide(0.45, 0.5, Some(&overlap), &RelationParams::default());
-        assert_eq!(verdict.relation(), Relation::Partial);
+        assert_eq!(verdict.relation(), Relation::Copy, "{verdict}");
+        assert!(verdict.to_string().contains("0.50 of it in the same order"));
+    }
+
+    #[test]
+    fn paragraphs_lifted_out_of_order_into_a_longer_article_are_partial() {
+        // Two 40-word paragraphs of a, swapped, inside a 300-word article b.
+        let passages = [passage((0, 40), (200, 240)), passage((60, 100), (20, 60))];
+        let overlap = Overlap::new((280, 300), &passages);
+        let verdict = decide(0.1, 0.5, Some(&overlap), &RelationParams::default());
+        assert_eq!(verdict.relation(), Relation::Partial, "{verdict}");
     }
 
     #[test]
