@@ -113,6 +113,17 @@ pub fn word_hash(word: &str, seed: u64) -> u64 {
 /// A word's byte range `(start, end)` in the original text.
 pub type WordRange = (u32, u32);
 
+/// A text's word shingles in order with its words: what alignment works on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WordSequence {
+    /// The k-gram hashes, one per position from the first word to the k-th last.
+    pub grams: Vec<u64>,
+    /// Each word's byte range in the original.
+    pub spans: Vec<WordRange>,
+    /// Each word's hash ([`word_hash`] under the shingler's seed).
+    pub words: Vec<u64>,
+}
+
 /// The last k word hashes, folded as they arrive: the window slides by one rotate and two XORs
 /// per word, without a second pass.
 struct Window {
@@ -177,7 +188,7 @@ impl Shingler {
     /// included) and returns the number of units (words or characters) in the text.
     pub fn for_each(&mut self, original: &str, visit: impl FnMut(u64)) -> usize {
         match self.params.kind {
-            ShingleKind::Words(k) => self.for_each_word_shingle(original, k, visit, |_, _| {}),
+            ShingleKind::Words(k) => self.for_each_word_shingle(original, k, visit, |_, _, _| {}),
             ShingleKind::Chars(_) => {
                 let normalized = crate::text::normalize::normalize(original);
                 shingle_sequence(&normalized, &self.params)
@@ -189,36 +200,44 @@ impl Shingler {
     }
 
     /// For word shingles: every shingle hash in document order and every word's byte range
-    /// in `original`, in one pass. `None` for character n-grams.
-    pub fn sequence_with_spans(&mut self, original: &str) -> Option<(Vec<u64>, Vec<WordRange>)> {
+    /// and hash in `original`, in one pass. `None` for character n-grams.
+    pub fn sequence_with_spans(&mut self, original: &str) -> Option<WordSequence> {
         let ShingleKind::Words(k) = self.params.kind else {
             return None;
         };
-        let mut grams = Vec::with_capacity(original.len() / 5);
-        let mut spans = Vec::with_capacity(original.len() / 5);
+        let mut sequence = WordSequence {
+            grams: Vec::with_capacity(original.len() / 5),
+            spans: Vec::with_capacity(original.len() / 5),
+            words: Vec::with_capacity(original.len() / 5),
+        };
         self.for_each_word_shingle(
             original,
             k,
-            |h| grams.push(h),
-            |start, end| spans.push((start, end)),
+            |h| sequence.grams.push(h),
+            |start, end, hash| {
+                sequence.spans.push((start, end));
+                sequence.words.push(hash);
+            },
         );
-        Some((grams, spans))
+        Some(sequence)
     }
 
-    /// The word-shingle loop: `on_word` sees each word's byte range, `visit` each k-gram.
+    /// The word-shingle loop: `on_word` sees each word's byte range and hash, `visit` each
+    /// k-gram.
     #[inline]
     fn for_each_word_shingle(
         &mut self,
         original: &str,
         k: usize,
         mut visit: impl FnMut(u64),
-        mut on_word: impl FnMut(u32, u32),
+        mut on_word: impl FnMut(u32, u32, u64),
     ) -> usize {
         let seed = self.params.seed;
         let mut window = Window::new(k);
         for_each_word(original, &mut self.words, |word, start, end| {
-            on_word(start, end);
-            window.push(word_hash(word, seed), &mut visit);
+            let hash = word_hash(word, seed);
+            on_word(start, end, hash);
+            window.push(hash, &mut visit);
         });
         window.count
     }

@@ -11,7 +11,8 @@
 use crate::error::{Error, Result};
 use crate::text::normalize::NormalizedText;
 use crate::text::shingle::{
-    DEFAULT_SHINGLE_SEED, ShingleKind, ShingleParams, Shingler, shingle_sequence,
+    DEFAULT_SHINGLE_SEED, ShingleKind, ShingleParams, Shingler, WordSequence, shingle_sequence,
+    word_hashes,
 };
 
 /// Validated alignment parameters.
@@ -93,6 +94,8 @@ impl WordRun {
 #[derive(Debug, Clone)]
 pub struct AlignText {
     spans: Vec<(u32, u32)>,
+    /// Each word's hash, for comparing the words between two runs.
+    words: Vec<u64>,
     grams: Vec<u64>,
     /// Open-addressing table of k-gram positions (position + 1; 0 is empty), probed linearly
     /// from the hash's top bits: a look-up touches one or two slots.
@@ -112,21 +115,30 @@ impl AlignText {
             .iter()
             .map(|w| (w.orig_start, w.orig_end))
             .collect();
-        Self::from_parts(shingle_sequence(normalized, &shingles), spans)
+        Self::from_parts(WordSequence {
+            grams: shingle_sequence(normalized, &shingles),
+            spans,
+            words: word_hashes(normalized, &shingles),
+        })
     }
 
     /// Prepares `original` straight from the text with a word shingler, whose k is then the
     /// anchor length; [`Self::shingle_set`] is the document's set under its parameters.
     /// `None` when the shingler uses character n-grams.
     pub fn from_original(original: &str, shingler: &mut Shingler) -> Option<Self> {
-        let (grams, spans) = shingler.sequence_with_spans(original)?;
-        Some(Self::from_parts(grams, spans))
+        Some(Self::from_parts(shingler.sequence_with_spans(original)?))
     }
 
-    fn from_parts(grams: Vec<u64>, spans: Vec<(u32, u32)>) -> Self {
+    fn from_parts(sequence: WordSequence) -> Self {
+        let WordSequence {
+            grams,
+            spans,
+            words,
+        } = sequence;
         let size = (grams.len() * 2).next_power_of_two().max(2);
         let mut text = AlignText {
             spans,
+            words,
             table: vec![0; size],
             repeated: vec![false; grams.len()],
             grams,
@@ -194,6 +206,7 @@ pub fn align_prepared(a: &AlignText, b: &AlignText, params: &AlignParams) -> Vec
     let runs = merge_runs(
         claim_runs(diagonal_runs(a, b, params.anchor)),
         params.max_gap,
+        (&a.words, &b.words),
     );
     let (wa, wb) = (&a.spans, &b.spans);
     runs.into_iter()
@@ -298,21 +311,59 @@ fn claim_runs(mut runs: Vec<WordRun>) -> Vec<WordRun> {
     kept
 }
 
-/// Joins runs that follow each other in both texts with small gaps.
-fn merge_runs(runs: Vec<WordRun>, max_gap: usize) -> Vec<WordRun> {
+/// How many times `max_gap` words a gap between two runs may span when most of its words
+/// are still shared: a copy edited every six or seven words leaves stretches too short to
+/// anchor (fewer than `anchor` words) between its edits, and its runs stand further apart than
+/// `max_gap` while only a few words between them changed.
+const BRIDGE_FACTOR: usize = 4;
+
+/// Joins runs that follow each other in both texts when the words between them differ in at
+/// most `max_gap` places: gaps of up to `max_gap` words in each text, and longer gaps (up to
+/// [`BRIDGE_FACTOR`] times that) whose words, aligned with each other, leave at most
+/// `max_gap` of the longer side unmatched.
+fn merge_runs(runs: Vec<WordRun>, max_gap: usize, words: (&[u64], &[u64])) -> Vec<WordRun> {
     let mut merged: Vec<WordRun> = Vec::with_capacity(runs.len());
     for run in runs {
         if let Some(last) = merged.last_mut() {
             let follows = run.a >= last.a_end && run.b >= last.b_end;
-            if follows && run.a - last.a_end <= max_gap && run.b - last.b_end <= max_gap {
-                last.a_end = run.a_end;
-                last.b_end = run.b_end;
-                continue;
+            if follows {
+                let (gap_a, gap_b) = (run.a - last.a_end, run.b - last.b_end);
+                let longer = gap_a.max(gap_b);
+                let bridged = longer <= max_gap
+                    || (longer <= BRIDGE_FACTOR * max_gap
+                        && longer
+                            - common_words(
+                                &words.0[last.a_end..run.a],
+                                &words.1[last.b_end..run.b],
+                            )
+                            <= max_gap);
+                if bridged {
+                    last.a_end = run.a_end;
+                    last.b_end = run.b_end;
+                    continue;
+                }
             }
         }
         merged.push(run);
     }
     merged
+}
+
+/// The length of the longest common subsequence of two short word sequences.
+fn common_words(a: &[u64], b: &[u64]) -> usize {
+    let mut previous = vec![0usize; b.len() + 1];
+    let mut current = vec![0usize; b.len() + 1];
+    for &word in a {
+        for (j, &other) in b.iter().enumerate() {
+            current[j + 1] = if word == other {
+                previous[j] + 1
+            } else {
+                previous[j + 1].max(current[j])
+            };
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[b.len()]
 }
 
 #[cfg(test)]
@@ -375,6 +426,43 @@ mod tests {
                 "will be sent along the coast road through Elmsford, a long detour that adds about twenty minutes",
             )],
         );
+    }
+
+    /// Distinct words `w0 w1 ...`, with the word at every position in `changed` replaced.
+    fn numbered(count: usize, changed: &[usize]) -> String {
+        (0..count)
+            .map(|i| {
+                if changed.contains(&i) {
+                    format!("x{i}")
+                } else {
+                    format!("w{i}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn a_passage_survives_a_changed_word_every_few_words() {
+        // Three changed words within eight leave no five matching words in a row there: the
+        // runs around them stand eight words apart, which only three words tell apart.
+        let a = numbered(60, &[]);
+        let changed = [10, 13, 17, 30, 34, 37];
+        let b = numbered(60, &changed);
+        let passages = align(&normalize(&a), &normalize(&b), &AlignParams::default());
+        assert_eq!(passages.len(), 1, "{passages:?}");
+        assert_eq!(passages[0].words, 60);
+    }
+
+    #[test]
+    fn a_gap_of_other_words_is_not_bridged() {
+        // Twelve different words between two shared stretches: two passages.
+        let a = numbered(40, &[]);
+        let b = numbered(40, &(14..26).collect::<Vec<_>>());
+        let passages = align(&normalize(&a), &normalize(&b), &AlignParams::default());
+        assert_eq!(passages.len(), 2, "{passages:?}");
+        assert_eq!(common_words(&[1, 2, 3, 4], &[1, 9, 3, 4, 8]), 3);
+        assert_eq!(common_words(&[], &[1]), 0);
     }
 
     #[test]
