@@ -91,7 +91,8 @@ pub struct SyndicationScores {
     pub containment_found: usize,
     /// Every planted copy (its index) and whether it was put in its original's cluster.
     pub copies_found: Vec<(usize, bool)>,
-    /// Articles planted in no group (no copies, no copy of anything): distractors.
+    /// Originals planted in no group (no copies, no copy of anything, no lifted paragraphs):
+    /// distractors.
     pub distractors: usize,
     /// Of those, the ones put into a cluster with other documents.
     pub distractors_merged: usize,
@@ -226,8 +227,11 @@ pub fn score_syndication(
     for cluster in result.docs.iter().filter_map(|d| d.cluster) {
         *predicted_size.entry(cluster).or_default() += 1;
     }
+    // Lifts are scored on their own (`lifts_merged`).
     let distractors: Vec<usize> = (0..truths.len())
-        .filter(|&doc| group_size[&truth_labels[doc]] == 1)
+        .filter(|&doc| {
+            truths[doc].kind == ArticleKind::Original && group_size[&truth_labels[doc]] == 1
+        })
         .collect();
     let distractors_merged = distractors
         .iter()
