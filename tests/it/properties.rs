@@ -153,6 +153,92 @@ proptest! {
     }
 }
 
+/// A word of letters only for index `i`: consonant-vowel syllables, so texts read as prose
+/// to the line rules.
+fn syllable_word(i: u32) -> String {
+    const CONSONANTS: &[u8] = b"bdfgklmnprstv";
+    const VOWELS: &[u8] = b"aeiou";
+    let mut i = i as usize;
+    let mut word = String::new();
+    loop {
+        word.push(CONSONANTS[i % CONSONANTS.len()] as char);
+        i /= CONSONANTS.len();
+        word.push(VOWELS[i % VOWELS.len()] as char);
+        i /= VOWELS.len();
+        if i == 0 {
+            break;
+        }
+    }
+    word
+}
+
+/// Paragraphs of sentences of word indices, rendered as prose.
+fn render_paragraphs(paragraphs: &[Vec<Vec<u32>>]) -> String {
+    paragraphs
+        .iter()
+        .map(|paragraph| {
+            paragraph
+                .iter()
+                .map(|sentence| {
+                    let words: Vec<String> = sentence.iter().map(|&w| syllable_word(w)).collect();
+                    let mut sentence = words.join(" ");
+                    sentence[..1].make_ascii_uppercase();
+                    sentence + "."
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+proptest! {
+    // Each case writes a two-record corpus and explains the pair.
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// A copy with up to 10 % of its words substituted, cut to the first half of its
+    /// paragraphs and with those paragraphs shuffled, is always a copy of its original.
+    #[test]
+    fn an_edited_cut_and_reordered_copy_is_always_a_copy(
+        paragraphs in proptest::collection::vec(
+            proptest::collection::vec(proptest::collection::vec(0u32..5_000, 8..24), 2..5),
+            4..12,
+        ),
+        edit_rate in 0.0f64..=0.10,
+        seed in any::<u64>(),
+    ) {
+        use reprint::ingest::{Corpus, InputSpec};
+        use reprint::pipeline::{ScanParams, explain};
+        use reprint::relate::relation::Relation;
+        // A small seeded stream for which words change and how the paragraphs move.
+        let mut state = seed | 1;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut copy: Vec<Vec<Vec<u32>>> = paragraphs[..paragraphs.len().div_ceil(2)].to_vec();
+        for word in copy.iter_mut().flatten().flatten() {
+            if (next() % 10_000) as f64 / 10_000.0 < edit_rate {
+                *word = 5_000 + (next() % 5_000) as u32;
+            }
+        }
+        for i in (1..copy.len()).rev() {
+            copy.swap(i, (next() % (i as u64 + 1)) as usize);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pair.jsonl");
+        crate::support::write_jsonl(&path, &[
+            ("original".to_string(), render_paragraphs(&paragraphs)),
+            ("copy".to_string(), render_paragraphs(&copy)),
+        ]);
+        let corpus = Corpus::open(&[InputSpec::Path(path)]).unwrap();
+        let explained = explain(&corpus, &ScanParams::default(), "original", "copy").unwrap();
+        prop_assert_eq!(explained.verdict.relation(), Relation::Copy, "{}", explained.verdict);
+    }
+}
+
 /// The texts of the sample corpus's JSONL records and text files.
 fn sample_texts() -> Vec<(String, String)> {
     let root = crate::support::sample_corpus();
