@@ -129,3 +129,63 @@ fn syndication_targets_on_generated_articles() {
         s.containment_recall()
     );
 }
+
+/// The syndication corpus (every transformation of `reprint gen --syndication`: dense edits,
+/// cuts to 30 %, moved paragraphs, restyled figures and spellings, outlet templates) at a
+/// size the suite can afford. With dates, the original is the earliest. Without them it is
+/// the most complete text, which a cut copy is not: every copy cut, half of them reordered.
+/// (An uncut copy is as complete as its original, so undated, nothing tells them apart.)
+#[test]
+fn copies_survive_what_papers_do_to_wire_copy() {
+    use reprint::synth::{Generator, SynthParams};
+    use reprint::testing::eval::score_syndication;
+
+    let docs = 4_000;
+    let dir = tempfile::tempdir().unwrap();
+    let dated = Generator::new(SynthParams::syndication(docs, 8)).unwrap();
+    let cut = Generator::new(SynthParams {
+        truncate_rate: 1.0,
+        reorder_rate: 0.5,
+        ..SynthParams::syndication(docs, 8)
+    })
+    .unwrap();
+    let dated_path = dir.path().join("dated.jsonl");
+    {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&dated_path).unwrap());
+        reprint::report::write_generated(&dated, &mut out, None, 0).unwrap();
+        std::io::Write::flush(&mut out).unwrap();
+    }
+    let undated_path = dir.path().join("undated-cut.jsonl");
+    let records: Vec<(String, String)> = (0..docs)
+        .map(|i| {
+            let article = cut.article(i).0;
+            (article.id, article.text)
+        })
+        .collect();
+    crate::support::write_jsonl(&undated_path, &records);
+    for (generator, path) in [(dated, dated_path), (cut, undated_path)] {
+        let truths: Vec<_> = (0..docs).map(|i| generator.article(i).1).collect();
+        let result = scan(std::slice::from_ref(&path), &ScanParams::default());
+        let s = score_syndication(&result, &truths, &[]);
+        let found = s.copies_found.iter().filter(|c| c.1).count();
+        println!(
+            "{}: ARI {} P {} R {} originals {} copies found {found} of {}",
+            path.display(),
+            s.ari,
+            s.pair_precision,
+            s.pair_recall,
+            s.originals_share(),
+            s.copies_found.len()
+        );
+        assert!(s.groups > 500, "{s:?}");
+        assert!(s.ari >= 0.98, "ARI {}", s.ari);
+        assert!(s.pair_precision >= 0.99, "precision {}", s.pair_precision);
+        assert!(s.pair_recall >= 0.98, "recall {}", s.pair_recall);
+        assert!(
+            s.originals_share() >= 0.98,
+            "originals {}",
+            s.originals_share()
+        );
+        assert!(found as f64 >= 0.98 * s.copies_found.len() as f64);
+    }
+}
