@@ -231,8 +231,8 @@ fn a_regional_cut_below_the_threshold_is_still_a_copy() {
 #[test]
 fn every_record_is_accounted_for() {
     let scanned = scan_sample();
-    // 45 JSONL records and 5 text files.
-    assert_eq!(scanned.docs.len(), 50);
+    // 50 JSONL records and 5 text files.
+    assert_eq!(scanned.docs.len(), 55);
     for id in strings(&truth()["rejected"]) {
         let doc = by_id(&scanned.docs)[&id];
         assert_eq!(doc["status"], "rejected");
@@ -427,7 +427,7 @@ fn score_with_clean_text_matches_its_golden_file_and_keeps_every_record() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     // One line per record, duplicates included; the rejected record has no clean text.
-    assert_eq!(lines.len(), 50);
+    assert_eq!(lines.len(), 55);
     for line in &lines {
         assert_eq!(
             line["clean_text"].is_null(),
