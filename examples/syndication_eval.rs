@@ -130,35 +130,38 @@ fn print_strata(truths: &[ArticleTruth], sets: &[Vec<u64>], copies: &[(usize, bo
         shared as f64 / (a.len() + b.len() - shared).max(1) as f64
     };
     let parent = |doc: usize| -> usize { truths[doc].cluster[4..].parse().unwrap() };
-    type Stratum = (&'static str, fn(&ArticleTruth, f64) -> bool);
-    let strata: [Stratum; 17] = [
-        ("edit rate < 3 %", |t, _| t.edit_rate < 0.03),
-        ("edit rate 3-7 %", |t, _| {
+    type Stratum = (&'static str, fn(&ArticleTruth, f64, usize) -> bool);
+    let strata: [Stratum; 20] = [
+        ("edit rate < 3 %", |t, _, _| t.edit_rate < 0.03),
+        ("edit rate 3-7 %", |t, _, _| {
             (0.03..0.07).contains(&t.edit_rate)
         }),
-        ("edit rate 7-11 %", |t, _| {
+        ("edit rate 7-11 %", |t, _, _| {
             (0.07..0.11).contains(&t.edit_rate)
         }),
-        ("edit rate >= 11 %", |t, _| t.edit_rate >= 0.11),
-        ("not cut", |t, _| t.truncated == 0.0),
-        ("cut <= 30 %", |t, _| {
+        ("edit rate >= 11 %", |t, _, _| t.edit_rate >= 0.11),
+        ("not cut", |t, _, _| t.truncated == 0.0),
+        ("cut <= 30 %", |t, _, _| {
             t.truncated > 0.0 && t.truncated <= 0.3
         }),
-        ("cut 30-50 %", |t, _| {
+        ("cut 30-50 %", |t, _, _| {
             t.truncated > 0.3 && t.truncated <= 0.5
         }),
-        ("cut > 50 %", |t, _| t.truncated > 0.5),
-        ("reordered", |t, _| t.reordered > 0),
-        ("figures restyled", |t, _| t.figures_restyled > 0),
-        ("spellings switched", |t, _| t.spellings_switched > 0),
-        ("sentences split/merged", |t, _| {
+        ("cut > 50 %", |t, _, _| t.truncated > 0.5),
+        ("reordered", |t, _, _| t.reordered > 0),
+        ("figures restyled", |t, _, _| t.figures_restyled > 0),
+        ("spellings switched", |t, _, _| t.spellings_switched > 0),
+        ("sentences split/merged", |t, _, _| {
             t.sentences_split + t.sentences_merged > 0
         }),
-        ("in an outlet template", |t, _| t.boilerplate),
-        ("Jaccard < 0.3", |_, j| j < 0.3),
-        ("Jaccard 0.3-0.5", |_, j| (0.3..0.5).contains(&j)),
-        ("Jaccard 0.5-0.7", |_, j| (0.5..0.7).contains(&j)),
-        ("Jaccard >= 0.7", |_, j| j >= 0.7),
+        ("in an outlet template", |t, _, _| t.boilerplate),
+        ("Jaccard < 0.3", |_, j, _| j < 0.3),
+        ("Jaccard 0.3-0.5", |_, j, _| (0.3..0.5).contains(&j)),
+        ("Jaccard 0.5-0.7", |_, j, _| (0.5..0.7).contains(&j)),
+        ("Jaccard >= 0.7", |_, j, _| j >= 0.7),
+        ("copy < 150 words", |_, _, n| n < 150),
+        ("copy 150-400 words", |_, _, n| (150..400).contains(&n)),
+        ("copy >= 400 words", |_, _, n| n >= 400),
     ];
     let jaccards: Vec<f64> = copies
         .iter()
@@ -168,7 +171,8 @@ fn print_strata(truths: &[ArticleTruth], sets: &[Vec<u64>], copies: &[(usize, bo
     for (name, test) in strata {
         let (mut total, mut found) = (0, 0);
         for (&(doc, hit), &j) in copies.iter().zip(&jaccards) {
-            if test(&truths[doc], j) {
+            // A text of n words has n - 4 five-word shingles, repeats aside.
+            if test(&truths[doc], j, sets[doc].len() + 4) {
                 total += 1;
                 found += usize::from(hit);
             }
