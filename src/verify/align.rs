@@ -203,11 +203,12 @@ pub fn align(a: &NormalizedText, b: &NormalizedText, params: &AlignParams) -> Ve
 /// [`align`] on prepared texts. Both must be prepared with the same k-gram size, which is
 /// the anchor length.
 pub fn align_prepared(a: &AlignText, b: &AlignText, params: &AlignParams) -> Vec<Passage> {
-    let runs = merge_runs(
+    let mut runs = merge_runs(
         claim_runs(diagonal_runs(a, b, params.anchor)),
         params.max_gap,
         (&a.words, &b.words),
     );
+    extend_edges(&mut runs, params.max_gap, (&a.words, &b.words));
     let (wa, wb) = (&a.spans, &b.spans);
     runs.into_iter()
         .map(|run| Passage {
@@ -349,6 +350,111 @@ fn merge_runs(runs: Vec<WordRun>, max_gap: usize, words: (&[u64], &[u64])) -> Ve
     merged
 }
 
+/// Extends each passage outward over the words beyond its ends that still mostly match: a
+/// paragraph edited near its start or end keeps fewer than `anchor` matching words there, so
+/// no run reaches them. Each walk may take at most half of the words between the passage and
+/// the nearest other passage in each text (so two walks never meet), and at most
+/// [`BRIDGE_FACTOR`] × `max_gap` words; see [`walk`]. The result does not depend on which
+/// text is `a`: limits come from each text's own order of passages, and the walk treats the
+/// two texts alike.
+fn extend_edges(runs: &mut [WordRun], max_gap: usize, words: (&[u64], &[u64])) {
+    let original: Vec<WordRun> = runs.to_vec();
+    // For each run, the half-gaps to its neighbours in one text: (room before, room after).
+    let room = |len: usize, span: &dyn Fn(&WordRun) -> (usize, usize)| -> Vec<(usize, usize)> {
+        let mut order: Vec<usize> = (0..original.len()).collect();
+        order.sort_by_key(|&r| span(&original[r]));
+        let mut room = vec![(0, 0); original.len()];
+        for (rank, &r) in order.iter().enumerate() {
+            let (start, end) = span(&original[r]);
+            let before = match rank.checked_sub(1) {
+                Some(previous) => start.saturating_sub(span(&original[order[previous]]).1) / 2,
+                None => start,
+            };
+            let after = match order.get(rank + 1) {
+                Some(&next) => span(&original[next]).0.saturating_sub(end) / 2,
+                None => len - end,
+            };
+            room[r] = (before, after);
+        }
+        room
+    };
+    let room_a = room(words.0.len(), &|r: &WordRun| (r.a, r.a_end));
+    let room_b = room(words.1.len(), &|r: &WordRun| (r.b, r.b_end));
+    let reach = BRIDGE_FACTOR * max_gap;
+    for (r, run) in runs.iter_mut().enumerate() {
+        let (a_words, b_words) = words;
+        let back = walk(
+            |x, y| a_words[run.a - 1 - x] == b_words[run.b - 1 - y],
+            |x, y| x < room_a[r].0 && y < room_b[r].0,
+            reach,
+            max_gap,
+        );
+        let ahead = walk(
+            |x, y| a_words[run.a_end + x] == b_words[run.b_end + y],
+            |x, y| x < room_a[r].1 && y < room_b[r].1,
+            reach,
+            max_gap,
+        );
+        (run.a, run.b) = (run.a - back.0, run.b - back.1);
+        (run.a_end, run.b_end) = (run.a_end + ahead.0, run.b_end + ahead.1);
+    }
+}
+
+/// Matches an extension needs for each mismatch it passes; chance matches of common words in
+/// unrelated text come far more sparsely.
+const MATCHES_PER_MISMATCH: usize = 3;
+
+/// One outward walk of [`extend_edges`]: `(x, y)` counts the words taken from each text,
+/// `same(x, y)` compares the next word of each, `inside(x, y)` says whether both are within
+/// the walk's room. A mismatch is passed by a changed word (one from each text) when the
+/// words after it match, or else by a word missing from exactly one text when only that leads
+/// to a match; a choice that would favour one text ends the walk, so the result is the same
+/// whichever text is `a`. The walk stops at the `max_gap`-th mismatch or after `reach` steps
+/// and keeps what it took up to its last match, where it holds [`MATCHES_PER_MISMATCH`]
+/// matches for each mismatch. Returns the words taken from each text.
+fn walk(
+    same: impl Fn(usize, usize) -> bool,
+    inside: impl Fn(usize, usize) -> bool,
+    reach: usize,
+    max_gap: usize,
+) -> (usize, usize) {
+    let lands = |x: usize, y: usize| inside(x, y) && same(x, y);
+    let (mut x, mut y, mut best) = (0, 0, (0, 0));
+    let (mut matches, mut misses) = (0, 0);
+    for _ in 0..reach {
+        if !inside(x, y) {
+            break;
+        }
+        if same(x, y) {
+            (x, y) = (x + 1, y + 1);
+            matches += 1;
+            if matches >= MATCHES_PER_MISMATCH * misses {
+                best = (x, y);
+            }
+            continue;
+        }
+        misses += 1;
+        if misses > max_gap {
+            break;
+        }
+        let (dx, dy) = if lands(x + 1, y + 1) {
+            (1, 1)
+        } else {
+            match (lands(x + 1, y), lands(x, y + 1)) {
+                (true, false) => (1, 0),
+                (false, true) => (0, 1),
+                _ => match (lands(x + 2, y + 1), lands(x + 1, y + 2)) {
+                    (true, false) => (2, 1),
+                    (false, true) => (1, 2),
+                    _ => break,
+                },
+            }
+        };
+        (x, y) = (x + dx, y + dy);
+    }
+    best
+}
+
 /// The length of the longest common subsequence of two short word sequences.
 fn common_words(a: &[u64], b: &[u64]) -> usize {
     let mut previous = vec![0usize; b.len() + 1];
@@ -452,6 +558,45 @@ mod tests {
         let passages = align(&normalize(&a), &normalize(&b), &AlignParams::default());
         assert_eq!(passages.len(), 1, "{passages:?}");
         assert_eq!(passages[0].words, 60);
+    }
+
+    #[test]
+    fn a_passage_takes_in_matching_words_before_and_after_an_edit_near_its_ends() {
+        // Words 0-2 and 27-29 match but are too few to anchor a run of their own.
+        let a = numbered(30, &[]);
+        let b = numbered(30, &[3, 26]);
+        let passages = align(&normalize(&a), &normalize(&b), &AlignParams::default());
+        assert_eq!(passages.len(), 1, "{passages:?}");
+        assert_eq!((passages[0].a_start, passages[0].words), (0, 30));
+        // The same, whichever text comes first.
+        let swapped = align(&normalize(&b), &normalize(&a), &AlignParams::default());
+        assert_eq!(swapped.len(), 1);
+        assert_eq!(
+            (
+                swapped[0].a_start,
+                swapped[0].a_end,
+                swapped[0].b_start,
+                swapped[0].b_end
+            ),
+            (
+                passages[0].b_start,
+                passages[0].b_end,
+                passages[0].a_start,
+                passages[0].a_end
+            )
+        );
+    }
+
+    #[test]
+    fn a_passage_does_not_reach_into_words_that_match_by_chance() {
+        // After the shared stretch, the texts go on with different words, one in four of them
+        // the same ("the"): too few matches per mismatch to extend over.
+        let shared = numbered(20, &[]);
+        let a = format!("{shared} the k1 k2 k3 the k4 k5 k6 the k7");
+        let b = format!("{shared} the m1 m2 m3 the m4 m5 m6 the m7");
+        let passages = align(&normalize(&a), &normalize(&b), &AlignParams::default());
+        assert_eq!(passages.len(), 1);
+        assert!(passages[0].words <= 21, "{passages:?}");
     }
 
     #[test]

@@ -47,6 +47,17 @@ proptest! {
             prop_assert!(p.a_start >= last_end, "passages overlap in a");
             last_end = p.a_end;
         }
+        // The same passages whichever text comes first, and none overlap in b either.
+        let swapped = align(&normalize(&b), &normalize(&a), &AlignParams::new(3, 4).unwrap());
+        let mut mirrored: Vec<(u32, u32, u32, u32)> =
+            swapped.iter().map(|p| (p.b_start, p.b_end, p.a_start, p.a_end)).collect();
+        mirrored.sort_unstable();
+        let ours: Vec<(u32, u32, u32, u32)> =
+            passages.iter().map(|p| (p.a_start, p.a_end, p.b_start, p.b_end)).collect();
+        prop_assert_eq!(ours, mirrored);
+        let mut in_b: Vec<(u32, u32)> = passages.iter().map(|p| (p.b_start, p.b_end)).collect();
+        in_b.sort_unstable();
+        prop_assert!(in_b.windows(2).all(|w| w[0].1 <= w[1].0), "passages overlap in b");
     }
 
     #[test]
