@@ -33,16 +33,7 @@ fn main() {
     });
     let preset = args.next().unwrap_or_else(|| "classic".to_string());
     let synth = match preset.as_str() {
-        "classic" => SynthParams {
-            docs,
-            seed,
-            copy_rate: 0.3,
-            max_edit_rate: 0.1,
-            truncate_rate: 0.4,
-            boilerplate_rate: 0.3,
-            lift_rate: 0.1,
-            ..SynthParams::default()
-        },
+        "classic" => SynthParams::classic(docs, seed),
         "syndication" => SynthParams::syndication(docs, seed),
         other => panic!("unknown corpus {other:?}: classic or syndication"),
     };

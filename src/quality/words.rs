@@ -35,8 +35,6 @@ pub struct GramStats {
     pub first: u32,
     /// Occurrences that start in a sentence holding a number.
     pub in_numeric_sentence: u32,
-    /// Occurrences with every word capitalized in the original, function words inside aside.
-    pub capitalized: u32,
     /// Occurrences right next to a word with a digit (counted for single words).
     pub beside_number: u32,
     /// Occurrences written as short all-capital codes (counted for single words).
@@ -48,7 +46,6 @@ pub struct GramStats {
 struct Position {
     at: u32,
     key: u64,
-    all_capitalized: bool,
     repeated: bool,
 }
 
@@ -288,15 +285,14 @@ impl TextWords {
         }
         let stats = self.classes_table.values();
         let repeats = |i: usize| stats[self.classes[i] as usize].count > 1;
-        // The positions counted for the current length, with the key and capitalization of
-        // the n-gram there and whether it occurs more than once.
+        // The positions counted for the current length, with the key of the n-gram there and
+        // whether it occurs more than once.
         self.positions.clear();
         for i in 0..len.saturating_sub(1) {
             if repeats(i) && repeats(i + 1) {
                 self.positions.push(Position {
                     at: i as u32,
                     key: gram_step(GRAM_KEY_START, self.ids[i]),
-                    all_capitalized: self.marks[i] & CAPITALIZED != 0,
                     repeated: false,
                 });
             }
@@ -312,15 +308,7 @@ impl TextWords {
                 let i = position.at as usize;
                 let last = i + n - 1;
                 position.key = gram_step(position.key, self.ids[last]);
-                // A function word inside a name keeps it one ("Bank of England", "Tale of
-                // Jang").
-                position.all_capitalized &= self.marks[last] & (CAPITALIZED | FUNCTION) != 0;
-                let marks = self.marks[i] & !(CAPITALIZED | BESIDE_NUMBER | CODE)
-                    | if position.all_capitalized {
-                        CAPITALIZED
-                    } else {
-                        0
-                    };
+                let marks = self.marks[i] & !(BESIDE_NUMBER | CODE);
                 let entry = table.index_or_insert(position.key, || GramStats {
                     first: i as u32,
                     ..GramStats::default()
@@ -480,7 +468,6 @@ pub(crate) fn most_frequent<'a>(stats: impl Iterator<Item = &'a GramStats>) -> O
 fn add_occurrence(stats: &mut GramStats, marks: u8) {
     stats.count += 1;
     stats.in_numeric_sentence += u32::from(marks & NUMERIC_SENTENCE != 0);
-    stats.capitalized += u32::from(marks & CAPITALIZED != 0);
     stats.beside_number += u32::from(marks & BESIDE_NUMBER != 0);
     stats.code += u32::from(marks & CODE != 0);
 }
@@ -537,14 +524,13 @@ mod tests {
         let words = TextWords::new(text);
         assert_eq!(words.classes(), [0, 1, 2, 0, 3, 0, 1, 4, 5, 0, 1]);
         let red = words.word_stats()[0];
-        assert_eq!((red.count, red.first, red.capitalized), (4, 0, 2));
+        assert_eq!((red.count, red.first), (4, 0));
         // Two "red" stand in the sentence with a number, one of them beside it.
         assert_eq!((red.in_numeric_sentence, red.beside_number), (2, 1));
         assert_eq!(words.word_stats()[5].code, 1);
         let red_apple = words.gram_stats(2)[0];
         assert_eq!(red_apple.count, 3);
         assert_eq!(red_apple.first, 0);
-        assert_eq!(red_apple.capitalized, 1);
         assert_eq!(words.word_stats().len(), 6);
     }
 

@@ -358,28 +358,8 @@ fn merge_runs(runs: Vec<WordRun>, max_gap: usize, words: (&[u64], &[u64])) -> Ve
 /// text is `a`: limits come from each text's own order of passages, and the walk treats the
 /// two texts alike.
 fn extend_edges(runs: &mut [WordRun], max_gap: usize, words: (&[u64], &[u64])) {
-    let original: Vec<WordRun> = runs.to_vec();
-    // For each run, the half-gaps to its neighbours in one text: (room before, room after).
-    let room = |len: usize, span: &dyn Fn(&WordRun) -> (usize, usize)| -> Vec<(usize, usize)> {
-        let mut order: Vec<usize> = (0..original.len()).collect();
-        order.sort_by_key(|&r| span(&original[r]));
-        let mut room = vec![(0, 0); original.len()];
-        for (rank, &r) in order.iter().enumerate() {
-            let (start, end) = span(&original[r]);
-            let before = match rank.checked_sub(1) {
-                Some(previous) => start.saturating_sub(span(&original[order[previous]]).1) / 2,
-                None => start,
-            };
-            let after = match order.get(rank + 1) {
-                Some(&next) => span(&original[next]).0.saturating_sub(end) / 2,
-                None => len - end,
-            };
-            room[r] = (before, after);
-        }
-        room
-    };
-    let room_a = room(words.0.len(), &|r: &WordRun| (r.a, r.a_end));
-    let room_b = room(words.1.len(), &|r: &WordRun| (r.b, r.b_end));
+    let room_a = half_gaps(runs, words.0.len(), |r| (r.a, r.a_end));
+    let room_b = half_gaps(runs, words.1.len(), |r| (r.b, r.b_end));
     let reach = BRIDGE_FACTOR * max_gap;
     for (r, run) in runs.iter_mut().enumerate() {
         let (a_words, b_words) = words;
@@ -398,6 +378,32 @@ fn extend_edges(runs: &mut [WordRun], max_gap: usize, words: (&[u64], &[u64])) {
         (run.a, run.b) = (run.a - back.0, run.b - back.1);
         (run.a_end, run.b_end) = (run.a_end + ahead.0, run.b_end + ahead.1);
     }
+}
+
+/// For each run, half the words between it and its neighbours in one text, as (before,
+/// after): all the words to the text's edge where it has no neighbour. `span` gives a run's
+/// word range in that text.
+fn half_gaps(
+    runs: &[WordRun],
+    len: usize,
+    span: impl Fn(&WordRun) -> (usize, usize),
+) -> Vec<(usize, usize)> {
+    let mut order: Vec<usize> = (0..runs.len()).collect();
+    order.sort_by_key(|&r| span(&runs[r]));
+    let mut room = vec![(0, 0); runs.len()];
+    for (rank, &r) in order.iter().enumerate() {
+        let (start, end) = span(&runs[r]);
+        let before = match rank.checked_sub(1) {
+            Some(previous) => start.saturating_sub(span(&runs[order[previous]]).1) / 2,
+            None => start,
+        };
+        let after = match order.get(rank + 1) {
+            Some(&next) => span(&runs[next]).0.saturating_sub(end) / 2,
+            None => len - end,
+        };
+        room[r] = (before, after);
+    }
+    room
 }
 
 /// Matches an extension needs for each mismatch it passes; chance matches of common words in

@@ -82,24 +82,10 @@ fn syndication_targets_on_generated_articles() {
     use reprint::testing::exact::exact_containment_pairs;
 
     let docs = 6_000;
-    let generator = Generator::new(SynthParams {
-        docs,
-        seed: 21,
-        copy_rate: 0.3,
-        max_edit_rate: 0.1,
-        truncate_rate: 0.4,
-        boilerplate_rate: 0.3,
-        lift_rate: 0.1,
-        ..SynthParams::default()
-    })
-    .unwrap();
+    let generator = Generator::new(SynthParams::classic(docs, 21)).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("corpus.jsonl");
-    {
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
-        reprint::report::write_generated(&generator, &mut out, None, 0).unwrap();
-        std::io::Write::flush(&mut out).unwrap();
-    }
+    crate::support::write_generated_corpus(&path, &generator);
     let truths: Vec<_> = (0..docs).map(|i| generator.article(i).1).collect();
     let params = ScanParams::default();
     let sets: Vec<Vec<u64>> = (0..docs)
@@ -150,11 +136,7 @@ fn copies_survive_what_papers_do_to_wire_copy() {
     })
     .unwrap();
     let dated_path = dir.path().join("dated.jsonl");
-    {
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&dated_path).unwrap());
-        reprint::report::write_generated(&dated, &mut out, None, 0).unwrap();
-        std::io::Write::flush(&mut out).unwrap();
-    }
+    crate::support::write_generated_corpus(&dated_path, &dated);
     let undated_path = dir.path().join("undated-cut.jsonl");
     let records: Vec<(String, String)> = (0..docs)
         .map(|i| {

@@ -138,10 +138,7 @@ proptest! {
             ..SynthParams::default()
         })
         .unwrap();
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
-        reprint::report::write_generated(&generator, &mut out, None, 1).unwrap();
-        std::io::Write::flush(&mut out).unwrap();
-        drop(out);
+        crate::support::write_generated_corpus(&path, &generator);
         let one = crate::support::scan(std::slice::from_ref(&path), &ScanParams { threads: 1, ..ScanParams::default() });
         let three = crate::support::scan(std::slice::from_ref(&path), &ScanParams { threads: 3, ..ScanParams::default() });
         let view = |r: &reprint::pipeline::ScanResult| {

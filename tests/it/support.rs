@@ -20,10 +20,15 @@ pub fn generated_corpus(dir: &Path, docs: usize, seed: u64) -> PathBuf {
     })
     .unwrap();
     let path = dir.join(format!("gen-{docs}-{seed}.jsonl"));
-    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
-    reprint::report::write_generated(&generator, &mut out, None, 0).unwrap();
-    std::io::Write::flush(&mut out).unwrap();
+    write_generated_corpus(&path, &generator);
     path
+}
+
+/// Writes the corpus of `generator` to `path` as JSONL.
+pub fn write_generated_corpus(path: &Path, generator: &Generator) {
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    reprint::report::write_generated(generator, &mut out, None, 0).unwrap();
+    std::io::Write::flush(&mut out).unwrap();
 }
 
 /// Writes `records` as `{"id", "text"}` JSON lines to `path`.
