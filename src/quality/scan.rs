@@ -328,7 +328,8 @@ impl TextScan {
             WordForm::FoldedAscii => {
                 if original.iter().any(|&b| b == b'.' || b == b',') {
                     shape |= JOINED;
-                } else if !digit && original.len() == normalized.len() {
+                } else if !digit && original.iter().all(u8::is_ascii_alphabetic) {
+                    // Capitals folded, or a British spelling made American.
                     shape |= PLAIN;
                 }
             }

@@ -28,9 +28,12 @@ pub enum Lexicon {
     MediaWords,
     /// British and American spellings of one word, one pair per entry ("colour color").
     SpellingVariants,
+    /// Words after a figure that only restyle it: scale words ("scale mln 6") and the words
+    /// for percent ("percent per cent").
+    FigureWords,
 }
 
-const ENGLISH: [(Lexicon, &str); 9] = [
+const ENGLISH: [(Lexicon, &str); 10] = [
     (
         Lexicon::FunctionWords,
         include_str!("lexicon/en/function_words.txt"),
@@ -60,6 +63,10 @@ const ENGLISH: [(Lexicon, &str); 9] = [
     (
         Lexicon::SpellingVariants,
         include_str!("lexicon/en/spelling_variants.txt"),
+    ),
+    (
+        Lexicon::FigureWords,
+        include_str!("lexicon/en/figure_words.txt"),
     ),
 ];
 

@@ -4,6 +4,7 @@
 //! **Architecture invariant:** text imports only `error`. Everything above it sees words and
 //! shingles only through this layer, so normalization is defined once.
 
+pub mod canonical;
 pub mod lexicon;
 pub mod normalize;
 pub mod sets;

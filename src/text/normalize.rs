@@ -8,6 +8,8 @@
 //! words. ASCII words take a byte-wise fast path; anything else goes through NFKC.
 
 use unicode_normalization::UnicodeNormalization;
+
+use crate::text::canonical::{Canonical, CanonicalBuffer};
 use unicode_normalization::char::is_combining_mark;
 
 /// One word of a [`NormalizedText`]: where it is in the normalized text and where it came from
@@ -77,6 +79,7 @@ pub fn normalize(original: &str) -> NormalizedText {
 pub struct WordBuffer {
     word: String,
     unicode: String,
+    canonical: CanonicalBuffer,
 }
 
 /// Calls `visit(word, orig_start, orig_end)` for every normalized word of `original`, in
@@ -127,6 +130,23 @@ pub fn for_each_word_and_gap(
     buffer: &mut WordBuffer,
     visitor: &mut impl WordVisitor,
 ) {
+    let mut canonical = Canonical::new(original, visitor, &mut buffer.canonical);
+    for_each_written_word_and_gap(
+        original,
+        &mut buffer.word,
+        &mut buffer.unicode,
+        &mut canonical,
+    );
+    canonical.finish();
+}
+
+/// The words as written (folded, before [`crate::text::canonical`] forms) and the gaps.
+fn for_each_written_word_and_gap(
+    original: &str,
+    word_buffer: &mut String,
+    unicode_buffer: &mut String,
+    visitor: &mut impl WordVisitor,
+) {
     let bytes = original.as_bytes();
     let mut position = 0;
     let mut gap_start = 0;
@@ -160,8 +180,8 @@ pub fn for_each_word_and_gap(
                 gap_start = end;
             }
             AsciiWord::Folded(end, digits) => {
-                buffer.word.clear();
-                buffer.word.extend(
+                word_buffer.clear();
+                word_buffer.extend(
                     bytes[start..end]
                         .iter()
                         .filter(|b| b.is_ascii_alphanumeric())
@@ -169,7 +189,7 @@ pub fn for_each_word_and_gap(
                 );
                 visitor.gap(gap_start as u32, start as u32);
                 visitor.word(
-                    &buffer.word,
+                    word_buffer,
                     start as u32,
                     end as u32,
                     WordForm::FoldedAscii,
@@ -180,17 +200,17 @@ pub fn for_each_word_and_gap(
             }
             AsciiWord::NotAscii => {
                 let (end, _) = word_end(original, start);
-                fold_unicode_word(&original[start..end], &mut buffer.word, &mut buffer.unicode);
-                if folds_to_several_tokens(&buffer.word) {
+                fold_unicode_word(&original[start..end], word_buffer, unicode_buffer);
+                if folds_to_several_tokens(word_buffer) {
                     // Such a token stays as written, so that folding is idempotent.
-                    buffer.word.clear();
-                    buffer.word.push_str(&original[start..end]);
+                    word_buffer.clear();
+                    word_buffer.push_str(&original[start..end]);
                 }
-                if !buffer.word.is_empty() {
+                if !word_buffer.is_empty() {
                     visitor.gap(gap_start as u32, start as u32);
                     let digits = original[start..end].bytes().any(|b| b.is_ascii_digit());
                     visitor.word(
-                        &buffer.word,
+                        word_buffer,
                         start as u32,
                         end as u32,
                         WordForm::Unicode,

@@ -543,16 +543,24 @@ fn jaccard_only_misses_the_cut_copy_and_no_passages_drops_passages() {
             .map(|l| serde_json::from_str(l).unwrap())
             .collect()
     };
-    let is_cut = |p: &&Value| p["b"] == "saltmere-mercury-bridge" && p["a"] == "wire-bridge";
-    let default = run(&[]);
-    assert!(default.iter().any(|p| is_cut(&p)));
-    // Jaccard LSH alone does not pair the cut copy with the wire story...
+    // The copy cut to three of ten paragraphs, against another copy of the same wire story:
+    // Jaccard 0.28, where 30 bands of 3 rows propose a pair about half the time.
+    let is_cut = |p: &&Value| p["a"] == "tyneside-gazette-port" && p["b"] == "coast-record-port";
+    let all_pairs = run(&["--all-pairs"]);
+    assert!(
+        all_pairs
+            .iter()
+            .any(|p| is_cut(&p) && p["relation"] == "copy")
+    );
+    // Jaccard LSH alone does not pair them...
     let jaccard_only = run(&["--jaccard-only", "--all-pairs"]);
     assert!(!jaccard_only.iter().any(|p| is_cut(&p)));
-    // ...but it does pair it with another copy of it, and each member of a cluster is
-    // verified against the original, which finds it.
+    // ...but the cut copy still joins the cluster through its pair with the wire story, and
+    // each member of a cluster is verified against the original.
     let through_cluster = run(&["--jaccard-only"]);
-    assert!(through_cluster.iter().any(|p| is_cut(&p)));
+    assert!(through_cluster.iter().any(|p| p["a"] == "wire-port"
+        && p["b"] == "coast-record-port"
+        && p["relation"] == "copy"));
     // Without passages, pairs that are copies by Jaccard carry none; the others still do.
     for pair in run(&["--no-passages"]) {
         let by_jaccard = pair["jaccard"].as_f64().unwrap() >= 0.5;

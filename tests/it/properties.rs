@@ -307,3 +307,98 @@ fn quality_does_not_depend_on_wrapping() {
         &failures[..failures.len().min(10)]
     );
 }
+
+/// One token of a restyled text: a plain word, a word with British and American spellings, or
+/// a figure (in tenths, as a count or a percentage).
+#[derive(Debug, Clone)]
+enum StyledToken {
+    Word(&'static str),
+    Spelled(usize),
+    Figure { tenths: u64, percent: bool },
+}
+
+fn styled_token() -> impl Strategy<Value = StyledToken> {
+    let variants = reprint::text::lexicon::spelling_variants().len();
+    prop_oneof![
+        3 => proptest::sample::select(vec!["the", "port", "said", "on", "budget", "rose", "a"])
+            .prop_map(StyledToken::Word),
+        1 => (0..variants).prop_map(StyledToken::Spelled),
+        1 => (1u64..100_000, any::<bool>())
+            .prop_map(|(tenths, percent)| StyledToken::Figure { tenths, percent }),
+    ]
+}
+
+/// Writes `tokens` in one house style: `style` picks how figures are written, `british` the
+/// spelling, `width` where lines wrap.
+fn write_styled(tokens: &[StyledToken], style: usize, british: bool, width: usize) -> String {
+    let pairs = reprint::text::lexicon::spelling_variants();
+    let words: Vec<String> = tokens
+        .iter()
+        .map(|token| match *token {
+            StyledToken::Word(word) => word.to_string(),
+            StyledToken::Spelled(pair) => {
+                let (british_form, american_form) = pairs[pair];
+                if british { british_form } else { american_form }.to_string()
+            }
+            StyledToken::Figure { tenths, percent } => {
+                let (whole, tenth) = (tenths / 10, tenths % 10);
+                let decimal = if tenth == 0 {
+                    whole.to_string()
+                } else {
+                    format!("{whole}.{tenth}")
+                };
+                if percent {
+                    let unit = ["%", " percent", " pct", " per cent"][style % 4];
+                    format!("{decimal}{unit}")
+                } else {
+                    // The same count in millions, written four ways.
+                    match style % 4 {
+                        0 => format!("{decimal} million"),
+                        1 => format!("{decimal} mln"),
+                        2 => format!("£{decimal}m"),
+                        _ => {
+                            let digits = (tenths * 100_000).to_string();
+                            let mut grouped = String::new();
+                            for (i, c) in digits.chars().enumerate() {
+                                if i > 0 && (digits.len() - i) % 3 == 0 {
+                                    grouped.push(',');
+                                }
+                                grouped.push(c);
+                            }
+                            grouped
+                        }
+                    }
+                }
+            }
+        })
+        .collect();
+    // Hard-wrapped at `width` columns: a line break may fall between a figure and its unit.
+    let mut text = String::new();
+    let mut column = 0;
+    for word in words.join(" ").split(' ') {
+        if column > 0 && column + word.len() >= width {
+            text.push('\n');
+            column = 0;
+        } else if column > 0 {
+            text.push(' ');
+            column += 1;
+        }
+        text.push_str(word);
+        column += word.len();
+    }
+    text
+}
+
+proptest! {
+    #[test]
+    fn restyled_figures_and_spellings_normalize_alike(
+        tokens in proptest::collection::vec(styled_token(), 1..40),
+        styles in (0usize..4, 0usize..4),
+        british in (any::<bool>(), any::<bool>()),
+        widths in (20usize..80, 20usize..80),
+    ) {
+        let a = write_styled(&tokens, styles.0, british.0, widths.0);
+        let b = write_styled(&tokens, styles.1, british.1, widths.1);
+        prop_assert_eq!(normalize(&a).text, normalize(&b).text, "{:?} / {:?}", a, b);
+    }
+}
