@@ -248,7 +248,7 @@ struct InputArgs {
     #[arg(long)]
     jaccard_only: bool,
     /// Shingles per window of the passage index: a shared run of this many shingles is
-    /// always found; smaller finds shorter passages and uses more memory. By default, 16 word
+    /// always found; smaller finds shorter passages and uses more memory. By default, 8 word
     /// shingles or 100 character n-grams.
     #[arg(long)]
     winnow_window: Option<usize>,

@@ -24,10 +24,17 @@ pub struct WinnowParams {
     max_postings: usize,
 }
 
+/// The default window in word shingles. At 8 a run of 12 shared words always yields a common
+/// fingerprint. Measured on the syndication corpus (`cargo run --release --example
+/// syndication_eval -- 20000 3 W syndication`, 2026-12-02): W = 16 found 0.992 of the copies under
+/// 150 words and 0.977 of the lifts, W = 8 all of those copies and 0.988 of the lifts, at the same
+/// precision, for about 2 % more scan time (the index holds 2/9 of the shingles instead of 2/17).
+pub const DEFAULT_WORD_WINDOW: usize = 8;
+
 impl Default for WinnowParams {
     fn default() -> Self {
         WinnowParams {
-            window: 16,
+            window: DEFAULT_WORD_WINDOW,
             min_shared: 2,
             max_postings: 64,
         }
@@ -35,11 +42,12 @@ impl Default for WinnowParams {
 }
 
 impl WinnowParams {
-    /// The defaults for a shingle kind: 16 word shingles, or 100 character n-grams (about the
-    /// same 20 words of text).
+    /// The defaults for a shingle kind: [`DEFAULT_WORD_WINDOW`] word shingles, or 100
+    /// character n-grams (about 20 words of text; the character window was not re-measured when
+    /// the word window went from 16 to 8).
     pub fn for_shingles(kind: ShingleKind) -> Self {
         let window = match kind {
-            ShingleKind::Words(_) => 16,
+            ShingleKind::Words(_) => DEFAULT_WORD_WINDOW,
             ShingleKind::Chars(_) => 100,
         };
         WinnowParams {
