@@ -53,6 +53,9 @@ pub enum Error {
     /// A document id asked for does not exist in the corpus.
     #[error("no document with id {0:?}")]
     UnknownId(String),
+    /// A persistent index holds data it cannot have written: what is wrong, where.
+    #[error("the index is damaged: {0}")]
+    IndexCorrupt(String),
 }
 
 /// The library's result type.

@@ -26,6 +26,7 @@
 pub mod candidates;
 pub mod date;
 pub mod error;
+pub mod index;
 pub mod ingest;
 pub mod pipeline;
 pub mod quality;

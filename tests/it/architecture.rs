@@ -31,6 +31,21 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "synth",
         ],
     ),
+    // Feed mode: above the passes, below the report that formats what it finds.
+    (
+        "index",
+        &[
+            "error",
+            "date",
+            "text",
+            "ingest",
+            "candidates",
+            "verify",
+            "relate",
+            "quality",
+            "pipeline",
+        ],
+    ),
     (
         "report",
         &[
@@ -44,6 +59,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "quality",
             "synth",
             "pipeline",
+            "index",
         ],
     ),
 ];

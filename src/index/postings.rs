@@ -1,0 +1,292 @@
+//! The postings of a persistent index, packed: each batch of documents becomes a segment whose
+//! (key, document) postings are sorted and cut into blocks of [`BLOCK_POSTINGS`], each block
+//! stored under its first key. A key is looked up by reading the one block that can hold it.
+//!
+//! Keys are 64-bit: a [`PostingKind`] above a 32-bit value. LSH band keys are folded to 32 bits
+//! per band (a collision only adds a candidate pair, which verification drops); winnowed
+//! fingerprints are 32-bit already. In a block, keys are delta-encoded and documents are
+//! written as the distance from the previous document of the same key, or from the segment's
+//! first document when the key changes, all as LEB128 varints: about 4 to 5 bytes per posting,
+//! where a key per posting in a B-tree took 30 or more (`bench/stores`, ARCHITECTURE.md).
+
+use crate::error::{Error, Result};
+
+/// Postings per block: a look-up decodes at most this many. Small enough that decoding a
+/// block costs about a microsecond, large enough that the block index of a million documents'
+/// postings is a few megabytes.
+pub const BLOCK_POSTINGS: usize = 256;
+
+/// What a posting's key indexes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PostingKind {
+    /// The key of LSH band `b` (0-based, below [`PostingKind::MAX_BANDS`]).
+    Band(u8),
+    /// A winnowed fingerprint of the passage index.
+    Fingerprint,
+}
+
+impl PostingKind {
+    /// Bands a key can name: every kind byte but the fingerprints'.
+    pub const MAX_BANDS: usize = 255;
+
+    fn tag(self) -> u64 {
+        match self {
+            PostingKind::Band(band) => u64::from(band),
+            PostingKind::Fingerprint => 255,
+        }
+    }
+}
+
+/// A posting key: its kind above a 32-bit value, so one sort orders every kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PostingKey(pub u64);
+
+impl PostingKey {
+    /// The key of LSH band `band` whose 64-bit key is `key`, folded to 32 bits.
+    pub fn band(band: usize, key: u64) -> Self {
+        assert!(band < PostingKind::MAX_BANDS, "band {band} out of range");
+        let folded = (key ^ (key >> 32)) as u32;
+        Self::new(PostingKind::Band(band as u8), folded)
+    }
+
+    /// The key of a winnowed fingerprint.
+    pub fn fingerprint(fingerprint: u32) -> Self {
+        Self::new(PostingKind::Fingerprint, fingerprint)
+    }
+
+    fn new(kind: PostingKind, value: u32) -> Self {
+        PostingKey(kind.tag() << 32 | u64::from(value))
+    }
+}
+
+/// One encoded block: its first key (the store's key for it) and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    /// The smallest key in the block.
+    pub first_key: PostingKey,
+    /// The encoded postings.
+    pub bytes: Vec<u8>,
+}
+
+/// Sorts `postings` (key, document) and encodes them as blocks. Documents are numbered from
+/// `first_doc`; every document must be at least `first_doc`. Duplicate postings are kept once.
+pub fn encode_segment(mut postings: Vec<(PostingKey, u32)>, first_doc: u32) -> Vec<Block> {
+    postings.sort_unstable();
+    postings.dedup();
+    postings
+        .chunks(BLOCK_POSTINGS)
+        .map(|chunk| encode_block(chunk, first_doc))
+        .collect()
+}
+
+fn encode_block(postings: &[(PostingKey, u32)], first_doc: u32) -> Block {
+    let first_key = postings[0].0;
+    let mut bytes = Vec::with_capacity(postings.len() * 5 + 2);
+    write_varint(postings.len() as u64, &mut bytes);
+    let mut previous = (first_key, first_doc);
+    for (at, &(key, doc)) in postings.iter().enumerate() {
+        assert!(
+            doc >= first_doc,
+            "document {doc} before the segment's first {first_doc}"
+        );
+        write_varint(key.0 - previous.0.0, &mut bytes);
+        let base = if at > 0 && key == previous.0 {
+            previous.1
+        } else {
+            first_doc
+        };
+        write_varint(u64::from(doc - base), &mut bytes);
+        previous = (key, doc);
+    }
+    Block { first_key, bytes }
+}
+
+/// Every posting of a block, in order.
+pub fn decode_block(block: &Block, first_doc: u32) -> Result<Vec<(PostingKey, u32)>> {
+    let mut reader = Reader {
+        bytes: &block.bytes,
+        at: 0,
+    };
+    let count = reader.varint()?;
+    let mut postings = Vec::with_capacity(count.min(BLOCK_POSTINGS as u64 * 4) as usize);
+    let mut previous = (block.first_key, first_doc);
+    for at in 0..count {
+        let key = PostingKey(
+            previous
+                .0
+                .0
+                .checked_add(reader.varint()?)
+                .ok_or_else(|| corrupt("key overflows"))?,
+        );
+        let base = if at > 0 && key == previous.0 {
+            previous.1
+        } else {
+            first_doc
+        };
+        let doc = u32::try_from(u64::from(base) + reader.varint()?)
+            .map_err(|_| corrupt("document number overflows"))?;
+        postings.push((key, doc));
+        previous = (key, doc);
+    }
+    if reader.at != block.bytes.len() {
+        return Err(corrupt("bytes after the last posting"));
+    }
+    Ok(postings)
+}
+
+/// The documents of `key` in a block, in order: decodes only up to the key.
+pub fn documents_of(block: &Block, first_doc: u32, key: PostingKey) -> Result<Vec<u32>> {
+    Ok(decode_block(block, first_doc)?
+        .into_iter()
+        .skip_while(|&(k, _)| k < key)
+        .take_while(|&(k, _)| k == key)
+        .map(|(_, doc)| doc)
+        .collect())
+}
+
+/// The blocks that can hold `key`, given the blocks' first keys in order: from the last block
+/// that starts before it (its postings may begin there) through the last that starts with it (one
+/// key can fill several blocks). Empty when every block starts after `key`.
+pub fn blocks_for(first_keys: &[PostingKey], key: PostingKey) -> std::ops::Range<usize> {
+    let end = first_keys.partition_point(|&first| first <= key);
+    let begin = first_keys
+        .partition_point(|&first| first < key)
+        .saturating_sub(1);
+    begin.min(end)..end
+}
+
+fn corrupt(what: &str) -> Error {
+    Error::IndexCorrupt(format!("posting block: {what}"))
+}
+
+fn write_varint(mut value: u64, out: &mut Vec<u8>) {
+    while value >= 0x80 {
+        out.push(value as u8 | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn varint(&mut self) -> Result<u64> {
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let byte = *self
+                .bytes
+                .get(self.at)
+                .ok_or_else(|| corrupt("ends inside a number"))?;
+            self.at += 1;
+            value |= u64::from(byte & 0x7f) << shift;
+            if byte < 0x80 {
+                return Ok(value);
+            }
+        }
+        Err(corrupt("a number longer than 64 bits"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn postings() -> impl Strategy<Value = Vec<(PostingKey, u32)>> {
+        // Few distinct keys, so that keys repeat within and across blocks.
+        proptest::collection::vec(
+            (
+                prop_oneof![
+                    (0usize..30, 0u64..40).prop_map(|(band, key)| PostingKey::band(band, key)),
+                    (0u32..60).prop_map(PostingKey::fingerprint),
+                ],
+                1_000u32..1_800,
+            ),
+            0..2_000,
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn blocks_decode_to_the_sorted_postings(postings in postings()) {
+            let blocks = encode_segment(postings.clone(), 1_000);
+            let decoded: Vec<(PostingKey, u32)> = blocks
+                .iter()
+                .flat_map(|b| decode_block(b, 1_000).unwrap())
+                .collect();
+            let mut expected = postings;
+            expected.sort_unstable();
+            expected.dedup();
+            prop_assert_eq!(decoded, expected);
+            prop_assert!(blocks.iter().all(|b| decode_block(b, 1_000).unwrap().len() <= BLOCK_POSTINGS));
+        }
+
+        #[test]
+        fn every_document_of_a_key_is_found_in_its_blocks(postings in postings(), probe in 0u32..70) {
+            let key = PostingKey::fingerprint(probe);
+            let blocks = encode_segment(postings.clone(), 1_000);
+            let first_keys: Vec<PostingKey> = blocks.iter().map(|b| b.first_key).collect();
+            let found: Vec<u32> = blocks_for(&first_keys, key)
+                .flat_map(|i| documents_of(&blocks[i], 1_000, key).unwrap())
+                .collect();
+            let mut expected: Vec<u32> = postings
+                .iter()
+                .filter(|(k, _)| *k == key)
+                .map(|&(_, doc)| doc)
+                .collect();
+            expected.sort_unstable();
+            expected.dedup();
+            prop_assert_eq!(found, expected);
+        }
+
+        #[test]
+        fn damaged_blocks_are_errors_not_panics(
+            bytes in proptest::collection::vec(any::<u8>(), 0..64),
+            first in any::<u64>(),
+        ) {
+            let block = Block { first_key: PostingKey(first), bytes };
+            let _ = decode_block(&block, 7);
+        }
+    }
+
+    #[test]
+    fn band_keys_of_different_bands_never_meet() {
+        assert_ne!(PostingKey::band(0, 42), PostingKey::band(1, 42));
+        assert_ne!(PostingKey::band(3, 42), PostingKey::fingerprint(42));
+        // Sorted by kind first: every band before the fingerprints.
+        assert!(PostingKey::band(29, u64::MAX) < PostingKey::fingerprint(0));
+    }
+
+    #[test]
+    fn a_posting_costs_a_few_bytes() {
+        // 10,000 documents with 30 band keys and 130 fingerprints each, keys spread like
+        // hashes: the encoding the size budget rests on.
+        let mut state = 1u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            state >> 11
+        };
+        let mut postings = Vec::new();
+        for doc in 0..10_000u32 {
+            for band in 0..30 {
+                postings.push((PostingKey::band(band, next()), doc));
+            }
+            for _ in 0..130 {
+                postings.push((PostingKey::fingerprint(next() as u32), doc));
+            }
+        }
+        let count = postings.len();
+        let bytes: usize = encode_segment(postings, 0)
+            .iter()
+            .map(|b| b.bytes.len() + 8)
+            .sum();
+        let per_posting = bytes as f64 / count as f64;
+        // 4.18 when written: about 670 bytes for a document's 160 postings.
+        assert!(per_posting < 4.5, "{per_posting:.2} bytes per posting");
+    }
+}
