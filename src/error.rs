@@ -56,6 +56,33 @@ pub enum Error {
     /// A persistent index holds data it cannot have written: what is wrong, where.
     #[error("the index is damaged: {0}")]
     IndexCorrupt(String),
+    /// Another process has the index open for writing.
+    #[error("{path}: another reprint process has this index open; wait for it to finish")]
+    IndexBusy {
+        /// The index file.
+        path: PathBuf,
+    },
+    /// The index was built with other parameters than the ones given.
+    #[error("{path}: built with other parameters: {differences}")]
+    IndexParams {
+        /// The index file.
+        path: PathBuf,
+        /// Each parameter that differs, with both values.
+        differences: String,
+    },
+    /// The index was written by a newer reprint.
+    #[error(
+        "{path}: index format {found}, newer than this reprint reads ({supported}); use the \
+         reprint that wrote it, or rebuild the index with this one"
+    )]
+    IndexFormat {
+        /// The index file.
+        path: PathBuf,
+        /// The format found in the file.
+        found: u32,
+        /// The newest format this reprint reads.
+        supported: u32,
+    },
 }
 
 /// The library's result type.

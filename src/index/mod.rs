@@ -5,3 +5,4 @@
 //! only file it touches.
 
 pub mod postings;
+pub mod store;
