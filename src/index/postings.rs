@@ -79,7 +79,9 @@ pub fn encode_segment(mut postings: Vec<(PostingKey, u32)>, first_doc: u32) -> V
         .collect()
 }
 
-fn encode_block(postings: &[(PostingKey, u32)], first_doc: u32) -> Block {
+/// Encodes postings already sorted and without repeats (at most [`BLOCK_POSTINGS`] for a
+/// block of the usual size) as one block.
+pub fn encode_block(postings: &[(PostingKey, u32)], first_doc: u32) -> Block {
     let first_key = postings[0].0;
     let mut bytes = Vec::with_capacity(postings.len() * 5 + 2);
     write_varint(postings.len() as u64, &mut bytes);

@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
 
 use crate::error::{Error, Result};
-use crate::index::postings::{Block, PostingKey, blocks_for, decode_block, encode_segment};
+use crate::index::postings::{
+    BLOCK_POSTINGS, Block, PostingKey, blocks_for, decode_block, encode_block, encode_segment,
+};
 
 /// The layout this reprint writes. A file of a newer layout is refused with a message that
 /// says so; an older one is migrated or refused by the reprint that reads it.
@@ -28,8 +30,15 @@ const IDS: TableDefinition<&str, u32> = TableDefinition::new("ids");
 const TEXTS: TableDefinition<u32, &[u8]> = TableDefinition::new("texts");
 /// Key: segment number (4 bytes, big-endian) and the block's first key (8 bytes).
 const BLOCKS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("blocks");
-/// Key: segment number. Value: its first document and its number of documents.
+/// Key: a segment's first document. Value: its number (in [`BLOCKS`]) and its number of
+/// documents. Segments cover the documents in order, without gaps.
 const SEGMENTS: TableDefinition<u32, (u32, u32)> = TableDefinition::new("segments");
+
+/// Segments of one size tier that are merged into one: the index keeps at most
+/// `MERGE_FANOUT - 1` segments per tier (a tier spans a factor of `MERGE_FANOUT` in documents),
+/// so a million documents in batches of 10,000 sit in at most a dozen segments, and each
+/// posting is rewritten about once per tier it climbs.
+const MERGE_FANOUT: u32 = 4;
 
 /// The parameters an index is built with, as `name=value` pairs in a fixed order. Results are
 /// only comparable between documents fingerprinted the same way, so an index opened with other
@@ -164,13 +173,11 @@ impl IndexStore {
         let numbers;
         {
             let mut segments = txn.open_table(SEGMENTS).map_err(|e| self.error(e))?;
-            let (segment, first_doc) = match segments.last().map_err(|e| self.error(e))? {
-                Some((number, range)) => {
-                    let (first, count) = range.value();
-                    (number.value() + 1, first + count)
-                }
-                None => (0, 0),
+            let first_doc = match segments.last().map_err(|e| self.error(e))? {
+                Some((first, value)) => first.value() + value.value().1,
+                None => 0,
             };
+            let segment = self.next_segment(&txn)?;
             numbers = (first_doc..first_doc + docs.len() as u32).collect::<Vec<u32>>();
             let mut records = txn.open_table(RECORDS).map_err(|e| self.error(e))?;
             let mut ids = txn.open_table(IDS).map_err(|e| self.error(e))?;
@@ -199,11 +206,133 @@ impl IndexStore {
                     .map_err(|e| self.error(e))?;
             }
             segments
-                .insert(segment, (first_doc, docs.len() as u32))
+                .insert(first_doc, (segment, docs.len() as u32))
                 .map_err(|e| self.error(e))?;
         }
         txn.commit().map_err(|e| self.error(e))?;
+        while self.merge_due()? {}
         Ok(numbers)
+    }
+
+    /// A new segment number, from the counter in the meta table.
+    fn next_segment(&self, txn: &redb::WriteTransaction) -> Result<u32> {
+        let mut meta = txn.open_table(META).map_err(|e| self.error(e))?;
+        let next = match meta.get("next_segment").map_err(|e| self.error(e))? {
+            Some(value) => value
+                .value()
+                .parse::<u32>()
+                .map_err(|_| self.corrupt("the segment counter"))?,
+            None => 0,
+        };
+        meta.insert("next_segment", (next + 1).to_string().as_str())
+            .map_err(|e| self.error(e))?;
+        Ok(next)
+    }
+
+    /// Merges the last [`MERGE_FANOUT`] segments into one when they are of one size tier, in
+    /// a transaction of its own (a crash before it commits leaves the segments as they were,
+    /// which is as correct, only slower to query). Reads the segments from the last commit and
+    /// streams their postings through a k-way merge, so memory stays a few blocks per segment
+    /// whatever their size. Returns whether it merged.
+    fn merge_due(&self) -> Result<bool> {
+        let read = self.db.begin_read().map_err(|e| self.error(e))?;
+        let segments: Vec<(u32, u32, u32)> = {
+            let table = read.open_table(SEGMENTS).map_err(|e| self.error(e))?;
+            table
+                .iter()
+                .map_err(|e| self.error(e))?
+                .map(|entry| {
+                    let (first, value) = entry.map_err(|e| self.error(e))?;
+                    let (id, count) = value.value();
+                    Ok((first.value(), id, count))
+                })
+                .collect::<Result<_>>()?
+        };
+        let fanout = MERGE_FANOUT as usize;
+        if segments.len() < fanout {
+            return Ok(false);
+        }
+        let tail = &segments[segments.len() - fanout..];
+        let tier = |count: u32| count.max(1).ilog(MERGE_FANOUT);
+        if tail.iter().any(|s| tier(s.2) != tier(tail[0].2)) {
+            return Ok(false);
+        }
+        let first_doc = tail[0].0;
+        let total: u32 = tail.iter().map(|s| s.2).sum();
+        let blocks = read.open_table(BLOCKS).map_err(|e| self.error(e))?;
+        let mut sources = Vec::with_capacity(fanout);
+        for &(source_first, id, _) in tail {
+            let (low, high) = (
+                block_key(id, PostingKey(0)),
+                block_key(id, PostingKey(u64::MAX)),
+            );
+            let range = blocks
+                .range(low.as_slice()..=high.as_slice())
+                .map_err(|e| self.error(e))?;
+            sources.push(SegmentReader {
+                blocks: range,
+                first_doc: source_first,
+                current: Vec::new().into_iter(),
+            });
+        }
+        let write = self.db.begin_write().map_err(|e| self.error(e))?;
+        let merged = self.next_segment(&write)?;
+        {
+            let mut out = write.open_table(BLOCKS).map_err(|e| self.error(e))?;
+            let mut heap = std::collections::BinaryHeap::new();
+            for (at, source) in sources.iter_mut().enumerate() {
+                if let Some(posting) = source.next_posting(self)? {
+                    heap.push(std::cmp::Reverse((posting, at)));
+                }
+            }
+            let mut chunk = Vec::with_capacity(BLOCK_POSTINGS);
+            while let Some(std::cmp::Reverse((posting, at))) = heap.pop() {
+                chunk.push(posting);
+                if chunk.len() == BLOCK_POSTINGS {
+                    self.write_block(&mut out, merged, &chunk, first_doc)?;
+                    chunk.clear();
+                }
+                if let Some(next) = sources[at].next_posting(self)? {
+                    heap.push(std::cmp::Reverse((next, at)));
+                }
+            }
+            if !chunk.is_empty() {
+                self.write_block(&mut out, merged, &chunk, first_doc)?;
+            }
+            for &(_, id, _) in tail {
+                let (low, high) = (
+                    block_key(id, PostingKey(0)),
+                    block_key(id, PostingKey(u64::MAX)),
+                );
+                out.retain_in(low.as_slice()..=high.as_slice(), |_, _| false)
+                    .map_err(|e| self.error(e))?;
+            }
+            let mut table = write.open_table(SEGMENTS).map_err(|e| self.error(e))?;
+            for &(source_first, _, _) in tail {
+                table.remove(source_first).map_err(|e| self.error(e))?;
+            }
+            table
+                .insert(first_doc, (merged, total))
+                .map_err(|e| self.error(e))?;
+        }
+        write.commit().map_err(|e| self.error(e))?;
+        Ok(true)
+    }
+
+    fn write_block(
+        &self,
+        out: &mut redb::Table<&'static [u8], &'static [u8]>,
+        segment: u32,
+        chunk: &[(PostingKey, u32)],
+        first_doc: u32,
+    ) -> Result<()> {
+        let block = encode_block(chunk, first_doc);
+        out.insert(
+            block_key(segment, block.first_key).as_slice(),
+            block.bytes.as_slice(),
+        )
+        .map_err(|e| self.error(e))?;
+        Ok(())
     }
 
     /// The documents holding any of `keys`, sorted and without repeats.
@@ -216,8 +345,8 @@ impl IndexStore {
         let blocks = txn.open_table(BLOCKS).map_err(|e| self.error(e))?;
         let mut found = Vec::new();
         for entry in segments.iter().map_err(|e| self.error(e))? {
-            let (segment, range) = entry.map_err(|e| self.error(e))?;
-            let (segment, (first_doc, _)) = (segment.value(), range.value());
+            let (first_doc, value) = entry.map_err(|e| self.error(e))?;
+            let (first_doc, (segment, _)) = (first_doc.value(), value.value());
             let first_keys = self.first_keys(&blocks, segment)?;
             for &key in &keys {
                 for at in blocks_for(&first_keys, key) {
@@ -324,8 +453,8 @@ impl IndexStore {
             postings: 0,
         };
         for entry in segments.iter().map_err(|e| self.error(e))? {
-            let (segment, range) = entry.map_err(|e| self.error(e))?;
-            let (segment, (first_doc, count)) = (segment.value(), range.value());
+            let (first_doc, value) = entry.map_err(|e| self.error(e))?;
+            let (first_doc, (segment, count)) = (first_doc.value(), value.value());
             if first_doc != expected_first {
                 return Err(self.corrupt(&format!(
                     "segment {segment} starts at document {first_doc}, not {expected_first}"
@@ -393,6 +522,38 @@ impl IndexStore {
 
     fn corrupt(&self, what: &str) -> Error {
         Error::IndexCorrupt(format!("{}: {what}", self.path.display()))
+    }
+}
+
+/// One segment's postings in order, read a block at a time from the last commit.
+struct SegmentReader<'a> {
+    blocks: redb::Range<'a, &'static [u8], &'static [u8]>,
+    first_doc: u32,
+    current: std::vec::IntoIter<(PostingKey, u32)>,
+}
+
+impl SegmentReader<'_> {
+    fn next_posting(&mut self, store: &IndexStore) -> Result<Option<(PostingKey, u32)>> {
+        loop {
+            if let Some(posting) = self.current.next() {
+                return Ok(Some(posting));
+            }
+            let Some(entry) = self.blocks.next() else {
+                return Ok(None);
+            };
+            let (key, bytes) = entry.map_err(|e| store.error(e))?;
+            let key = key.value();
+            let first_key = PostingKey(u64::from_be_bytes(
+                key[4..12]
+                    .try_into()
+                    .map_err(|_| store.corrupt("a block key"))?,
+            ));
+            let block = Block {
+                first_key,
+                bytes: bytes.value().to_vec(),
+            };
+            self.current = decode_block(&block, self.first_doc)?.into_iter();
+        }
     }
 }
 
@@ -502,6 +663,38 @@ mod tests {
         let mut sorted = params("42");
         sorted.0.sort();
         assert_eq!(store.params().unwrap(), sorted);
+    }
+
+    #[test]
+    fn segments_merge_and_every_posting_stays_findable() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = IndexStore::open(&dir.path().join("index.redb"), &params("42")).unwrap();
+        // 40 batches of 25 documents; document n holds keys n % 17, 100 + n % 5 and
+        // 1,000 + n (unique): 3,000 postings, so merged segments span many blocks.
+        let keys_of = |n: u32| [n % 17, 100 + n % 5, 1_000 + n];
+        let mut next = 0u32;
+        for _ in 0..40 {
+            let batch: Vec<NewDoc> = (next..next + 25)
+                .map(|n| doc(&format!("d{n}"), &keys_of(n)))
+                .collect();
+            store.add_batch(&batch).unwrap();
+            next += 25;
+        }
+        let report = store.check().unwrap();
+        assert_eq!(report.documents, 1_000);
+        assert_eq!(report.postings, 3_000);
+        // Tiers of 25, 100, 400 documents: at most 3 segments each, against 40 batches.
+        assert!(report.segments <= 9, "{report:?}");
+        for key in [0, 5, 16, 100, 104, 1_000, 1_999] {
+            let expected: Vec<u32> = (0..1_000).filter(|&n| keys_of(n).contains(&key)).collect();
+            assert_eq!(
+                store
+                    .documents_with(&[PostingKey::fingerprint(key)])
+                    .unwrap(),
+                expected,
+                "key {key}"
+            );
+        }
     }
 
     #[test]
