@@ -136,14 +136,49 @@ pub fn decode_block(block: &Block, first_doc: u32) -> Result<Vec<(PostingKey, u3
     Ok(postings)
 }
 
-/// The documents of `key` in a block, in order: decodes only up to the key.
+/// Appends the documents of `key` in the block that starts at `first_key` with `bytes` to
+/// `out`, in order, decoding only up to the key.
+pub fn documents_in_block(
+    first_key: PostingKey,
+    bytes: &[u8],
+    first_doc: u32,
+    key: PostingKey,
+    out: &mut Vec<u32>,
+) -> Result<()> {
+    let mut reader = Reader { bytes, at: 0 };
+    let count = reader.varint()?;
+    let mut previous = (first_key, first_doc);
+    for at in 0..count {
+        let posting_key = PostingKey(
+            previous
+                .0
+                .0
+                .checked_add(reader.varint()?)
+                .ok_or_else(|| corrupt("key overflows"))?,
+        );
+        if posting_key > key {
+            break;
+        }
+        let base = if at > 0 && posting_key == previous.0 {
+            previous.1
+        } else {
+            first_doc
+        };
+        let doc = u32::try_from(u64::from(base) + reader.varint()?)
+            .map_err(|_| corrupt("document number overflows"))?;
+        if posting_key == key {
+            out.push(doc);
+        }
+        previous = (posting_key, doc);
+    }
+    Ok(())
+}
+
+/// The documents of `key` in a block, in order.
 pub fn documents_of(block: &Block, first_doc: u32, key: PostingKey) -> Result<Vec<u32>> {
-    Ok(decode_block(block, first_doc)?
-        .into_iter()
-        .skip_while(|&(k, _)| k < key)
-        .take_while(|&(k, _)| k == key)
-        .map(|(_, doc)| doc)
-        .collect())
+    let mut out = Vec::new();
+    documents_in_block(block.first_key, &block.bytes, first_doc, key, &mut out)?;
+    Ok(out)
 }
 
 /// The blocks that can hold `key`, given the blocks' first keys in order: from the last block

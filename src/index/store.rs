@@ -13,7 +13,8 @@ use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefiniti
 
 use crate::error::{Error, Result};
 use crate::index::postings::{
-    BLOCK_POSTINGS, Block, PostingKey, blocks_for, decode_block, encode_block, encode_segment,
+    BLOCK_POSTINGS, Block, PostingKey, blocks_for, decode_block, documents_in_block, encode_block,
+    encode_segment,
 };
 
 /// The layout this reprint writes. A file of a newer layout is refused with a message that
@@ -83,17 +84,29 @@ pub struct CheckReport {
 pub struct IndexStore {
     db: redb::Database,
     path: PathBuf,
+    /// The first keys of each segment's blocks, read once: a segment's blocks never change
+    /// (a merge writes a new segment under a new number), so an entry never goes stale.
+    block_index: std::sync::Mutex<ahash::AHashMap<u32, std::sync::Arc<Vec<PostingKey>>>>,
 }
+
+/// redb's page cache: enough for the blocks of a merge and the upper levels of the B-trees,
+/// and well under the memory budget of adding a million documents (redb's own default is
+/// 1 GiB).
+const CACHE_BYTES: usize = 256 << 20;
 
 impl IndexStore {
     /// Opens the index at `path`, creating it with `params` if it does not exist. Fails when
     /// another process has it open, when it was built with other parameters, or when its
     /// format is newer than this reprint's.
     pub fn open(path: &Path, params: &StoredParams) -> Result<Self> {
-        let db = redb::Database::create(path).map_err(|e| database_error(path, e))?;
+        let db = redb::Database::builder()
+            .set_cache_size(CACHE_BYTES)
+            .create(path)
+            .map_err(|e| database_error(path, e))?;
         let store = IndexStore {
             db,
             path: path.to_path_buf(),
+            block_index: Default::default(),
         };
         store.check_or_write_params(params)?;
         Ok(store)
@@ -347,30 +360,43 @@ impl IndexStore {
         for entry in segments.iter().map_err(|e| self.error(e))? {
             let (first_doc, value) = entry.map_err(|e| self.error(e))?;
             let (first_doc, (segment, _)) = (first_doc.value(), value.value());
-            let first_keys = self.first_keys(&blocks, segment)?;
+            let first_keys = self.cached_first_keys(&blocks, segment)?;
             for &key in &keys {
                 for at in blocks_for(&first_keys, key) {
-                    let block = Block {
-                        first_key: first_keys[at],
-                        bytes: blocks
-                            .get(block_key(segment, first_keys[at]).as_slice())
-                            .map_err(|e| self.error(e))?
-                            .ok_or_else(|| self.corrupt("a block vanished while read"))?
-                            .value()
-                            .to_vec(),
-                    };
-                    found.extend(
-                        decode_block(&block, first_doc)?
-                            .into_iter()
-                            .filter(|&(k, _)| k == key)
-                            .map(|(_, doc)| doc),
-                    );
+                    let bytes = blocks
+                        .get(block_key(segment, first_keys[at]).as_slice())
+                        .map_err(|e| self.error(e))?
+                        .ok_or_else(|| self.corrupt("a block vanished while read"))?;
+                    documents_in_block(first_keys[at], bytes.value(), first_doc, key, &mut found)?;
                 }
             }
         }
         found.sort_unstable();
         found.dedup();
         Ok(found)
+    }
+
+    /// [`Self::first_keys`], read once per segment.
+    fn cached_first_keys(
+        &self,
+        blocks: &impl ReadableTable<&'static [u8], &'static [u8]>,
+        segment: u32,
+    ) -> Result<std::sync::Arc<Vec<PostingKey>>> {
+        if let Some(keys) = self.block_index.lock().expect("not poisoned").get(&segment) {
+            return Ok(keys.clone());
+        }
+        let keys = std::sync::Arc::new(self.first_keys(blocks, segment)?);
+        self.block_index
+            .lock()
+            .expect("not poisoned")
+            .insert(segment, keys.clone());
+        Ok(keys)
+    }
+
+    /// Gives back the space of deleted and merged segments, so the file shrinks.
+    pub fn compact(&mut self) -> Result<()> {
+        self.db.compact().map_err(|e| self.error(e))?;
+        Ok(())
     }
 
     fn first_keys(
