@@ -58,6 +58,12 @@ fn main() {
     let mut store = IndexStore::open(&path, &params).expect("the index");
     let generator = Generator::new(SynthParams::classic(2_000, 1)).expect("the generator");
     let texts: Vec<String> = (0..2_000).map(|i| generator.article(i).0.text).collect();
+    // What the texts take compressed as the store compresses them, to tell them from the rest.
+    let compressed: Vec<u64> = texts
+        .iter()
+        .map(|t| zstd::encode_all(t.as_bytes(), 3).expect("zstd").len() as u64)
+        .collect();
+    let mut compressed_bytes = 0u64;
 
     let started = Instant::now();
     let mut text_bytes = 0u64;
@@ -68,6 +74,7 @@ fn main() {
             .map(|n| {
                 let text = texts[n as usize % texts.len()].clone();
                 text_bytes += text.len() as u64;
+                compressed_bytes += compressed[n as usize % texts.len()];
                 NewDoc {
                     record: DocRecord {
                         id: format!("doc-{n:09}"),
@@ -109,8 +116,8 @@ fn main() {
     );
     println!(
         "{docs} documents in batches of {batch}: {:.0} docs/s ({:.1} s); {} segments; query \
-         p50 {:.2} ms, p99 {:.2} ms; {:.0} bytes/doc on disk ({:.0} MB; raw text {:.0} \
-         bytes/doc); peak RSS {:.0} MB",
+         p50 {:.2} ms, p99 {:.2} ms; {:.0} bytes/doc on disk ({:.0} MB; texts {:.0} bytes/doc \
+         raw, {:.0} compressed, so {:.0} bytes/doc besides them); peak RSS {:.0} MB",
         docs as f64 / adding.as_secs_f64(),
         adding.as_secs_f64(),
         report.segments,
@@ -119,6 +126,8 @@ fn main() {
         size as f64 / docs as f64,
         size as f64 / 1e6,
         text_bytes as f64 / docs as f64,
+        compressed_bytes as f64 / docs as f64,
+        (size as f64 - compressed_bytes as f64) / docs as f64,
         peak_rss_mb(),
     );
 }
