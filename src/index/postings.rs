@@ -125,8 +125,10 @@ pub fn decode_block(block: &Block, first_doc: u32) -> Result<Vec<(PostingKey, u3
         } else {
             first_doc
         };
-        let doc = u32::try_from(u64::from(base) + reader.varint()?)
-            .map_err(|_| corrupt("document number overflows"))?;
+        let doc = u64::from(base)
+            .checked_add(reader.varint()?)
+            .and_then(|doc| u32::try_from(doc).ok())
+            .ok_or_else(|| corrupt("document number overflows"))?;
         postings.push((key, doc));
         previous = (key, doc);
     }
@@ -164,8 +166,10 @@ pub fn documents_in_block(
         } else {
             first_doc
         };
-        let doc = u32::try_from(u64::from(base) + reader.varint()?)
-            .map_err(|_| corrupt("document number overflows"))?;
+        let doc = u64::from(base)
+            .checked_add(reader.varint()?)
+            .and_then(|doc| u32::try_from(doc).ok())
+            .ok_or_else(|| corrupt("document number overflows"))?;
         if posting_key == key {
             out.push(doc);
         }
@@ -287,6 +291,25 @@ mod tests {
             let block = Block { first_key: PostingKey(first), bytes };
             let _ = decode_block(&block, 7);
         }
+    }
+
+    #[test]
+    fn a_document_number_past_u32_is_an_error() {
+        // One posting: key delta 0, document delta 2^63 (found by the fuzz target).
+        let mut bytes = vec![1, 0];
+        write_varint(1 << 63, &mut bytes);
+        let block = Block {
+            first_key: PostingKey(5),
+            bytes,
+        };
+        assert!(matches!(
+            decode_block(&block, 1),
+            Err(Error::IndexCorrupt(_))
+        ));
+        let mut out = Vec::new();
+        assert!(
+            documents_in_block(PostingKey(5), &block.bytes, 1, PostingKey(5), &mut out).is_err()
+        );
     }
 
     #[test]

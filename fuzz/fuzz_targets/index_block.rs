@@ -1,0 +1,31 @@
+//! A posting block as read from an index file, which may be damaged: decoding it returns its
+//! postings or an `IndexCorrupt` error, never panics, and a block that decodes is read the same
+//! way by the look-up of one key.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use reprint::index::postings::{Block, PostingKey, decode_block, documents_in_block};
+
+fuzz_target!(|data: &[u8]| {
+    if data.len() < 12 {
+        return;
+    }
+    let first_key = PostingKey(u64::from_le_bytes(data[..8].try_into().unwrap()));
+    let first_doc = u32::from_le_bytes(data[8..12].try_into().unwrap());
+    let block = Block {
+        first_key,
+        bytes: data[12..].to_vec(),
+    };
+    if let Ok(postings) = decode_block(&block, first_doc) {
+        if let Some(&(key, _)) = postings.first() {
+            let mut found = Vec::new();
+            documents_in_block(first_key, &block.bytes, first_doc, key, &mut found).unwrap();
+            let expected: Vec<u32> = postings
+                .iter()
+                .filter(|(k, _)| *k == key)
+                .map(|&(_, doc)| doc)
+                .collect();
+            assert_eq!(found, expected);
+        }
+    }
+});
