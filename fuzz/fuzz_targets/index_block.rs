@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use reprint::index::postings::{Block, PostingKey, decode_block, documents_in_block};
+use reprint::index::postings::{PostingKey, decode_block, documents_in_block};
 
 fuzz_target!(|data: &[u8]| {
     if data.len() < 12 {
@@ -12,14 +12,11 @@ fuzz_target!(|data: &[u8]| {
     }
     let first_key = PostingKey(u64::from_le_bytes(data[..8].try_into().unwrap()));
     let first_doc = u32::from_le_bytes(data[8..12].try_into().unwrap());
-    let block = Block {
-        first_key,
-        bytes: data[12..].to_vec(),
-    };
-    if let Ok(postings) = decode_block(&block, first_doc) {
+    let bytes = &data[12..];
+    if let Ok(postings) = decode_block(first_key, bytes, first_doc) {
         if let Some(&(key, _)) = postings.first() {
             let mut found = Vec::new();
-            documents_in_block(first_key, &block.bytes, first_doc, key, &mut found).unwrap();
+            documents_in_block(first_key, bytes, first_doc, key, &mut found).unwrap();
             let expected: Vec<u32> = postings
                 .iter()
                 .filter(|(k, _)| *k == key)

@@ -28,7 +28,8 @@ pub struct WinnowParams {
 /// fingerprint. Measured on the syndication corpus (`cargo run --release --example
 /// syndication_eval -- 20000 3 W syndication`, 2026-12-02): W = 16 found 0.992 of the copies under
 /// 150 words and 0.977 of the lifts, W = 8 all of those copies and 0.988 of the lifts, at the same
-/// precision, for about 2 % more scan time (the index holds 2/9 of the shingles instead of 2/17).
+/// precision. The index holds 2/9 of the shingles instead of 2/17: on 100,000 generated articles
+/// the candidates stage went from 0.43 to 0.62-0.76 s, whole runs within the machine's noise.
 pub const DEFAULT_WORD_WINDOW: usize = 8;
 
 impl Default for WinnowParams {

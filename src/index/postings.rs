@@ -103,36 +103,68 @@ pub fn encode_block(postings: &[(PostingKey, u32)], first_doc: u32) -> Block {
     Block { first_key, bytes }
 }
 
-/// Every posting of a block, in order.
-pub fn decode_block(block: &Block, first_doc: u32) -> Result<Vec<(PostingKey, u32)>> {
-    let mut reader = Reader {
-        bytes: &block.bytes,
-        at: 0,
-    };
-    let count = reader.varint()?;
-    let mut postings = Vec::with_capacity(count.min(BLOCK_POSTINGS as u64 * 4) as usize);
-    let mut previous = (block.first_key, first_doc);
-    for at in 0..count {
+/// The postings of the block that starts at `first_key` with `bytes`, decoded as they are
+/// read: the one decoder behind [`decode_block`] and [`documents_in_block`].
+struct BlockPostings<'a> {
+    reader: Reader<'a>,
+    remaining: u64,
+    first_doc: u32,
+    /// The posting before the next, if one was read.
+    previous: Option<(PostingKey, u32)>,
+    first_key: PostingKey,
+}
+
+impl<'a> BlockPostings<'a> {
+    fn new(first_key: PostingKey, bytes: &'a [u8], first_doc: u32) -> Result<Self> {
+        let mut reader = Reader { bytes, at: 0 };
+        let remaining = reader.varint()?;
+        Ok(BlockPostings {
+            reader,
+            remaining,
+            first_doc,
+            previous: None,
+            first_key,
+        })
+    }
+
+    fn next_posting(&mut self) -> Result<Option<(PostingKey, u32)>> {
+        if self.remaining == 0 {
+            return Ok(None);
+        }
+        self.remaining -= 1;
+        let last_key = self.previous.map_or(self.first_key, |p| p.0);
         let key = PostingKey(
-            previous
+            last_key
                 .0
-                .0
-                .checked_add(reader.varint()?)
+                .checked_add(self.reader.varint()?)
                 .ok_or_else(|| corrupt("key overflows"))?,
         );
-        let base = if at > 0 && key == previous.0 {
-            previous.1
-        } else {
-            first_doc
+        let base = match self.previous {
+            Some((previous_key, previous_doc)) if previous_key == key => previous_doc,
+            _ => self.first_doc,
         };
         let doc = u64::from(base)
-            .checked_add(reader.varint()?)
+            .checked_add(self.reader.varint()?)
             .and_then(|doc| u32::try_from(doc).ok())
             .ok_or_else(|| corrupt("document number overflows"))?;
-        postings.push((key, doc));
-        previous = (key, doc);
+        self.previous = Some((key, doc));
+        Ok(Some((key, doc)))
     }
-    if reader.at != block.bytes.len() {
+}
+
+/// Every posting of the block that starts at `first_key` with `bytes`, in order.
+pub fn decode_block(
+    first_key: PostingKey,
+    bytes: &[u8],
+    first_doc: u32,
+) -> Result<Vec<(PostingKey, u32)>> {
+    let mut postings_of = BlockPostings::new(first_key, bytes, first_doc)?;
+    let mut postings =
+        Vec::with_capacity(postings_of.remaining.min(BLOCK_POSTINGS as u64 * 4) as usize);
+    while let Some(posting) = postings_of.next_posting()? {
+        postings.push(posting);
+    }
+    if postings_of.reader.at != bytes.len() {
         return Err(corrupt("bytes after the last posting"));
     }
     Ok(postings)
@@ -147,33 +179,14 @@ pub fn documents_in_block(
     key: PostingKey,
     out: &mut Vec<u32>,
 ) -> Result<()> {
-    let mut reader = Reader { bytes, at: 0 };
-    let count = reader.varint()?;
-    let mut previous = (first_key, first_doc);
-    for at in 0..count {
-        let posting_key = PostingKey(
-            previous
-                .0
-                .0
-                .checked_add(reader.varint()?)
-                .ok_or_else(|| corrupt("key overflows"))?,
-        );
+    let mut postings = BlockPostings::new(first_key, bytes, first_doc)?;
+    while let Some((posting_key, doc)) = postings.next_posting()? {
         if posting_key > key {
             break;
         }
-        let base = if at > 0 && posting_key == previous.0 {
-            previous.1
-        } else {
-            first_doc
-        };
-        let doc = u64::from(base)
-            .checked_add(reader.varint()?)
-            .and_then(|doc| u32::try_from(doc).ok())
-            .ok_or_else(|| corrupt("document number overflows"))?;
         if posting_key == key {
             out.push(doc);
         }
-        previous = (posting_key, doc);
     }
     Ok(())
 }
@@ -256,13 +269,13 @@ mod tests {
             let blocks = encode_segment(postings.clone(), 1_000);
             let decoded: Vec<(PostingKey, u32)> = blocks
                 .iter()
-                .flat_map(|b| decode_block(b, 1_000).unwrap())
+                .flat_map(|b| decode_block(b.first_key, &b.bytes, 1_000).unwrap())
                 .collect();
             let mut expected = postings;
             expected.sort_unstable();
             expected.dedup();
             prop_assert_eq!(decoded, expected);
-            prop_assert!(blocks.iter().all(|b| decode_block(b, 1_000).unwrap().len() <= BLOCK_POSTINGS));
+            prop_assert!(blocks.iter().all(|b| decode_block(b.first_key, &b.bytes, 1_000).unwrap().len() <= BLOCK_POSTINGS));
         }
 
         #[test]
@@ -289,7 +302,7 @@ mod tests {
             first in any::<u64>(),
         ) {
             let block = Block { first_key: PostingKey(first), bytes };
-            let _ = decode_block(&block, 7);
+            let _ = decode_block(block.first_key, &block.bytes, 7);
         }
     }
 
@@ -303,7 +316,7 @@ mod tests {
             bytes,
         };
         assert!(matches!(
-            decode_block(&block, 1),
+            decode_block(block.first_key, &block.bytes, 1),
             Err(Error::IndexCorrupt(_))
         ));
         let mut out = Vec::new();

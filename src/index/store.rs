@@ -13,7 +13,7 @@ use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefiniti
 
 use crate::error::{Error, Result};
 use crate::index::postings::{
-    BLOCK_POSTINGS, Block, PostingKey, blocks_for, decode_block, documents_in_block, encode_block,
+    BLOCK_POSTINGS, PostingKey, blocks_for, decode_block, documents_in_block, encode_block,
     encode_segment,
 };
 
@@ -122,6 +122,13 @@ impl IndexStore {
                 .map(|v| v.value().to_string());
             match stored_format {
                 None => {
+                    // Every table exists from the start, so that reading a new, empty index
+                    // finds empty tables rather than missing ones.
+                    txn.open_table(RECORDS).map_err(|e| self.error(e))?;
+                    txn.open_table(IDS).map_err(|e| self.error(e))?;
+                    txn.open_table(TEXTS).map_err(|e| self.error(e))?;
+                    txn.open_table(BLOCKS).map_err(|e| self.error(e))?;
+                    txn.open_table(SEGMENTS).map_err(|e| self.error(e))?;
                     meta.insert("format", FORMAT_VERSION.to_string().as_str())
                         .map_err(|e| self.error(e))?;
                     for (name, value) in &params.0 {
@@ -509,10 +516,8 @@ impl IndexStore {
                 let bytes = blocks
                     .get(block_key(segment, first_key).as_slice())
                     .map_err(|e| self.error(e))?
-                    .ok_or_else(|| self.corrupt("a block vanished while read"))?
-                    .value()
-                    .to_vec();
-                let postings = decode_block(&Block { first_key, bytes }, first_doc)?;
+                    .ok_or_else(|| self.corrupt("a block vanished while read"))?;
+                let postings = decode_block(first_key, bytes.value(), first_doc)?;
                 for posting in postings {
                     if posting.1 >= first_doc + count || previous.is_some_and(|p| p >= posting) {
                         return Err(self.corrupt(&format!(
@@ -574,11 +579,7 @@ impl SegmentReader<'_> {
                     .try_into()
                     .map_err(|_| store.corrupt("a block key"))?,
             ));
-            let block = Block {
-                first_key,
-                bytes: bytes.value().to_vec(),
-            };
-            self.current = decode_block(&block, self.first_doc)?.into_iter();
+            self.current = decode_block(first_key, bytes.value(), self.first_doc)?.into_iter();
         }
     }
 }
@@ -689,6 +690,21 @@ mod tests {
         let mut sorted = params("42");
         sorted.0.sort();
         assert_eq!(store.params().unwrap(), sorted);
+    }
+
+    #[test]
+    fn a_new_index_reads_as_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = IndexStore::open(&dir.path().join("index.redb"), &params("42")).unwrap();
+        assert_eq!(store.documents().unwrap(), 0);
+        assert!(
+            store
+                .documents_with(&[PostingKey::fingerprint(1)])
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(store.doc_of("a").unwrap(), None);
+        assert_eq!(store.check().unwrap().documents, 0);
     }
 
     #[test]
