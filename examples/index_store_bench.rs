@@ -10,7 +10,7 @@
 use std::time::{Duration, Instant};
 
 use reprint::index::postings::PostingKey;
-use reprint::index::store::{DocRecord, IndexStore, NewDoc, StoredParams};
+use reprint::index::store::{DocRecord, IndexStore, IndexedStatus, NewDoc, StoredParams};
 use reprint::synth::{Generator, SynthParams};
 
 /// SplitMix64, so every run makes the same keys.
@@ -80,6 +80,11 @@ fn main() {
                         id: format!("doc-{n:09}"),
                         date: Some(1_700_000_000 + n as i64),
                         text_hash: mix(n),
+                        title: None,
+                        source: None,
+                        page: None,
+                        words: 300,
+                        status: IndexedStatus::Unique,
                     },
                     text,
                     keys: keys(n),

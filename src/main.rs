@@ -88,6 +88,12 @@ enum Command {
         #[command(flatten)]
         input: InputArgs,
     },
+    /// Feed mode: a persistent index that checks each batch of articles against everything
+    /// added before (see README, "Feed mode").
+    Index {
+        #[command(subcommand)]
+        command: IndexCommand,
+    },
     /// Generate a news-like corpus with planted near-duplicates.
     Gen {
         /// Number of articles.
@@ -160,6 +166,51 @@ enum Command {
         /// Worker threads; 0 means one per core.
         #[arg(long, default_value_t = 0)]
         threads: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum IndexCommand {
+    /// Add documents to the index at DB (created with these parameters if absent), printing one
+    /// JSONL line per input record with its relations to earlier documents. Commits every
+    /// --batch records; a record already indexed with the same text is skipped.
+    Add {
+        /// The index file.
+        db: PathBuf,
+        #[command(flatten)]
+        input: InputArgs,
+        /// Records per commit: a crash loses at most the batch being added.
+        #[arg(long, default_value_t = 10_000)]
+        batch: usize,
+    },
+    /// Check documents against the index without changing it: the same lines as `add`.
+    Query {
+        /// The index file.
+        db: PathBuf,
+        #[command(flatten)]
+        input: InputArgs,
+        /// Records checked together: each is also related to the earlier records of its batch.
+        #[arg(long, default_value_t = 10_000)]
+        batch: usize,
+    },
+    /// Print one JSON object: documents, date range, parameters, size on disk.
+    Stats {
+        /// The index file.
+        db: PathBuf,
+    },
+    /// Drop the documents dated before DATE, with their postings and relations, and give
+    /// their space back.
+    Expire {
+        /// The index file.
+        db: PathBuf,
+        /// A date (2024-05-01) or time (2024-05-01T12:00:00Z); documents without a date stay.
+        #[arg(long)]
+        before: String,
+    },
+    /// Check the index's integrity; exits non-zero naming the first inconsistency.
+    Check {
+        /// The index file.
+        db: PathBuf,
     },
 }
 
@@ -580,6 +631,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             report::write_pairs(&result, &mut out, &name)?;
             out.finish()?;
         }
+        Command::Index { command } => run_index(command)?,
         Command::Explain { id_a, id_b, input } => {
             let params = input.params()?;
             let corpus = input.corpus()?;
@@ -677,6 +729,106 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 
 /// The message of an error and its causes, each cause added only when the text so far does
 /// not already say it (a library error shows its I/O cause in its own message).
+/// `reprint index add` (`adding`) or `query`: the inputs in batches of `batch` records, one
+/// line per record on stdout, written once its batch is committed.
+fn feed(db: &Path, input: &InputArgs, batch: usize, adding: bool) -> anyhow::Result<()> {
+    use reprint::index::feed::FeedIndex;
+    if batch == 0 {
+        return Err(reprint::Error::param("--batch", "must be at least 1").into());
+    }
+    let mut params = input.params()?;
+    // Every candidate pair is related, as `scan --all-pairs` relates them.
+    params.all_pairs = true;
+    let corpus = input.corpus()?;
+    let index = if adding {
+        FeedIndex::open_for_adding(db, &params)?
+    } else {
+        FeedIndex::open_for_query(db, &params)?
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let stdout_name = Path::new("<stdout>");
+    let mut pending: Vec<reprint::ingest::RawRecord> = Vec::new();
+    let flush =
+        |records: Vec<reprint::ingest::RawRecord>, out: &mut dyn Write| -> reprint::Result<()> {
+            let outcomes = pipeline::with_threads(params.threads, || {
+                if adding {
+                    index.add(records)
+                } else {
+                    index.query(records)
+                }
+            })??;
+            for outcome in &outcomes {
+                if let Some(reason) = report::rejection(&outcome.doc) {
+                    eprintln!("rejected: {reason}");
+                }
+            }
+            report::write_index_lines(&outcomes, out, stdout_name)?;
+            out.flush().map_err(|e| reprint::Error::io(stdout_name, e))
+        };
+    corpus.for_each_batch(reprint::ingest::BATCH_BYTES, |records| {
+        for record in records {
+            pending.push(record);
+            if pending.len() == batch {
+                flush(std::mem::take(&mut pending), &mut out)?;
+            }
+        }
+        Ok(())
+    })?;
+    if !pending.is_empty() {
+        flush(pending, &mut out)?;
+    }
+    Ok(())
+}
+
+/// Feed mode's commands.
+fn run_index(command: IndexCommand) -> anyhow::Result<()> {
+    use reprint::index::store::IndexStore;
+    match command {
+        IndexCommand::Add { db, input, batch } => feed(&db, &input, batch, true)?,
+        IndexCommand::Query { db, input, batch } => feed(&db, &input, batch, false)?,
+        IndexCommand::Stats { db } => {
+            let store = IndexStore::open_read(&db, None)?;
+            let stats = store.stats()?;
+            println!(
+                "{}",
+                serde_json::to_string(&report::index_stats_line(&stats))?
+            );
+        }
+        IndexCommand::Expire { db, before } => {
+            let cutoff = reprint::date::parse_date(&before).ok_or_else(|| {
+                reprint::Error::param(
+                    "--before",
+                    format!("{before:?} is not a date; write 2024-05-01 or 2024-05-01T12:00:00Z"),
+                )
+            })?;
+            let mut store = IndexStore::open(&db, &IndexStore::params_of(&db)?)?;
+            let expired = store.expire_before(cutoff)?;
+            store.compact()?;
+            let stats = store.stats()?;
+            eprintln!(
+                "expired {expired} documents dated before {}; {} remain, {} bytes on disk",
+                reprint::date::format_date(cutoff),
+                stats.documents,
+                stats.file_bytes
+            );
+        }
+        IndexCommand::Check { db } => {
+            let store = IndexStore::open_read(&db, None)?;
+            let report = store.check()?;
+            println!(
+                "{}: sound: {} documents, {} segments, {} postings, {} relations",
+                db.display(),
+                report.documents,
+                report.segments,
+                report.postings,
+                report.relations
+            );
+        }
+    }
+    Ok(())
+}
+
 fn message(error: &anyhow::Error) -> String {
     let mut message = format!("error: {error}");
     for cause in error.chain().skip(1) {

@@ -4,5 +4,6 @@
 //! **Architecture invariant:** index sits above pipeline and below report; its store is the
 //! only file it touches.
 
+pub mod feed;
 pub mod postings;
 pub mod store;

@@ -23,15 +23,30 @@ pub enum PostingKind {
     Band(u8),
     /// A winnowed fingerprint of the passage index.
     Fingerprint,
+    /// The low or high half of a short line's 64-bit key: the documents holding the line are
+    /// those holding both halves, so its count of documents is exact, as the recurring lines
+    /// need (a key folded to 32 bits would merge the counts of different lines).
+    LineHalf(Half),
+}
+
+/// Which half of a 64-bit key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Half {
+    /// Bits 0 to 31.
+    Low,
+    /// Bits 32 to 63.
+    High,
 }
 
 impl PostingKind {
-    /// Bands a key can name: every kind byte but the fingerprints'.
-    pub const MAX_BANDS: usize = 255;
+    /// Bands a key can name: every kind byte but those of fingerprints and line halves.
+    pub const MAX_BANDS: usize = 253;
 
     fn tag(self) -> u64 {
         match self {
             PostingKind::Band(band) => u64::from(band),
+            PostingKind::LineHalf(Half::Low) => 253,
+            PostingKind::LineHalf(Half::High) => 254,
             PostingKind::Fingerprint => 255,
         }
     }
@@ -52,6 +67,24 @@ impl PostingKey {
     /// The key of a winnowed fingerprint.
     pub fn fingerprint(fingerprint: u32) -> Self {
         Self::new(PostingKind::Fingerprint, fingerprint)
+    }
+
+    /// The two keys of a short line's 64-bit key (see [`PostingKind::LineHalf`]).
+    pub fn line_halves(key: u64) -> [Self; 2] {
+        [
+            Self::new(PostingKind::LineHalf(Half::Low), key as u32),
+            Self::new(PostingKind::LineHalf(Half::High), (key >> 32) as u32),
+        ]
+    }
+
+    /// Whether this is a winnowed fingerprint's key.
+    pub fn is_fingerprint(self) -> bool {
+        self.0 >> 32 == PostingKind::Fingerprint.tag()
+    }
+
+    /// Whether this is an LSH band's key.
+    pub fn is_band(self) -> bool {
+        self.0 >> 32 < PostingKind::MAX_BANDS as u64
     }
 
     fn new(kind: PostingKind, value: u32) -> Self {

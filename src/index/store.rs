@@ -16,6 +16,8 @@ use crate::index::postings::{
     BLOCK_POSTINGS, PostingKey, blocks_for, decode_block, documents_in_block, encode_block,
     encode_segment,
 };
+use crate::ingest::PageOrigin;
+use crate::relate::relation::Relation;
 
 /// The layout this reprint writes. A file of a newer layout is refused with a message that
 /// says so; an older one is migrated or refused by the reprint that reads it.
@@ -34,6 +36,8 @@ const BLOCKS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("blocks");
 /// Key: a segment's first document. Value: its number (in [`BLOCKS`]) and its number of
 /// documents. Segments cover the documents in order, without gaps.
 const SEGMENTS: TableDefinition<u32, (u32, u32)> = TableDefinition::new("segments");
+/// Key: the later and the earlier document of a copy or partial relation.
+const RELATIONS: TableDefinition<(u32, u32), &[u8]> = TableDefinition::new("relations");
 
 /// Segments of one size tier that are merged into one: the index keeps at most
 /// `MERGE_FANOUT - 1` segments per tier (a tier spans a factor of `MERGE_FANOUT` in documents),
@@ -48,7 +52,7 @@ const MERGE_FANOUT: u32 = 4;
 pub struct StoredParams(pub Vec<(String, String)>);
 
 /// One indexed document's record.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DocRecord {
     /// The document's id as given.
     pub id: String,
@@ -56,6 +60,56 @@ pub struct DocRecord {
     pub date: Option<i64>,
     /// A hash of its text, to tell a re-sent record from a different text under the same id.
     pub text_hash: u64,
+    /// Its headline, which its lines are judged with.
+    pub title: Option<String>,
+    /// Its outlet.
+    pub source: Option<String>,
+    /// What is known of its page, when it came as HTML (its lines are judged as a page's).
+    pub page: Option<PageOrigin>,
+    /// Its words (or characters, for character n-grams), as `docs.jsonl` reports them.
+    pub words: u32,
+    /// Whether it is a copy of an earlier document.
+    pub status: IndexedStatus,
+}
+
+/// What an indexed document is in the feed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum IndexedStatus {
+    /// No earlier document is its original, and no later one has copied it yet.
+    Unique,
+    /// The original of at least one later copy.
+    Original,
+    /// A copy of an earlier document, its original.
+    Duplicate {
+        /// The original's document number.
+        of: u32,
+        /// The exact Jaccard of the two.
+        similarity: f64,
+    },
+}
+
+/// A copy or partial relation between an indexed document and an earlier one, as stored.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StoredRelation {
+    /// `Copy` or `Partial`.
+    pub relation: Relation,
+    /// Exact Jaccard of the two main texts.
+    pub jaccard: f64,
+    /// Share of the later document's words in the shared passages.
+    pub later_share: f64,
+    /// Share of the earlier document's words in the shared passages.
+    pub earlier_share: f64,
+    /// Which of the two the text came from, when that is known.
+    pub from: Option<PairEnd>,
+}
+
+/// One end of a stored relation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PairEnd {
+    /// The earlier document.
+    Earlier,
+    /// The later document.
+    Later,
 }
 
 /// A document to add, with its postings.
@@ -65,8 +119,21 @@ pub struct NewDoc {
     pub record: DocRecord,
     /// Its text (stored compressed).
     pub text: String,
-    /// Its posting keys: band keys and fingerprints.
+    /// Its posting keys: band keys, fingerprints and line keys.
     pub keys: Vec<PostingKey>,
+}
+
+/// Everything one batch changes, committed together: new documents (numbered from
+/// [`IndexStore::next_document`] in order), records of earlier documents that changed (an
+/// original found), and relations set or removed, keyed `(later, earlier)`.
+#[derive(Debug, Clone, Default)]
+pub struct BatchWrite {
+    /// The new documents.
+    pub docs: Vec<NewDoc>,
+    /// Earlier documents' new records.
+    pub records: Vec<(u32, DocRecord)>,
+    /// Relations to store (`Some`) or to remove (`None`).
+    pub relations: Vec<((u32, u32), Option<StoredRelation>)>,
 }
 
 /// What [`IndexStore::check`] counted in a sound index.
@@ -78,15 +145,106 @@ pub struct CheckReport {
     pub segments: u32,
     /// Postings decoded.
     pub postings: u64,
+    /// Relations.
+    pub relations: u64,
+}
+
+/// What an index holds and what it costs on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexStats {
+    /// Documents.
+    pub documents: u64,
+    /// Stored copy and partial relations.
+    pub relations: u64,
+    /// Posting segments.
+    pub segments: u64,
+    /// The earliest date of a document, if any has one.
+    pub first_date: Option<i64>,
+    /// The latest.
+    pub last_date: Option<i64>,
+    /// The parameters it was built with.
+    pub params: StoredParams,
+    /// The file's size.
+    pub file_bytes: u64,
+    /// The compressed texts' share of it.
+    pub text_bytes: u64,
+}
+
+/// Running totals kept in the meta table, so that `stats` reads no document.
+struct Totals {
+    text_bytes: u64,
+    date_min: Option<i64>,
+    date_max: Option<i64>,
+}
+
+impl Totals {
+    fn from_meta(
+        meta: &impl ReadableTable<&'static str, &'static str>,
+        store: &IndexStore,
+    ) -> Result<Self> {
+        let number = |name: &str| -> Result<Option<i64>> {
+            meta.get(name)
+                .map_err(|e| store.error(e))?
+                .map(|v| v.value().parse::<i64>().map_err(|_| store.corrupt(name)))
+                .transpose()
+        };
+        Ok(Totals {
+            text_bytes: number("text_bytes")?.unwrap_or(0) as u64,
+            date_min: number("date_min")?,
+            date_max: number("date_max")?,
+        })
+    }
+
+    fn read(txn: &redb::WriteTransaction, store: &IndexStore) -> Result<Self> {
+        let meta = txn.open_table(META).map_err(|e| store.error(e))?;
+        Self::from_meta(&meta, store)
+    }
+
+    fn read_only(txn: &redb::ReadTransaction, store: &IndexStore) -> Result<Self> {
+        let meta = txn.open_table(META).map_err(|e| store.error(e))?;
+        Self::from_meta(&meta, store)
+    }
+
+    fn add_date(&mut self, date: Option<i64>) {
+        if let Some(date) = date {
+            self.date_min = Some(self.date_min.map_or(date, |d| d.min(date)));
+            self.date_max = Some(self.date_max.map_or(date, |d| d.max(date)));
+        }
+    }
+
+    fn write(&self, txn: &redb::WriteTransaction, store: &IndexStore) -> Result<()> {
+        let mut meta = txn.open_table(META).map_err(|e| store.error(e))?;
+        meta.insert("text_bytes", self.text_bytes.to_string().as_str())
+            .map_err(|e| store.error(e))?;
+        for (name, value) in [("date_min", self.date_min), ("date_max", self.date_max)] {
+            match value {
+                Some(date) => {
+                    meta.insert(name, date.to_string().as_str())
+                        .map_err(|e| store.error(e))?;
+                }
+                None => {
+                    meta.remove(name).map_err(|e| store.error(e))?;
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// An open index.
 pub struct IndexStore {
-    db: redb::Database,
+    db: Handle,
     path: PathBuf,
     /// The first keys of each segment's blocks, read once: a segment's blocks never change
     /// (a merge writes a new segment under a new number), so an entry never goes stale.
     block_index: std::sync::Mutex<ahash::AHashMap<u32, std::sync::Arc<Vec<PostingKey>>>>,
+}
+
+/// How the index file is open: for writing (one process at a time) or for reading (any number
+/// of processes, beside the writer, each seeing its last commit).
+enum Handle {
+    Writer(redb::Database),
+    Reader(redb::ReadOnlyDatabase),
 }
 
 /// redb's page cache: enough for the blocks of a merge and the upper levels of the B-trees,
@@ -101,10 +259,11 @@ impl IndexStore {
     pub fn open(path: &Path, params: &StoredParams) -> Result<Self> {
         let db = redb::Database::builder()
             .set_cache_size(CACHE_BYTES)
+            .set_concurrency_mode(redb::ConcurrencyMode::SingleWriter)
             .create(path)
             .map_err(|e| database_error(path, e))?;
         let store = IndexStore {
-            db,
+            db: Handle::Writer(db),
             path: path.to_path_buf(),
             block_index: Default::default(),
         };
@@ -112,8 +271,103 @@ impl IndexStore {
         Ok(store)
     }
 
+    /// Opens the existing index at `path` for reading, beside a writer if one is at work:
+    /// every read sees the writer's last commit, never part of a batch. Fails when there is no
+    /// index there, when its format is newer than this reprint's or, with `params`, when it
+    /// was built with other parameters.
+    pub fn open_read(path: &Path, params: Option<&StoredParams>) -> Result<Self> {
+        if !path.exists() {
+            return Err(Error::io(
+                path,
+                std::io::Error::new(std::io::ErrorKind::NotFound, "no index here"),
+            ));
+        }
+        let db = redb::Database::builder()
+            .set_cache_size(CACHE_BYTES)
+            .set_concurrency_mode(redb::ConcurrencyMode::SingleWriter)
+            .open_read_only(path)
+            .map_err(|e| database_error(path, e))?;
+        let store = IndexStore {
+            db: Handle::Reader(db),
+            path: path.to_path_buf(),
+            block_index: Default::default(),
+        };
+        store.check_format()?;
+        if let Some(params) = params {
+            store.compare_params(params)?;
+        }
+        Ok(store)
+    }
+
+    fn begin_read(&self) -> Result<redb::ReadTransaction> {
+        match &self.db {
+            Handle::Writer(db) => db.begin_read(),
+            Handle::Reader(db) => db.begin_read(),
+        }
+        .map_err(|e| self.error(e))
+    }
+
+    fn writer(&self) -> Result<&redb::Database> {
+        match &self.db {
+            Handle::Writer(db) => Ok(db),
+            Handle::Reader(_) => Err(Error::io(
+                &self.path,
+                std::io::Error::new(
+                    std::io::ErrorKind::PermissionDenied,
+                    "the index is open for reading only",
+                ),
+            )),
+        }
+    }
+
+    fn check_format(&self) -> Result<()> {
+        let txn = self.begin_read()?;
+        let meta = txn.open_table(META).map_err(|e| self.error(e))?;
+        let format = meta
+            .get("format")
+            .map_err(|e| self.error(e))?
+            .ok_or_else(|| self.corrupt("no format version"))?;
+        let format: u32 = format
+            .value()
+            .parse()
+            .map_err(|_| self.corrupt("the format version"))?;
+        if format > FORMAT_VERSION {
+            return Err(Error::IndexFormat {
+                path: self.path.clone(),
+                found: format,
+                supported: FORMAT_VERSION,
+            });
+        }
+        Ok(())
+    }
+
+    fn compare_params(&self, params: &StoredParams) -> Result<()> {
+        let stored = self.params()?;
+        let differences: Vec<String> = params
+            .0
+            .iter()
+            .filter_map(|(name, value)| {
+                let found = stored.0.iter().find(|(n, _)| n == name).map(|(_, v)| v);
+                (found != Some(value)).then(|| {
+                    format!(
+                        "{name} is {} in the index, {value} here",
+                        found.map_or("unset", |v| v.as_str())
+                    )
+                })
+            })
+            .collect();
+        if differences.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::IndexParams {
+                path: self.path.clone(),
+                differences: differences.join("; "),
+            })
+        }
+    }
+
     fn check_or_write_params(&self, params: &StoredParams) -> Result<()> {
-        let txn = self.db.begin_write().map_err(|e| self.error(e))?;
+        let txn = self.writer()?.begin_write().map_err(|e| self.error(e))?;
         {
             let mut meta = txn.open_table(META).map_err(|e| self.error(e))?;
             let stored_format = meta
@@ -129,6 +383,7 @@ impl IndexStore {
                     txn.open_table(TEXTS).map_err(|e| self.error(e))?;
                     txn.open_table(BLOCKS).map_err(|e| self.error(e))?;
                     txn.open_table(SEGMENTS).map_err(|e| self.error(e))?;
+                    txn.open_table(RELATIONS).map_err(|e| self.error(e))?;
                     meta.insert("format", FORMAT_VERSION.to_string().as_str())
                         .map_err(|e| self.error(e))?;
                     for (name, value) in &params.0 {
@@ -174,7 +429,7 @@ impl IndexStore {
 
     /// The parameters the index was built with, sorted by name.
     pub fn params(&self) -> Result<StoredParams> {
-        let txn = self.db.begin_read().map_err(|e| self.error(e))?;
+        let txn = self.begin_read()?;
         let meta = txn.open_table(META).map_err(|e| self.error(e))?;
         let mut params = Vec::new();
         for entry in meta.range::<&str>("param."..).map_err(|e| self.error(e))? {
@@ -186,24 +441,46 @@ impl IndexStore {
         Ok(StoredParams(params))
     }
 
-    /// Adds `docs` as one segment, atomically: after a crash, either all of them are in the
-    /// index or none. Returns the document numbers they were given.
+    /// The number the next document added will get: documents are numbered in the order they
+    /// were added, without gaps.
+    pub fn next_document(&self) -> Result<u32> {
+        let txn = self.begin_read()?;
+        let segments = txn.open_table(SEGMENTS).map_err(|e| self.error(e))?;
+        Ok(match segments.last().map_err(|e| self.error(e))? {
+            Some((first, value)) => first.value() + value.value().1,
+            None => 0,
+        })
+    }
+
+    /// Adds `docs` as one segment, atomically (see [`Self::write_batch`]). Returns the document
+    /// numbers they were given.
     pub fn add_batch(&self, docs: &[NewDoc]) -> Result<Vec<u32>> {
-        let txn = self.db.begin_write().map_err(|e| self.error(e))?;
-        let numbers;
+        let first = self.next_document()?;
+        self.write_batch(&BatchWrite {
+            docs: docs.to_vec(),
+            ..BatchWrite::default()
+        })?;
+        Ok((first..first + docs.len() as u32).collect())
+    }
+
+    /// Commits one batch in one transaction: after a crash, either all of it is in the index
+    /// or none. The new documents become one segment, which may then be merged with others in
+    /// a transaction of its own.
+    pub fn write_batch(&self, batch: &BatchWrite) -> Result<()> {
+        let db = self.writer()?;
+        let txn = db.begin_write().map_err(|e| self.error(e))?;
         {
             let mut segments = txn.open_table(SEGMENTS).map_err(|e| self.error(e))?;
             let first_doc = match segments.last().map_err(|e| self.error(e))? {
                 Some((first, value)) => first.value() + value.value().1,
                 None => 0,
             };
-            let segment = self.next_segment(&txn)?;
-            numbers = (first_doc..first_doc + docs.len() as u32).collect::<Vec<u32>>();
             let mut records = txn.open_table(RECORDS).map_err(|e| self.error(e))?;
             let mut ids = txn.open_table(IDS).map_err(|e| self.error(e))?;
             let mut texts = txn.open_table(TEXTS).map_err(|e| self.error(e))?;
             let mut postings = Vec::new();
-            for (doc, &number) in docs.iter().zip(&numbers) {
+            let mut totals = Totals::read(&txn, self)?;
+            for (doc, number) in batch.docs.iter().zip(first_doc..) {
                 records
                     .insert(number, encode_record(&doc.record).as_slice())
                     .map_err(|e| self.error(e))?;
@@ -214,24 +491,246 @@ impl IndexStore {
                 texts
                     .insert(number, compressed.as_slice())
                     .map_err(|e| self.error(e))?;
+                totals.text_bytes += compressed.len() as u64;
+                totals.add_date(doc.record.date);
                 postings.extend(doc.keys.iter().map(|&key| (key, number)));
             }
-            let mut blocks = txn.open_table(BLOCKS).map_err(|e| self.error(e))?;
-            for block in encode_segment(postings, first_doc) {
-                blocks
-                    .insert(
-                        block_key(segment, block.first_key).as_slice(),
-                        block.bytes.as_slice(),
-                    )
+            totals.write(&txn, self)?;
+            for (number, record) in &batch.records {
+                if *number >= first_doc {
+                    return Err(self.corrupt(&format!(
+                        "a batch changes the record of document {number}, which does not exist"
+                    )));
+                }
+                records
+                    .insert(*number, encode_record(record).as_slice())
                     .map_err(|e| self.error(e))?;
             }
-            segments
-                .insert(first_doc, (segment, docs.len() as u32))
-                .map_err(|e| self.error(e))?;
+            let mut relations = txn.open_table(RELATIONS).map_err(|e| self.error(e))?;
+            for (pair, relation) in &batch.relations {
+                match relation {
+                    Some(relation) => {
+                        relations
+                            .insert(*pair, encode_relation(relation).as_slice())
+                            .map_err(|e| self.error(e))?;
+                    }
+                    None => {
+                        relations.remove(*pair).map_err(|e| self.error(e))?;
+                    }
+                }
+            }
+            if !batch.docs.is_empty() {
+                let segment = self.next_segment(&txn)?;
+                let mut blocks = txn.open_table(BLOCKS).map_err(|e| self.error(e))?;
+                for block in encode_segment(postings, first_doc) {
+                    blocks
+                        .insert(
+                            block_key(segment, block.first_key).as_slice(),
+                            block.bytes.as_slice(),
+                        )
+                        .map_err(|e| self.error(e))?;
+                }
+                segments
+                    .insert(first_doc, (segment, batch.docs.len() as u32))
+                    .map_err(|e| self.error(e))?;
+            }
         }
         txn.commit().map_err(|e| self.error(e))?;
         while self.merge_due()? {}
-        Ok(numbers)
+        Ok(())
+    }
+
+    /// The parameters stored in the index at `path`, to open it for writing with them.
+    pub fn params_of(path: &Path) -> Result<StoredParams> {
+        IndexStore::open_read(path, None)?.params()
+    }
+
+    /// What the index holds and what it costs on disk.
+    pub fn stats(&self) -> Result<IndexStats> {
+        let txn = self.begin_read()?;
+        let totals = Totals::read_only(&txn, self)?;
+        let records = txn.open_table(RECORDS).map_err(|e| self.error(e))?;
+        let relations = txn.open_table(RELATIONS).map_err(|e| self.error(e))?;
+        let segments = txn.open_table(SEGMENTS).map_err(|e| self.error(e))?;
+        let file_bytes = std::fs::metadata(&self.path)
+            .map_err(|e| Error::io(&self.path, e))?
+            .len();
+        Ok(IndexStats {
+            documents: records.len().map_err(|e| self.error(e))?,
+            relations: relations.len().map_err(|e| self.error(e))?,
+            segments: segments.len().map_err(|e| self.error(e))?,
+            first_date: totals.date_min,
+            last_date: totals.date_max,
+            params: self.params()?,
+            file_bytes,
+            text_bytes: totals.text_bytes,
+        })
+    }
+
+    /// Drops every document dated before `cutoff` (seconds since the epoch; documents without
+    /// a date stay) with its id, text, postings and relations, in one transaction. Each segment
+    /// is rewritten without the dropped documents' postings, keeping its documents' numbers.
+    /// Returns how many were dropped; [`Self::compact`] then gives their space back.
+    pub fn expire_before(&self, cutoff: i64) -> Result<u64> {
+        let db = self.writer()?;
+        let read = self.begin_read()?;
+        let mut expired: ahash::AHashSet<u32> = ahash::AHashSet::new();
+        let mut kept_dates: (Option<i64>, Option<i64>) = (None, None);
+        {
+            let records = read.open_table(RECORDS).map_err(|e| self.error(e))?;
+            for entry in records.iter().map_err(|e| self.error(e))? {
+                let (number, bytes) = entry.map_err(|e| self.error(e))?;
+                let record = decode_record(bytes.value()).ok_or_else(|| {
+                    self.corrupt(&format!("document {}'s record", number.value()))
+                })?;
+                match record.date {
+                    Some(date) if date < cutoff => {
+                        expired.insert(number.value());
+                    }
+                    Some(date) => {
+                        kept_dates.0 = Some(kept_dates.0.map_or(date, |d: i64| d.min(date)));
+                        kept_dates.1 = Some(kept_dates.1.map_or(date, |d: i64| d.max(date)));
+                    }
+                    None => {}
+                }
+            }
+        }
+        if expired.is_empty() {
+            return Ok(0);
+        }
+        let segments: Vec<(u32, u32, u32)> = {
+            let table = read.open_table(SEGMENTS).map_err(|e| self.error(e))?;
+            table
+                .iter()
+                .map_err(|e| self.error(e))?
+                .map(|entry| {
+                    let (first, value) = entry.map_err(|e| self.error(e))?;
+                    let (id, count) = value.value();
+                    Ok((first.value(), id, count))
+                })
+                .collect::<Result<_>>()?
+        };
+        let write = db.begin_write().map_err(|e| self.error(e))?;
+        {
+            let mut records = write.open_table(RECORDS).map_err(|e| self.error(e))?;
+            let mut ids = write.open_table(IDS).map_err(|e| self.error(e))?;
+            let mut texts = write.open_table(TEXTS).map_err(|e| self.error(e))?;
+            let mut totals = Totals::read(&write, self)?;
+            let mut numbers: Vec<u32> = expired.iter().copied().collect();
+            numbers.sort_unstable();
+            for &number in &numbers {
+                if let Some(bytes) = records.remove(number).map_err(|e| self.error(e))? {
+                    let record =
+                        decode_record(bytes.value()).ok_or_else(|| self.corrupt("a record"))?;
+                    ids.remove(record.id.as_str()).map_err(|e| self.error(e))?;
+                }
+                if let Some(text) = texts.remove(number).map_err(|e| self.error(e))? {
+                    totals.text_bytes = totals.text_bytes.saturating_sub(text.value().len() as u64);
+                }
+            }
+            (totals.date_min, totals.date_max) = kept_dates;
+            totals.write(&write, self)?;
+            let mut relations = write.open_table(RELATIONS).map_err(|e| self.error(e))?;
+            relations
+                .retain(|(later, earlier), _| {
+                    !expired.contains(&later) && !expired.contains(&earlier)
+                })
+                .map_err(|e| self.error(e))?;
+            // A document that lost its original to expiry is no longer its copy.
+            let mut orphans = Vec::new();
+            for entry in records.iter().map_err(|e| self.error(e))? {
+                let (number, bytes) = entry.map_err(|e| self.error(e))?;
+                let record =
+                    decode_record(bytes.value()).ok_or_else(|| self.corrupt("a record"))?;
+                if let IndexedStatus::Duplicate { of, .. } = record.status
+                    && expired.contains(&of)
+                {
+                    orphans.push((number.value(), record));
+                }
+            }
+            for (number, record) in orphans {
+                let record = DocRecord {
+                    status: IndexedStatus::Unique,
+                    ..record
+                };
+                records
+                    .insert(number, encode_record(&record).as_slice())
+                    .map_err(|e| self.error(e))?;
+            }
+            let blocks = read.open_table(BLOCKS).map_err(|e| self.error(e))?;
+            let mut out = write.open_table(BLOCKS).map_err(|e| self.error(e))?;
+            let mut table = write.open_table(SEGMENTS).map_err(|e| self.error(e))?;
+            for (first_doc, id, count) in segments {
+                let touched = (first_doc..first_doc + count).any(|d| expired.contains(&d));
+                if !touched {
+                    continue;
+                }
+                let rewritten = self.next_segment(&write)?;
+                let (low, high) = (
+                    block_key(id, PostingKey(0)),
+                    block_key(id, PostingKey(u64::MAX)),
+                );
+                let mut reader = SegmentReader {
+                    blocks: blocks
+                        .range(low.as_slice()..=high.as_slice())
+                        .map_err(|e| self.error(e))?,
+                    first_doc,
+                    current: Vec::new().into_iter(),
+                };
+                let mut chunk = Vec::with_capacity(BLOCK_POSTINGS);
+                while let Some(posting) = reader.next_posting(self)? {
+                    if expired.contains(&posting.1) {
+                        continue;
+                    }
+                    chunk.push(posting);
+                    if chunk.len() == BLOCK_POSTINGS {
+                        self.write_block(&mut out, rewritten, &chunk, first_doc)?;
+                        chunk.clear();
+                    }
+                }
+                if !chunk.is_empty() {
+                    self.write_block(&mut out, rewritten, &chunk, first_doc)?;
+                }
+                out.retain_in(low.as_slice()..=high.as_slice(), |_, _| false)
+                    .map_err(|e| self.error(e))?;
+                table
+                    .insert(first_doc, (rewritten, count))
+                    .map_err(|e| self.error(e))?;
+            }
+        }
+        write.commit().map_err(|e| self.error(e))?;
+        Ok(expired.len() as u64)
+    }
+
+    /// The relations of document `later` with earlier documents, by the earlier one's number.
+    pub fn relations_of(&self, later: u32) -> Result<Vec<(u32, StoredRelation)>> {
+        let txn = self.begin_read()?;
+        let table = txn.open_table(RELATIONS).map_err(|e| self.error(e))?;
+        let mut out = Vec::new();
+        for entry in table
+            .range((later, 0)..=(later, u32::MAX))
+            .map_err(|e| self.error(e))?
+        {
+            let (key, value) = entry.map_err(|e| self.error(e))?;
+            let relation =
+                decode_relation(value.value()).ok_or_else(|| self.corrupt("a relation"))?;
+            out.push((key.value().1, relation));
+        }
+        Ok(out)
+    }
+
+    /// Every stored relation, keyed `(later, earlier)`, in order.
+    pub fn relations(&self) -> Result<Vec<((u32, u32), StoredRelation)>> {
+        let txn = self.begin_read()?;
+        let table = txn.open_table(RELATIONS).map_err(|e| self.error(e))?;
+        let mut out = Vec::new();
+        for entry in table.iter().map_err(|e| self.error(e))? {
+            let (key, value) = entry.map_err(|e| self.error(e))?;
+            let relation =
+                decode_relation(value.value()).ok_or_else(|| self.corrupt("a relation"))?;
+            out.push((key.value(), relation));
+        }
+        Ok(out)
     }
 
     /// A new segment number, from the counter in the meta table.
@@ -255,7 +754,7 @@ impl IndexStore {
     /// streams their postings through a k-way merge, so memory stays a few blocks per segment
     /// whatever their size. Returns whether it merged.
     fn merge_due(&self) -> Result<bool> {
-        let read = self.db.begin_read().map_err(|e| self.error(e))?;
+        let read = self.begin_read()?;
         let segments: Vec<(u32, u32, u32)> = {
             let table = read.open_table(SEGMENTS).map_err(|e| self.error(e))?;
             table
@@ -295,7 +794,7 @@ impl IndexStore {
                 current: Vec::new().into_iter(),
             });
         }
-        let write = self.db.begin_write().map_err(|e| self.error(e))?;
+        let write = self.writer()?.begin_write().map_err(|e| self.error(e))?;
         let merged = self.next_segment(&write)?;
         {
             let mut out = write.open_table(BLOCKS).map_err(|e| self.error(e))?;
@@ -355,12 +854,59 @@ impl IndexStore {
         Ok(())
     }
 
+    /// Every posting of `keys` (in any order, repeats allowed), sorted by key, then document.
+    /// Each segment's blocks that can hold one of the keys are read once, however many of the
+    /// keys they hold: a batch's keys are looked up together.
+    pub fn postings_of(&self, keys: &[PostingKey]) -> Result<Vec<(PostingKey, u32)>> {
+        let mut keys = keys.to_vec();
+        keys.sort_unstable();
+        keys.dedup();
+        let txn = self.begin_read()?;
+        let segments = txn.open_table(SEGMENTS).map_err(|e| self.error(e))?;
+        let blocks = txn.open_table(BLOCKS).map_err(|e| self.error(e))?;
+        let mut found = Vec::new();
+        for entry in segments.iter().map_err(|e| self.error(e))? {
+            let (first_doc, value) = entry.map_err(|e| self.error(e))?;
+            let (first_doc, (segment, _)) = (first_doc.value(), value.value());
+            let first_keys = self.cached_first_keys(&blocks, segment)?;
+            // The keys are sorted, so the blocks they need come in order: each is read once.
+            let mut wanted: Vec<usize> = Vec::new();
+            for &key in &keys {
+                for at in blocks_for(&first_keys, key) {
+                    if wanted.last() != Some(&at) {
+                        wanted.push(at);
+                    }
+                }
+            }
+            wanted.dedup();
+            for at in wanted {
+                let bytes = blocks
+                    .get(block_key(segment, first_keys[at]).as_slice())
+                    .map_err(|e| self.error(e))?
+                    .ok_or_else(|| self.corrupt("a block vanished while read"))?;
+                let low = first_keys[at];
+                let from = keys.partition_point(|&k| k < low);
+                if from == keys.len() {
+                    continue;
+                }
+                for posting in decode_block(low, bytes.value(), first_doc)? {
+                    if keys[from..].binary_search(&posting.0).is_ok() {
+                        found.push(posting);
+                    }
+                }
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        Ok(found)
+    }
+
     /// The documents holding any of `keys`, sorted and without repeats.
     pub fn documents_with(&self, keys: &[PostingKey]) -> Result<Vec<u32>> {
         let mut keys = keys.to_vec();
         keys.sort_unstable();
         keys.dedup();
-        let txn = self.db.begin_read().map_err(|e| self.error(e))?;
+        let txn = self.begin_read()?;
         let segments = txn.open_table(SEGMENTS).map_err(|e| self.error(e))?;
         let blocks = txn.open_table(BLOCKS).map_err(|e| self.error(e))?;
         let mut found = Vec::new();
@@ -402,7 +948,14 @@ impl IndexStore {
 
     /// Gives back the space of deleted and merged segments, so the file shrinks.
     pub fn compact(&mut self) -> Result<()> {
-        self.db.compact().map_err(|e| self.error(e))?;
+        match &mut self.db {
+            Handle::Writer(db) => {
+                db.compact().map_err(|e| database_error(&self.path, e))?;
+            }
+            Handle::Reader(_) => {
+                self.writer()?;
+            }
+        }
         Ok(())
     }
 
@@ -433,7 +986,7 @@ impl IndexStore {
 
     /// A document's record.
     pub fn record(&self, doc: u32) -> Result<Option<DocRecord>> {
-        let txn = self.db.begin_read().map_err(|e| self.error(e))?;
+        let txn = self.begin_read()?;
         let records = txn.open_table(RECORDS).map_err(|e| self.error(e))?;
         let record = records.get(doc).map_err(|e| self.error(e))?;
         record
@@ -443,14 +996,14 @@ impl IndexStore {
 
     /// The document number of `id`.
     pub fn doc_of(&self, id: &str) -> Result<Option<u32>> {
-        let txn = self.db.begin_read().map_err(|e| self.error(e))?;
+        let txn = self.begin_read()?;
         let ids = txn.open_table(IDS).map_err(|e| self.error(e))?;
         Ok(ids.get(id).map_err(|e| self.error(e))?.map(|v| v.value()))
     }
 
     /// A document's text.
     pub fn text(&self, doc: u32) -> Result<Option<String>> {
-        let txn = self.db.begin_read().map_err(|e| self.error(e))?;
+        let txn = self.begin_read()?;
         let texts = txn.open_table(TEXTS).map_err(|e| self.error(e))?;
         let Some(compressed) = texts.get(doc).map_err(|e| self.error(e))? else {
             return Ok(None);
@@ -464,27 +1017,62 @@ impl IndexStore {
 
     /// The number of documents.
     pub fn documents(&self) -> Result<u32> {
-        let txn = self.db.begin_read().map_err(|e| self.error(e))?;
+        let txn = self.begin_read()?;
         let records = txn.open_table(RECORDS).map_err(|e| self.error(e))?;
         Ok(records.len().map_err(|e| self.error(e))? as u32)
     }
 
-    /// Checks that every table agrees with the others: each segment's documents have records,
-    /// ids and texts, each id names its document, and every block decodes to postings of its
-    /// segment's documents in order. The first inconsistency is an error naming it.
+    /// Checks that every table agrees with the others: each record's id names it and it has
+    /// a text (and nothing else has one), segments cover the document numbers in order, every
+    /// block decodes to postings of its segment's documents in order, none of a document that
+    /// is gone, and every relation joins two documents, the later first. The first
+    /// inconsistency is an error naming it.
     pub fn check(&self) -> Result<CheckReport> {
-        let txn = self.db.begin_read().map_err(|e| self.error(e))?;
+        let txn = self.begin_read()?;
         let segments = txn.open_table(SEGMENTS).map_err(|e| self.error(e))?;
         let records = txn.open_table(RECORDS).map_err(|e| self.error(e))?;
         let ids = txn.open_table(IDS).map_err(|e| self.error(e))?;
         let texts = txn.open_table(TEXTS).map_err(|e| self.error(e))?;
         let blocks = txn.open_table(BLOCKS).map_err(|e| self.error(e))?;
-        let mut expected_first = 0u32;
+        let relations = txn.open_table(RELATIONS).map_err(|e| self.error(e))?;
+        let mut present: ahash::AHashSet<u32> = ahash::AHashSet::new();
+        for entry in records.iter().map_err(|e| self.error(e))? {
+            let (doc, bytes) = entry.map_err(|e| self.error(e))?;
+            let doc = doc.value();
+            let record = decode_record(bytes.value())
+                .ok_or_else(|| self.corrupt(&format!("document {doc}'s record")))?;
+            let named = ids.get(record.id.as_str()).map_err(|e| self.error(e))?;
+            if named.map(|v| v.value()) != Some(doc) {
+                return Err(
+                    self.corrupt(&format!("id {:?} does not name document {doc}", record.id))
+                );
+            }
+            let text = texts
+                .get(doc)
+                .map_err(|e| self.error(e))?
+                .ok_or_else(|| self.corrupt(&format!("document {doc} has no text")))?;
+            zstd::decode_all(text.value())
+                .map_err(|_| self.corrupt(&format!("document {doc}'s text does not decompress")))?;
+            present.insert(doc);
+        }
         let mut report = CheckReport {
-            documents: 0,
+            documents: present.len() as u32,
             segments: 0,
             postings: 0,
+            relations: 0,
         };
+        let counts = [
+            ("ids", ids.len().map_err(|e| self.error(e))?),
+            ("texts", texts.len().map_err(|e| self.error(e))?),
+        ];
+        for (table, count) in counts {
+            if count != present.len() as u64 {
+                return Err(
+                    self.corrupt(&format!("{count} {table} for {} documents", present.len()))
+                );
+            }
+        }
+        let mut expected_first = 0u32;
         for entry in segments.iter().map_err(|e| self.error(e))? {
             let (first_doc, value) = entry.map_err(|e| self.error(e))?;
             let (first_doc, (segment, count)) = (first_doc.value(), value.value());
@@ -494,34 +1082,22 @@ impl IndexStore {
                 )));
             }
             expected_first = first_doc + count;
-            for doc in first_doc..first_doc + count {
-                let record = records
-                    .get(doc)
-                    .map_err(|e| self.error(e))?
-                    .ok_or_else(|| self.corrupt(&format!("document {doc} has no record")))?;
-                let record = decode_record(record.value())
-                    .ok_or_else(|| self.corrupt(&format!("document {doc}'s record")))?;
-                let named = ids.get(record.id.as_str()).map_err(|e| self.error(e))?;
-                if named.map(|v| v.value()) != Some(doc) {
-                    return Err(
-                        self.corrupt(&format!("id {:?} does not name document {doc}", record.id))
-                    );
-                }
-                if texts.get(doc).map_err(|e| self.error(e))?.is_none() {
-                    return Err(self.corrupt(&format!("document {doc} has no text")));
-                }
-            }
             let mut previous: Option<(PostingKey, u32)> = None;
             for first_key in self.first_keys(&blocks, segment)? {
                 let bytes = blocks
                     .get(block_key(segment, first_key).as_slice())
                     .map_err(|e| self.error(e))?
                     .ok_or_else(|| self.corrupt("a block vanished while read"))?;
-                let postings = decode_block(first_key, bytes.value(), first_doc)?;
-                for posting in postings {
+                for posting in decode_block(first_key, bytes.value(), first_doc)? {
                     if posting.1 >= first_doc + count || previous.is_some_and(|p| p >= posting) {
                         return Err(self.corrupt(&format!(
                             "segment {segment} holds a posting out of order or of another segment"
+                        )));
+                    }
+                    if !present.contains(&posting.1) {
+                        return Err(self.corrupt(&format!(
+                            "segment {segment} holds a posting of document {}, which is gone",
+                            posting.1
                         )));
                     }
                     previous = Some(posting);
@@ -530,19 +1106,22 @@ impl IndexStore {
             }
             report.segments += 1;
         }
-        report.documents = expected_first;
-        let counts = [
-            ("records", records.len().map_err(|e| self.error(e))?),
-            ("ids", ids.len().map_err(|e| self.error(e))?),
-            ("texts", texts.len().map_err(|e| self.error(e))?),
-        ];
-        for (table, count) in counts {
-            if count != u64::from(report.documents) {
+        if let Some(beyond) = present.iter().find(|&&doc| doc >= expected_first) {
+            return Err(self.corrupt(&format!("document {beyond} is in no segment")));
+        }
+        for entry in relations.iter().map_err(|e| self.error(e))? {
+            let (key, value) = entry.map_err(|e| self.error(e))?;
+            let (later, earlier) = key.value();
+            if earlier >= later || !present.contains(&later) || !present.contains(&earlier) {
                 return Err(self.corrupt(&format!(
-                    "{count} {table} for {} documents",
-                    report.documents
+                    "a relation of documents {later} and {earlier}, which are not two documents \
+                     the later first"
                 )));
             }
+            decode_relation(value.value()).ok_or_else(|| {
+                self.corrupt(&format!("the relation of documents {later} and {earlier}"))
+            })?;
+            report.relations += 1;
         }
         Ok(report)
     }
@@ -601,36 +1180,155 @@ fn block_key(segment: u32, first_key: PostingKey) -> [u8; 12] {
     key
 }
 
-/// A record as bytes: the text hash, a date flag and the date, then the id.
+/// A record as bytes: the text hash, a byte of flags (which optional fields follow, whether the
+/// page is whole), the words, the status, then the optional fields, strings prefixed by their
+/// length.
 fn encode_record(record: &DocRecord) -> Vec<u8> {
-    let mut bytes = Vec::with_capacity(17 + record.id.len());
-    bytes.extend_from_slice(&record.text_hash.to_le_bytes());
-    match record.date {
-        Some(date) => {
-            bytes.push(1);
-            bytes.extend_from_slice(&date.to_le_bytes());
+    let mut out = Vec::with_capacity(32 + record.id.len());
+    out.extend_from_slice(&record.text_hash.to_le_bytes());
+    let flags = u8::from(record.date.is_some())
+        | u8::from(record.title.is_some()) << 1
+        | u8::from(record.source.is_some()) << 2
+        | u8::from(record.page.is_some()) << 3
+        | u8::from(record.page.is_some_and(|p| p.whole_page)) << 4;
+    out.push(flags);
+    out.extend_from_slice(&record.words.to_le_bytes());
+    match record.status {
+        IndexedStatus::Unique => out.push(0),
+        IndexedStatus::Original => out.push(1),
+        IndexedStatus::Duplicate { of, similarity } => {
+            out.push(2);
+            out.extend_from_slice(&of.to_le_bytes());
+            out.extend_from_slice(&similarity.to_le_bytes());
         }
-        None => bytes.push(0),
     }
-    bytes.extend_from_slice(record.id.as_bytes());
-    bytes
+    if let Some(date) = record.date {
+        out.extend_from_slice(&date.to_le_bytes());
+    }
+    if let Some(page) = record.page {
+        out.extend_from_slice(&(page.page_chars as u64).to_le_bytes());
+    }
+    for text in [&record.title, &record.source].into_iter().flatten() {
+        out.extend_from_slice(&(text.len() as u32).to_le_bytes());
+        out.extend_from_slice(text.as_bytes());
+    }
+    out.extend_from_slice(record.id.as_bytes());
+    out
+}
+
+/// Reads the fields of a stored value in order; `None` when it ends early.
+struct Fields<'a>(&'a [u8]);
+
+impl<'a> Fields<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (head, rest) = (self.0.get(..n)?, self.0.get(n..)?);
+        self.0 = rest;
+        Some(head)
+    }
+    fn u8(&mut self) -> Option<u8> {
+        Some(self.take(1)?[0])
+    }
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+    fn f64(&mut self) -> Option<f64> {
+        Some(f64::from_bits(self.u64()?))
+    }
+    fn string(&mut self) -> Option<String> {
+        let len = self.u32()? as usize;
+        String::from_utf8(self.take(len)?.to_vec()).ok()
+    }
 }
 
 fn decode_record(bytes: &[u8]) -> Option<DocRecord> {
-    let text_hash = u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?);
-    let (date, rest) = match bytes.get(8)? {
-        0 => (None, &bytes[9..]),
-        1 => (
-            Some(i64::from_le_bytes(bytes.get(9..17)?.try_into().ok()?)),
-            &bytes[17..],
-        ),
+    let mut fields = Fields(bytes);
+    let text_hash = fields.u64()?;
+    let flags = fields.u8()?;
+    let words = fields.u32()?;
+    let status = match fields.u8()? {
+        0 => IndexedStatus::Unique,
+        1 => IndexedStatus::Original,
+        2 => IndexedStatus::Duplicate {
+            of: fields.u32()?,
+            similarity: fields.f64()?,
+        },
         _ => return None,
     };
+    let has = |bit: u8| flags & (1 << bit) != 0;
+    let date = if has(0) {
+        Some(fields.u64()? as i64)
+    } else {
+        None
+    };
+    let page = if has(3) {
+        Some(PageOrigin {
+            page_chars: fields.u64()? as usize,
+            whole_page: has(4),
+        })
+    } else {
+        None
+    };
+    let title = if has(1) { Some(fields.string()?) } else { None };
+    let source = if has(2) { Some(fields.string()?) } else { None };
     Some(DocRecord {
-        id: String::from_utf8(rest.to_vec()).ok()?,
+        id: String::from_utf8(fields.0.to_vec()).ok()?,
         date,
         text_hash,
+        title,
+        source,
+        page,
+        words,
+        status,
     })
+}
+
+/// A relation as bytes: the relation, where the text came from, then Jaccard and both shares.
+fn encode_relation(relation: &StoredRelation) -> Vec<u8> {
+    let mut out = Vec::with_capacity(26);
+    out.push(match relation.relation {
+        Relation::Copy => 0,
+        Relation::Partial => 1,
+        Relation::None => 2,
+    });
+    out.push(match relation.from {
+        None => 0,
+        Some(PairEnd::Earlier) => 1,
+        Some(PairEnd::Later) => 2,
+    });
+    for figure in [
+        relation.jaccard,
+        relation.later_share,
+        relation.earlier_share,
+    ] {
+        out.extend_from_slice(&figure.to_le_bytes());
+    }
+    out
+}
+
+fn decode_relation(bytes: &[u8]) -> Option<StoredRelation> {
+    let mut fields = Fields(bytes);
+    let relation = match fields.u8()? {
+        0 => Relation::Copy,
+        1 => Relation::Partial,
+        _ => return None,
+    };
+    let from = match fields.u8()? {
+        0 => None,
+        1 => Some(PairEnd::Earlier),
+        2 => Some(PairEnd::Later),
+        _ => return None,
+    };
+    let relation = StoredRelation {
+        relation,
+        from,
+        jaccard: fields.f64()?,
+        later_share: fields.f64()?,
+        earlier_share: fields.f64()?,
+    };
+    fields.0.is_empty().then_some(relation)
 }
 
 #[cfg(test)]
@@ -644,13 +1342,22 @@ mod tests {
         ])
     }
 
+    fn record(id: &str, date: Option<i64>, text_hash: u64) -> DocRecord {
+        DocRecord {
+            id: id.to_string(),
+            date,
+            text_hash,
+            title: None,
+            source: None,
+            page: None,
+            words: 7,
+            status: IndexedStatus::Unique,
+        }
+    }
+
     fn doc(id: &str, keys: &[u32]) -> NewDoc {
         NewDoc {
-            record: DocRecord {
-                id: id.to_string(),
-                date: Some(1_700_000_000),
-                text_hash: id.len() as u64,
-            },
+            record: record(id, Some(1_700_000_000), id.len() as u64),
             text: format!("the text of {id}"),
             keys: keys.iter().map(|&k| PostingKey::fingerprint(k)).collect(),
         }
@@ -680,7 +1387,8 @@ mod tests {
             CheckReport {
                 documents: 3,
                 segments: 2,
-                postings: 6
+                postings: 6,
+                relations: 0,
             }
         );
         drop(store);
@@ -737,6 +1445,18 @@ mod tests {
                 "key {key}"
             );
         }
+        // Looked up together, the keys give the same postings, each once.
+        let keys = [16, 0, 104, 5, 1_999, 100, 1_000, 0];
+        let expected: Vec<(PostingKey, u32)> = {
+            let mut all: Vec<(PostingKey, u32)> = (0..1_000)
+                .flat_map(|n| keys_of(n).map(|k| (PostingKey::fingerprint(k), n)))
+                .filter(|(k, _)| keys.iter().any(|&w| PostingKey::fingerprint(w) == *k))
+                .collect();
+            all.sort_unstable();
+            all
+        };
+        let asked: Vec<PostingKey> = keys.iter().map(|&k| PostingKey::fingerprint(k)).collect();
+        assert_eq!(store.postings_of(&asked).unwrap(), expected);
     }
 
     #[test]
@@ -764,19 +1484,92 @@ mod tests {
     #[test]
     fn records_round_trip() {
         for record in [
+            record("x", None, 9),
             DocRecord {
-                id: "x".to_string(),
-                date: None,
-                text_hash: 9,
+                title: Some("A headline".to_string()),
+                source: Some("wire".to_string()),
+                page: Some(PageOrigin {
+                    page_chars: 12_345,
+                    whole_page: true,
+                }),
+                status: IndexedStatus::Duplicate {
+                    of: 3,
+                    similarity: 0.875,
+                },
+                ..record("ünïcode id", Some(-5), u64::MAX)
             },
             DocRecord {
-                id: "ünïcode id".to_string(),
-                date: Some(-5),
-                text_hash: u64::MAX,
+                status: IndexedStatus::Original,
+                ..record("", Some(0), 0)
             },
         ] {
             assert_eq!(decode_record(&encode_record(&record)), Some(record));
         }
         assert_eq!(decode_record(&[1, 2]), None);
+    }
+
+    #[test]
+    fn relations_round_trip_and_are_found_by_their_later_document() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = IndexStore::open(&dir.path().join("index.redb"), &params("42")).unwrap();
+        let copy = StoredRelation {
+            relation: Relation::Copy,
+            jaccard: 0.9,
+            later_share: 1.0,
+            earlier_share: 0.95,
+            from: Some(PairEnd::Earlier),
+        };
+        let partial = StoredRelation {
+            relation: Relation::Partial,
+            from: None,
+            ..copy
+        };
+        assert_eq!(decode_relation(&encode_relation(&copy)), Some(copy));
+        store
+            .write_batch(&BatchWrite {
+                docs: vec![doc("a", &[1]), doc("b", &[1]), doc("c", &[2])],
+                records: Vec::new(),
+                relations: vec![((1, 0), Some(copy)), ((2, 0), Some(partial))],
+            })
+            .unwrap();
+        assert_eq!(store.relations_of(1).unwrap(), [(0, copy)]);
+        store
+            .write_batch(&BatchWrite {
+                docs: vec![doc("d", &[2])],
+                records: vec![(
+                    0,
+                    DocRecord {
+                        status: IndexedStatus::Original,
+                        ..record("a", Some(1_700_000_000), 1)
+                    },
+                )],
+                relations: vec![((2, 0), None), ((3, 2), Some(partial))],
+            })
+            .unwrap();
+        assert_eq!(
+            store.relations().unwrap(),
+            [((1, 0), copy), ((3, 2), partial)]
+        );
+        assert_eq!(
+            store.record(0).unwrap().unwrap().status,
+            IndexedStatus::Original
+        );
+    }
+
+    #[test]
+    fn a_reader_sees_the_last_commit_beside_the_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("index.redb");
+        let writer = IndexStore::open(&path, &params("42")).unwrap();
+        writer.add_batch(&[doc("a", &[1])]).unwrap();
+        let reader = IndexStore::open_read(&path, Some(&params("42"))).unwrap();
+        assert_eq!(reader.documents().unwrap(), 1);
+        writer.add_batch(&[doc("b", &[1])]).unwrap();
+        assert_eq!(reader.documents().unwrap(), 2);
+        assert!(reader.add_batch(&[doc("c", &[1])]).is_err());
+        let error = IndexStore::open_read(&path, Some(&params("7")))
+            .err()
+            .unwrap();
+        assert!(matches!(error, Error::IndexParams { .. }), "{error}");
     }
 }

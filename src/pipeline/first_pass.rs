@@ -67,7 +67,7 @@ pub(super) struct Analyzed {
 
 /// A short line, as the first pass hands it on for the template count.
 pub(super) struct KeptLine {
-    key: u64,
+    pub(super) key: u64,
     /// Whether it is text on the page's own signals.
     kept: bool,
     ordinal: usize,
@@ -177,7 +177,7 @@ pub(super) struct Worker {
 }
 
 impl Worker {
-    fn new(params: &ScanParams) -> Self {
+    pub(super) fn new(params: &ScanParams) -> Self {
         Worker {
             shingler: Shingler::new(params.shingle),
             winnower: params.winnow.as_ref().map(Winnower::new),
@@ -199,21 +199,30 @@ pub(super) fn analyze_record(
     worker: &mut Worker,
     counter: Option<&LineCounter>,
 ) -> Analyzed {
-    let doc = match parse_record(raw, &params.read) {
-        Ok(doc) => doc,
-        Err(rejection) => {
-            return Analyzed {
-                outcome: rejected(&raw.origin, rejection),
-                keys: None,
-                warnings: Vec::new(),
-                fingerprints: Vec::new(),
-                lines: Vec::new(),
-                text: String::new(),
-                identity: TextIdentity::default(),
-                has_boilerplate: false,
-            };
-        }
-    };
+    match parse_record(raw, &params.read) {
+        Ok(doc) => analyze_document(&raw.origin, doc, params, hasher, worker, counter),
+        Err(rejection) => Analyzed {
+            outcome: rejected(&raw.origin, rejection),
+            keys: None,
+            warnings: Vec::new(),
+            fingerprints: Vec::new(),
+            lines: Vec::new(),
+            text: String::new(),
+            identity: TextIdentity::default(),
+            has_boilerplate: false,
+        },
+    }
+}
+
+/// [`analyze_record`] after parsing: the stages of one document read from `origin`.
+pub(super) fn analyze_document(
+    origin: &Origin,
+    doc: crate::ingest::Document,
+    params: &ScanParams,
+    hasher: &MinHasher,
+    worker: &mut Worker,
+    counter: Option<&LineCounter>,
+) -> Analyzed {
     let seed = worker.shingler.seed();
     // Every text but a huge one is scanned and its lines judged: relations are decided on
     // the main text (see `main_text`). A huge text is shingled whole and, with quality,
@@ -272,9 +281,9 @@ pub(super) fn analyze_record(
         .map(|w| w.finish())
         .unwrap_or_default();
     let signature = sketch.finish();
-    let warnings = warnings_of(&raw.origin, doc.warnings);
+    let warnings = warnings_of(origin, doc.warnings);
     let mut outcome = DocOutcome {
-        origin: raw.origin.clone(),
+        origin: origin.clone(),
         id: Some(doc.id),
         title: doc.title,
         source: doc.source,

@@ -10,6 +10,7 @@ mod collapse;
 mod explain;
 mod first_pass;
 mod generate;
+pub mod incremental;
 mod main_text;
 mod params;
 mod progress;
@@ -141,6 +142,14 @@ pub enum RejectReason {
         /// How many one shingle needs.
         shingle_size: usize,
     },
+    /// Its id is already in the index it is added to, with a different text: an id names one
+    /// text, so the record is refused rather than taken as the same document.
+    IndexedWithOtherText {
+        /// The id.
+        id: String,
+        /// The indexed document's number.
+        document: u32,
+    },
     /// Its id was used by an earlier record.
     DuplicateId {
         /// The id.
@@ -217,6 +226,11 @@ impl std::fmt::Display for RejectReason {
                 f,
                 "no main text: {main_units} of its {units} {unit} are main text, fewer than the \
                  shingle size {shingle_size}; the rest is boilerplate"
+            ),
+            RejectReason::IndexedWithOtherText { id, document } => write!(
+                f,
+                "id {id:?} is already indexed (document {document}) with a different text; \
+                 give this text another id"
             ),
             RejectReason::DuplicateId { id, first } => {
                 write!(f, "duplicate id {id:?} (first used at {first})")

@@ -76,7 +76,7 @@ impl OpenDoc {
 
 /// The non-blank lines of `text` with their template keys, words hashed under `seed` as in
 /// the first pass.
-fn keyed_lines_of(text: &str, seed: u64) -> KeyedLines {
+pub(super) fn keyed_lines_of(text: &str, seed: u64) -> KeyedLines {
     let mut scan = TextScan::keys_only();
     scan_text(text, seed, &mut WordBuffer::default(), &mut scan);
     scan.lines()

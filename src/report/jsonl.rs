@@ -243,33 +243,37 @@ pub(super) fn id_of(result: &ScanResult, index: u32) -> &str {
 /// Writes `docs.jsonl`: one line per input record, in input order.
 pub fn write_docs(result: &ScanResult, out: &mut dyn Write, path: &Path) -> Result<()> {
     for doc in &result.docs {
-        let line = DocLine {
-            id: doc.id.as_deref(),
-            cluster: doc.cluster,
-            duplicate_of: doc.duplicate_of.map(|i| id_of(result, i)),
-            similarity: doc.similarity.map(round6),
-            status: status_name(doc.status),
-            reason: rejection(doc),
-            origin: doc.origin.to_string(),
-            tokens: doc.tokens.map(|t| match t {
-                Tokens::Words => "words",
-                Tokens::Characters => "characters",
-                Tokens::Mixed => "mixed",
-            }),
-            reuses: doc
-                .reuses
-                .iter()
-                .map(|r| ReuseLine {
-                    id: id_of(result, r.from),
-                    relation: relation_name(r.relation),
-                    share: round6(r.share),
-                })
-                .collect(),
-            quality: doc.quality.as_deref().map(|q| QualityLine::from(&q.report)),
-        };
-        write_line(out, &line, path)?;
+        write_line(out, &doc_line(doc, |i| id_of(result, i)), path)?;
     }
     Ok(())
+}
+
+/// A document's `docs.jsonl` line; `name` gives the id of a document by its number.
+pub(super) fn doc_line<'a>(doc: &'a DocOutcome, name: impl Fn(u32) -> &'a str) -> DocLine<'a> {
+    DocLine {
+        id: doc.id.as_deref(),
+        cluster: doc.cluster,
+        duplicate_of: doc.duplicate_of.map(&name),
+        similarity: doc.similarity.map(round6),
+        status: status_name(doc.status),
+        reason: rejection(doc),
+        origin: doc.origin.to_string(),
+        tokens: doc.tokens.map(|t| match t {
+            Tokens::Words => "words",
+            Tokens::Characters => "characters",
+            Tokens::Mixed => "mixed",
+        }),
+        reuses: doc
+            .reuses
+            .iter()
+            .map(|r| ReuseLine {
+                id: name(r.from),
+                relation: relation_name(r.relation),
+                share: round6(r.share),
+            })
+            .collect(),
+        quality: doc.quality.as_deref().map(|q| QualityLine::from(&q.report)),
+    }
 }
 
 /// Writes `reprint score`'s output: one `{"id", "quality"}` line per input record, in input

@@ -7,6 +7,7 @@
 mod explain;
 mod feed;
 mod generated;
+mod index;
 mod jsonl;
 mod outlets;
 mod output;
@@ -15,6 +16,7 @@ mod summary;
 pub use explain::render_explanation;
 pub use feed::{FeedStats, feed_summary, write_feed};
 pub use generated::{ArticleLine, Generated, TruthLine, write_generated};
+pub use index::{IndexLine, IndexStatsLine, RelationLine, index_stats_line, write_index_lines};
 pub use jsonl::{
     ClusterLine, DocLine, PairLine, ReuseLine, ScoreLine, rejection, write_clusters, write_docs,
     write_pairs, write_report_dir, write_scores, write_scores_with_clean_text,

@@ -155,7 +155,12 @@ fn only_the_pipeline_spawns_work_and_only_ingest_and_report_touch_files() {
         let touches_files = ["std::fs", "File::", "tempfile"]
             .iter()
             .any(|marker| code.contains(marker));
-        if touches_files && !["ingest", "report", "main"].contains(&layer.as_str()) {
+        // The index's store owns its one file (the redb database), as `index` promises.
+        let is_index_store = file.ends_with("index/store.rs");
+        if touches_files
+            && !is_index_store
+            && !["ingest", "report", "main"].contains(&layer.as_str())
+        {
             violations.push(format!("{}: touches files", file.display()));
         }
     }
