@@ -10,7 +10,9 @@
 use std::time::{Duration, Instant};
 
 use reprint::index::postings::PostingKey;
-use reprint::index::store::{DocRecord, IndexStore, IndexedStatus, NewDoc, StoredParams};
+use reprint::index::store::{
+    DocRecord, IndexStore, IndexedStatus, NewDoc, StoredParams, TextCompressor,
+};
 use reprint::synth::{Generator, SynthParams};
 
 /// SplitMix64, so every run makes the same keys.
@@ -59,10 +61,12 @@ fn main() {
     let generator = Generator::new(SynthParams::classic(2_000, 1)).expect("the generator");
     let texts: Vec<String> = (0..2_000).map(|i| generator.article(i).0.text).collect();
     // What the texts take compressed as the store compresses them, to tell them from the rest.
-    let compressed: Vec<u64> = texts
+    let mut compressor = TextCompressor::new().expect("a compressor");
+    let packed: Vec<Vec<u8>> = texts
         .iter()
-        .map(|t| zstd::encode_all(t.as_bytes(), 3).expect("zstd").len() as u64)
+        .map(|t| compressor.compress(t).expect("zstd"))
         .collect();
+    let compressed: Vec<u64> = packed.iter().map(|p| p.len() as u64).collect();
     let mut compressed_bytes = 0u64;
 
     let started = Instant::now();
@@ -86,7 +90,7 @@ fn main() {
                         words: 300,
                         status: IndexedStatus::Unique,
                     },
-                    text,
+                    compressed_text: packed[n as usize % texts.len()].clone(),
                     keys: keys(n),
                 }
             })

@@ -15,12 +15,13 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::error::Result;
 use crate::index::postings::PostingKey;
 use crate::index::store::{
-    BatchWrite, DocRecord, IndexStore, IndexedStatus, NewDoc, PairEnd, StoredParams, StoredRelation,
+    BatchWrite, DocRecord, IndexStore, IndexedStatus, NewDoc, PairEnd, StoredParams,
+    StoredRelation, TextCompressor,
 };
 use crate::ingest::{Document, Origin, RawRecord};
 use crate::pipeline::incremental::{
-    PreparedDoc, SketchedDoc, TextToRelate, line_keys, orient, prepare, relate_pairs,
-    shares_only_templates, sketch_documents, sketch_records,
+    PreparedDoc, SketchedDoc, TextToRelate, line_keys_of_all, map_in_parallel, orient, prepare,
+    relate_pairs, shares_only_templates, sketch_documents, sketch_records,
 };
 use crate::pipeline::{DocOutcome, DocStatus, RejectReason, Reuse, ScanParams};
 use crate::quality::boilerplate::TemplateLines;
@@ -175,17 +176,12 @@ impl FeedIndex {
         work.postings
             .asked_lines(new_docs.iter().flat_map(|d| d.line_keys.iter().copied()));
         work.postings.extend(self.store.postings_of(&asked)?);
-        let mut pairs: Vec<(u32, u32)> = Vec::new();
-        for (doc, number) in new_docs.iter().zip(first_new..) {
-            let earlier = candidates_of(
-                doc,
-                |other| other < number,
-                &work.postings,
-                &work.batch_postings,
-                params,
-            );
-            pairs.extend(earlier.into_iter().map(|other| (other, number)));
-        }
+        let pairs = candidate_pairs(
+            &work.batch_postings,
+            &[&work.postings.postings, &work.batch_postings],
+            |doc, other| other < doc,
+            params,
+        );
         self.bring_into_play(&mut work, &pairs)?;
         let mut related = work.relate(&pairs, &new_docs, params);
 
@@ -219,14 +215,20 @@ impl FeedIndex {
                 let again = self.sketch_again(&work, &affected);
                 let keys: Vec<PostingKey> = again.iter().flat_map(candidate_keys).collect();
                 work.postings.extend(self.store.postings_of(&keys)?);
-                for (doc, &number) in again.iter().zip(&affected) {
-                    let indexed = |other: u32| other != number && other < first_new;
-                    for other in
-                        candidates_of(doc, indexed, &work.postings, &work.batch_postings, params)
-                    {
-                        reverified_pairs.push((other.min(number), other.max(number)));
-                    }
-                }
+                let mut queries = PostingList::default();
+                queries.extend(
+                    again
+                        .iter()
+                        .zip(&affected)
+                        .flat_map(|(doc, &n)| candidate_keys(doc).map(move |key| (key, n)))
+                        .collect(),
+                );
+                reverified_pairs = candidate_pairs(
+                    &queries,
+                    &[&work.postings.postings, &work.batch_postings],
+                    |doc, other| other != doc && other < first_new,
+                    params,
+                );
                 reverified_pairs.sort_unstable();
                 reverified_pairs.dedup();
                 self.bring_into_play(&mut work, &reverified_pairs)?;
@@ -319,11 +321,30 @@ impl FeedIndex {
         }
         for outcome in &mut outcomes {
             if outcome.state == FeedState::New {
-                outcome.names = names.clone();
+                let named = outcome
+                    .relations
+                    .iter()
+                    .map(|r| r.other)
+                    .chain(outcome.doc.duplicate_of);
+                outcome.names = named.map(|n| (n, names[&n].clone())).collect();
             }
         }
         if adding {
-            for (doc, number) in new_docs.into_iter().zip(first_new..) {
+            let compressed =
+                map_in_parallel(
+                    &new_docs,
+                    TextCompressor::new,
+                    |compressor, doc| match compressor {
+                        Ok(compressor) => compressor.compress(&doc.text),
+                        Err(e) => Err(crate::error::Error::io(
+                            "<zstd>",
+                            std::io::Error::other(e.to_string()),
+                        )),
+                    },
+                );
+            for ((doc, number), compressed_text) in
+                new_docs.into_iter().zip(first_new..).zip(compressed)
+            {
                 let mut keys: Vec<PostingKey> = candidate_keys(&doc).collect();
                 keys.extend(
                     doc.line_keys
@@ -341,7 +362,7 @@ impl FeedIndex {
                         words: doc.outcome.words,
                         status: work.statuses[&number],
                     },
-                    text: doc.text,
+                    compressed_text: compressed_text?,
                     keys,
                 });
             }
@@ -431,10 +452,11 @@ impl FeedIndex {
         stored.sort_unstable();
         stored.dedup();
         self.load(work, &stored)?;
-        let mut keys: Vec<u64> = Vec::new();
-        for number in &stored {
-            keys.extend(line_keys(&work.texts[number], &self.params));
-        }
+        let texts: Vec<&str> = stored.iter().map(|n| work.texts[n].as_str()).collect();
+        let mut keys: Vec<u64> = line_keys_of_all(&texts, &self.params)
+            .into_iter()
+            .flatten()
+            .collect();
         keys.retain(|key| !work.postings.lines.contains(key));
         keys.sort_unstable();
         keys.dedup();
@@ -563,10 +585,11 @@ impl FeedIndex {
             .collect();
         docs.sort_unstable();
         docs.dedup();
-        let mut keys: Vec<u64> = Vec::new();
-        for doc in docs {
-            keys.extend(line_keys(work.text(doc, new_docs), &self.params));
-        }
+        let texts: Vec<&str> = docs.iter().map(|&n| work.text(n, new_docs)).collect();
+        let mut keys: Vec<u64> = line_keys_of_all(&texts, &self.params)
+            .into_iter()
+            .flatten()
+            .collect();
         keys.sort_unstable();
         keys.dedup();
         let mut templates = Vec::new();
@@ -658,7 +681,7 @@ impl FeedIndex {
 struct Work {
     first_new: u32,
     postings: PostingMap,
-    batch_postings: AHashMap<PostingKey, Vec<u32>>,
+    batch_postings: PostingList,
     /// The new documents holding each line, by key.
     batch_lines: AHashMap<u64, Vec<u32>>,
     records: AHashMap<u32, DocRecord>,
@@ -862,10 +885,34 @@ fn candidate_keys(doc: &SketchedDoc) -> impl Iterator<Item = PostingKey> + '_ {
     bands.chain(fingerprints.into_iter().map(PostingKey::fingerprint))
 }
 
-/// Postings by key, from the index, and the lines whose keys were asked for.
+/// Postings sorted by key, then document: a batch's hold millions, which a sorted vector keeps
+/// in a fraction of the memory and time of a map of vectors.
+#[derive(Default)]
+struct PostingList(Vec<(PostingKey, u32)>);
+
+impl PostingList {
+    fn extend(&mut self, postings: Vec<(PostingKey, u32)>) {
+        if self.0.is_empty() {
+            self.0 = postings;
+        } else {
+            self.0.extend(postings);
+        }
+        self.0.sort_unstable();
+        self.0.dedup();
+    }
+
+    /// The documents holding `key`, in order.
+    fn docs(&self, key: PostingKey) -> &[(PostingKey, u32)] {
+        let start = self.0.partition_point(|p| p.0 < key);
+        let end = start + self.0[start..].partition_point(|p| p.0 == key);
+        &self.0[start..end]
+    }
+}
+
+/// Postings from the index, and the lines whose keys were asked for.
 #[derive(Default)]
 struct PostingMap {
-    postings: AHashMap<PostingKey, Vec<u32>>,
+    postings: PostingList,
     lines: AHashSet<u64>,
 }
 
@@ -876,80 +923,100 @@ impl PostingMap {
     }
 
     fn extend(&mut self, postings: Vec<(PostingKey, u32)>) {
-        for (key, doc) in postings {
-            let docs = self.postings.entry(key).or_default();
-            if docs.last() != Some(&doc) {
-                docs.push(doc);
-            }
-        }
+        self.postings.extend(postings);
     }
 
-    fn docs(&self, key: PostingKey) -> &[u32] {
-        self.postings.get(&key).map_or(&[], Vec::as_slice)
+    fn docs(&self, key: PostingKey) -> impl Iterator<Item = u32> + '_ {
+        self.postings.docs(key).iter().map(|p| p.1)
     }
 
     /// The indexed documents holding the line `key`: those holding both halves of its key.
     fn line_docs(&self, key: u64) -> Vec<u32> {
         let [low, high] = PostingKey::line_halves(key);
-        let high = self.docs(high);
+        let high = self.postings.docs(high);
         self.docs(low)
-            .iter()
-            .copied()
-            .filter(|doc| high.binary_search(doc).is_ok())
+            .filter(|&doc| high.binary_search_by_key(&doc, |p| p.1).is_ok())
             .collect()
     }
 }
 
-/// The batch's own postings: band keys and fingerprints of its new documents, by key.
-fn batch_posting_map(docs: &[SketchedDoc], first: u32) -> AHashMap<PostingKey, Vec<u32>> {
-    let mut map: AHashMap<PostingKey, Vec<u32>> = AHashMap::new();
+/// The batch's own postings: band keys and fingerprints of its new documents.
+fn batch_posting_map(docs: &[SketchedDoc], first: u32) -> PostingList {
+    let mut postings = Vec::new();
     for (doc, number) in docs.iter().zip(first..) {
-        for key in candidate_keys(doc) {
-            map.entry(key).or_default().push(number);
-        }
+        postings.extend(candidate_keys(doc).map(|key| (key, number)));
     }
-    map
+    let mut list = PostingList::default();
+    list.extend(postings);
+    list
 }
 
-/// The documents (indexed, or new in the batch) that `accept`s and that `doc` is a candidate
-/// pair with: one shared band key, or at least `min_shared` shared fingerprints among those
-/// held by at most `max_postings` documents, as a scan of all of them would pair them.
-fn candidates_of(
-    doc: &SketchedDoc,
-    accept: impl Fn(u32) -> bool,
-    indexed: &PostingMap,
-    batch: &AHashMap<PostingKey, Vec<u32>>,
+/// The candidate pairs of the documents of `queries` (their band keys and fingerprints) with
+/// the documents of `pools` (the index's postings and the batch's) that `accept(doc, other)`:
+/// one shared band key, or at least `min_shared` shared fingerprints among those held by at
+/// most `max_postings` documents, as a scan of all of them would pair them. Each pair once,
+/// `(smaller, larger)`, sorted. Every list is walked once in key order, as a scan pairs its
+/// band buckets: looking each key up alone would jump around lists of millions.
+fn candidate_pairs(
+    queries: &PostingList,
+    pools: &[&PostingList],
+    accept: impl Fn(u32, u32) -> bool,
     params: &ScanParams,
-) -> Vec<u32> {
-    let mut found: AHashSet<u32> = AHashSet::new();
-    let mut shared: AHashMap<u32, u32> = AHashMap::new();
-    let empty = Vec::new();
-    for key in candidate_keys(doc) {
-        let (stored, in_batch) = (indexed.docs(key), batch.get(&key).unwrap_or(&empty));
-        let earlier = stored
-            .iter()
-            .chain(in_batch)
-            .copied()
-            .filter(|&other| accept(other));
-        if key.is_band() {
-            found.extend(earlier);
-        } else if let Some(winnow) = &params.winnow
-            && stored.len() + in_batch.len() <= winnow.max_postings()
-        {
-            for other in earlier {
-                *shared.entry(other).or_insert(0) += 1;
+) -> Vec<(u32, u32)> {
+    let mut by_band: Vec<(u32, u32)> = Vec::new();
+    let mut by_fingerprint: Vec<(u32, u32)> = Vec::new();
+    let mut cursors = vec![0usize; pools.len()];
+    let mut holders: Vec<u32> = Vec::new();
+    for run in queries.0.chunk_by(|x, y| x.0 == y.0) {
+        let key = run[0].0;
+        holders.clear();
+        for (pool, cursor) in pools.iter().zip(&mut cursors) {
+            let list = &pool.0;
+            *cursor += list[*cursor..].partition_point(|p| p.0 < key);
+            let end = *cursor + list[*cursor..].partition_point(|p| p.0 == key);
+            holders.extend(list[*cursor..end].iter().map(|p| p.1));
+        }
+        holders.sort_unstable();
+        holders.dedup();
+        let out = if key.is_band() {
+            &mut by_band
+        } else {
+            match &params.winnow {
+                Some(winnow) if holders.len() <= winnow.max_postings() => &mut by_fingerprint,
+                _ => continue,
+            }
+        };
+        // A pair found from both of its documents counts once per key.
+        let before = out.len();
+        for &(_, doc) in run {
+            for &other in &holders {
+                if accept(doc, other) {
+                    out.push((doc.min(other), doc.max(other)));
+                }
             }
         }
+        out[before..].sort_unstable();
+        let mut kept = before;
+        for at in before..out.len() {
+            if at == before || out[at] != out[kept - 1] {
+                out[kept] = out[at];
+                kept += 1;
+            }
+        }
+        out.truncate(kept);
     }
+    by_band.sort_unstable();
+    by_band.dedup();
     if let Some(winnow) = &params.winnow {
-        found.extend(
-            shared
-                .into_iter()
-                .filter(|&(_, n)| n >= winnow.min_shared())
-                .map(|(other, _)| other),
+        by_fingerprint.sort_unstable();
+        by_band.extend(
+            by_fingerprint
+                .chunk_by(|x, y| x == y)
+                .filter(|run| run.len() >= winnow.min_shared() as usize)
+                .map(|run| run[0]),
         );
+        by_band.sort_unstable();
+        by_band.dedup();
     }
-    let mut found: Vec<u32> = found.into_iter().collect();
-    found.sort_unstable();
-    found
+    by_band
 }

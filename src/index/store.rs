@@ -27,6 +27,26 @@ pub const FORMAT_VERSION: u32 = 1;
 /// at hundreds of MB/s, so storing a text costs less than reading it did.
 const TEXT_LEVEL: i32 = 3;
 
+/// Compresses texts as the index stores them. One per thread: setting up a compression
+/// context costs more than compressing a short text, so it is kept from text to text.
+pub struct TextCompressor(zstd::bulk::Compressor<'static>);
+
+impl TextCompressor {
+    /// A compressor at the index's level.
+    pub fn new() -> Result<Self> {
+        zstd::bulk::Compressor::new(TEXT_LEVEL)
+            .map(TextCompressor)
+            .map_err(|e| Error::io("<zstd>", e))
+    }
+
+    /// `text` compressed, a zstd frame that [`IndexStore::text`] reads back.
+    pub fn compress(&mut self, text: &str) -> Result<Vec<u8>> {
+        self.0
+            .compress(text.as_bytes())
+            .map_err(|e| Error::io("<zstd>", e))
+    }
+}
+
 const META: TableDefinition<&str, &str> = TableDefinition::new("meta");
 const RECORDS: TableDefinition<u32, &[u8]> = TableDefinition::new("records");
 const IDS: TableDefinition<&str, u32> = TableDefinition::new("ids");
@@ -117,8 +137,8 @@ pub enum PairEnd {
 pub struct NewDoc {
     /// Its record.
     pub record: DocRecord,
-    /// Its text (stored compressed).
-    pub text: String,
+    /// Its text, compressed by [`TextCompressor`].
+    pub compressed_text: Vec<u8>,
     /// Its posting keys: band keys, fingerprints and line keys.
     pub keys: Vec<PostingKey>,
 }
@@ -486,12 +506,10 @@ impl IndexStore {
                     .map_err(|e| self.error(e))?;
                 ids.insert(doc.record.id.as_str(), number)
                     .map_err(|e| self.error(e))?;
-                let compressed = zstd::encode_all(doc.text.as_bytes(), TEXT_LEVEL)
-                    .map_err(|e| Error::io(&self.path, e))?;
                 texts
-                    .insert(number, compressed.as_slice())
+                    .insert(number, doc.compressed_text.as_slice())
                     .map_err(|e| self.error(e))?;
-                totals.text_bytes += compressed.len() as u64;
+                totals.text_bytes += doc.compressed_text.len() as u64;
                 totals.add_date(doc.record.date);
                 postings.extend(doc.keys.iter().map(|&key| (key, number)));
             }
@@ -1358,7 +1376,10 @@ mod tests {
     fn doc(id: &str, keys: &[u32]) -> NewDoc {
         NewDoc {
             record: record(id, Some(1_700_000_000), id.len() as u64),
-            text: format!("the text of {id}"),
+            compressed_text: TextCompressor::new()
+                .unwrap()
+                .compress(&format!("the text of {id}"))
+                .unwrap(),
             keys: keys.iter().map(|&k| PostingKey::fingerprint(k)).collect(),
         }
     }

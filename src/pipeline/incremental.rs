@@ -116,6 +116,25 @@ pub fn line_keys(text: &str, params: &ScanParams) -> Vec<u64> {
     keys
 }
 
+/// `work` applied to every item in parallel, each thread with its own state from `init`;
+/// the results in order. For the index layer's per-document work outside the stages (texts
+/// compressed for storing), so that rayon stays in the pipeline.
+pub fn map_in_parallel<T: Sync, S, U: Send>(
+    items: &[T],
+    init: impl Fn() -> S + Sync + Send,
+    work: impl Fn(&mut S, &T) -> U + Sync + Send,
+) -> Vec<U> {
+    items.par_iter().map_init(init, work).collect()
+}
+
+/// [`line_keys`] of every text, in parallel, in order.
+pub fn line_keys_of_all(texts: &[&str], params: &ScanParams) -> Vec<Vec<u64>> {
+    texts
+        .par_iter()
+        .map(|text| line_keys(text, params))
+        .collect()
+}
+
 /// A document prepared for verification: its main text's shingles and words, as the
 /// verification pass prepares it.
 pub struct PreparedDoc(OpenDoc);
