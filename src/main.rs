@@ -810,7 +810,7 @@ fn run_index(command: IndexCommand) -> anyhow::Result<()> {
                 "expired {expired} documents dated before {}; {} remain, {} bytes on disk",
                 reprint::date::format_date(cutoff),
                 stats.documents,
-                stats.file_bytes
+                stats.bytes()
             );
         }
         IndexCommand::Check { db } => {

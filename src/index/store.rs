@@ -184,15 +184,31 @@ pub struct IndexStats {
     pub last_date: Option<i64>,
     /// The parameters it was built with.
     pub params: StoredParams,
-    /// The file's size.
-    pub file_bytes: u64,
-    /// The compressed texts' share of it.
-    pub text_bytes: u64,
+    /// The bytes each table's pages occupy in the file (records, ids, texts, postings,
+    /// relations, segments, meta). They depend only on what was committed, so they are the
+    /// same after a crash and a re-run as after a run that never stopped; the file itself may
+    /// hold more, pages freed by merges or by a batch a crash interrupted, which redb reuses
+    /// and `expire` gives back.
+    pub tables: Vec<(String, u64)>,
 }
 
-/// Running totals kept in the meta table, so that `stats` reads no document.
+impl IndexStats {
+    /// Bytes of all tables.
+    pub fn bytes(&self) -> u64 {
+        self.tables.iter().map(|(_, bytes)| bytes).sum()
+    }
+
+    /// Bytes of one table.
+    pub fn table(&self, name: &str) -> u64 {
+        self.tables
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or(0, |(_, bytes)| *bytes)
+    }
+}
+
+/// The date range, kept in the meta table so that `stats` reads no record.
 struct Totals {
-    text_bytes: u64,
     date_min: Option<i64>,
     date_max: Option<i64>,
 }
@@ -209,7 +225,6 @@ impl Totals {
                 .transpose()
         };
         Ok(Totals {
-            text_bytes: number("text_bytes")?.unwrap_or(0) as u64,
             date_min: number("date_min")?,
             date_max: number("date_max")?,
         })
@@ -234,8 +249,6 @@ impl Totals {
 
     fn write(&self, txn: &redb::WriteTransaction, store: &IndexStore) -> Result<()> {
         let mut meta = txn.open_table(META).map_err(|e| store.error(e))?;
-        meta.insert("text_bytes", self.text_bytes.to_string().as_str())
-            .map_err(|e| store.error(e))?;
         for (name, value) in [("date_min", self.date_min), ("date_max", self.date_max)] {
             match value {
                 Some(date) => {
@@ -288,6 +301,9 @@ impl IndexStore {
             block_index: Default::default(),
         };
         store.check_or_write_params(params)?;
+        // A merge that a crash interrupted is done now, as it would have been before the next
+        // batch, so that a re-run ends with the same segments as a run that never stopped.
+        while store.merge_due()? {}
         Ok(store)
     }
 
@@ -302,11 +318,27 @@ impl IndexStore {
                 std::io::Error::new(std::io::ErrorKind::NotFound, "no index here"),
             ));
         }
-        let db = redb::Database::builder()
-            .set_cache_size(CACHE_BYTES)
-            .set_concurrency_mode(redb::ConcurrencyMode::SingleWriter)
-            .open_read_only(path)
-            .map_err(|e| database_error(path, e))?;
+        let open = || {
+            redb::Database::builder()
+                .set_cache_size(CACHE_BYTES)
+                .set_concurrency_mode(redb::ConcurrencyMode::SingleWriter)
+                .open_read_only(path)
+        };
+        let db = match open() {
+            // A writer was killed: a read-only handle cannot recover the file, a writer's open
+            // does (redb rolls back to the last commit), and then it reads as usual.
+            Err(redb::DatabaseError::RepairAborted) => {
+                drop(
+                    redb::Database::builder()
+                        .set_concurrency_mode(redb::ConcurrencyMode::SingleWriter)
+                        .open(path)
+                        .map_err(|e| database_error(path, e))?,
+                );
+                open()
+            }
+            other => other,
+        }
+        .map_err(|e| database_error(path, e))?;
         let store = IndexStore {
             db: Handle::Reader(db),
             path: path.to_path_buf(),
@@ -487,6 +519,11 @@ impl IndexStore {
     /// or none. The new documents become one segment, which may then be merged with others in
     /// a transaction of its own.
     pub fn write_batch(&self, batch: &BatchWrite) -> Result<()> {
+        // A batch that changes nothing commits nothing: re-running an interrupted `add` then
+        // commits exactly what an uninterrupted run would have.
+        if batch.docs.is_empty() && batch.records.is_empty() && batch.relations.is_empty() {
+            return Ok(());
+        }
         let db = self.writer()?;
         let txn = db.begin_write().map_err(|e| self.error(e))?;
         {
@@ -509,7 +546,6 @@ impl IndexStore {
                 texts
                     .insert(number, doc.compressed_text.as_slice())
                     .map_err(|e| self.error(e))?;
-                totals.text_bytes += doc.compressed_text.len() as u64;
                 totals.add_date(doc.record.date);
                 postings.extend(doc.keys.iter().map(|&key| (key, number)));
             }
@@ -570,9 +606,37 @@ impl IndexStore {
         let records = txn.open_table(RECORDS).map_err(|e| self.error(e))?;
         let relations = txn.open_table(RELATIONS).map_err(|e| self.error(e))?;
         let segments = txn.open_table(SEGMENTS).map_err(|e| self.error(e))?;
-        let file_bytes = std::fs::metadata(&self.path)
-            .map_err(|e| Error::io(&self.path, e))?
-            .len();
+        let occupied = |stats: redb::TableStats| {
+            stats.stored_bytes() + stats.metadata_bytes() + stats.fragmented_bytes()
+        };
+        let table_bytes =
+            |name: &str, stats: redb::Result<redb::TableStats>| -> Result<(String, u64)> {
+                Ok((
+                    name.to_string(),
+                    occupied(stats.map_err(|e| self.error(e))?),
+                ))
+            };
+        let tables = vec![
+            table_bytes("records", records.stats())?,
+            table_bytes(
+                "ids",
+                txn.open_table(IDS).map_err(|e| self.error(e))?.stats(),
+            )?,
+            table_bytes(
+                "texts",
+                txn.open_table(TEXTS).map_err(|e| self.error(e))?.stats(),
+            )?,
+            table_bytes(
+                "postings",
+                txn.open_table(BLOCKS).map_err(|e| self.error(e))?.stats(),
+            )?,
+            table_bytes("relations", relations.stats())?,
+            table_bytes("segments", segments.stats())?,
+            table_bytes(
+                "meta",
+                txn.open_table(META).map_err(|e| self.error(e))?.stats(),
+            )?,
+        ];
         Ok(IndexStats {
             documents: records.len().map_err(|e| self.error(e))?,
             relations: relations.len().map_err(|e| self.error(e))?,
@@ -580,8 +644,7 @@ impl IndexStore {
             first_date: totals.date_min,
             last_date: totals.date_max,
             params: self.params()?,
-            file_bytes,
-            text_bytes: totals.text_bytes,
+            tables,
         })
     }
 
@@ -642,9 +705,7 @@ impl IndexStore {
                         decode_record(bytes.value()).ok_or_else(|| self.corrupt("a record"))?;
                     ids.remove(record.id.as_str()).map_err(|e| self.error(e))?;
                 }
-                if let Some(text) = texts.remove(number).map_err(|e| self.error(e))? {
-                    totals.text_bytes = totals.text_bytes.saturating_sub(text.value().len() as u64);
-                }
+                texts.remove(number).map_err(|e| self.error(e))?;
             }
             (totals.date_min, totals.date_max) = kept_dates;
             totals.write(&write, self)?;

@@ -88,7 +88,8 @@ pub struct IndexStatsLine {
     pub segments: u64,
     /// The parameters the index was built with.
     pub params: std::collections::BTreeMap<String, String>,
-    /// The index file's size.
+    /// Bytes the index's tables occupy in its file (the file may be larger by free pages that
+    /// redb reuses; `expire` gives them back).
     pub bytes_on_disk: u64,
     /// Of which the compressed texts (kept for verification and passages).
     pub text_bytes: u64,
@@ -96,6 +97,8 @@ pub struct IndexStatsLine {
     pub bytes_per_document: f64,
     /// Bytes on disk per document besides the texts.
     pub bytes_per_document_without_texts: f64,
+    /// Bytes of each table.
+    pub tables: std::collections::BTreeMap<String, u64>,
 }
 
 /// The `stats` object of an index.
@@ -114,11 +117,10 @@ pub fn index_stats_line(stats: &IndexStats) -> IndexStatsLine {
         relations: stats.relations,
         segments: stats.segments,
         params: stats.params.0.iter().cloned().collect(),
-        bytes_on_disk: stats.file_bytes,
-        text_bytes: stats.text_bytes,
-        bytes_per_document: per_doc(stats.file_bytes),
-        bytes_per_document_without_texts: per_doc(
-            stats.file_bytes.saturating_sub(stats.text_bytes),
-        ),
+        bytes_on_disk: stats.bytes(),
+        text_bytes: stats.table("texts"),
+        bytes_per_document: per_doc(stats.bytes()),
+        bytes_per_document_without_texts: per_doc(stats.bytes() - stats.table("texts")),
+        tables: stats.tables.iter().cloned().collect(),
     }
 }
