@@ -20,8 +20,8 @@ use crate::index::store::{
 };
 use crate::ingest::{Document, Origin, RawRecord};
 use crate::pipeline::incremental::{
-    PreparedDoc, SketchedDoc, TextToRelate, line_keys_of_all, map_in_parallel, orient, prepare,
-    relate_pairs, shares_only_templates, sketch_documents, sketch_records,
+    ParsedRecord, PreparedDoc, SketchedDoc, TextToRelate, line_keys_of_all, map_in_parallel,
+    orient, parse_records, prepare, relate_pairs, shares_only_templates, sketch_documents,
 };
 use crate::pipeline::{DocOutcome, DocStatus, RejectReason, Reuse, ScanParams};
 use crate::quality::boilerplate::TemplateLines;
@@ -159,7 +159,7 @@ impl FeedIndex {
     ) -> Result<(Vec<FeedOutcome>, BatchWrite)> {
         let params = &self.params;
         let first_new = self.store.next_document()?;
-        let (mut outcomes, new_docs) = self.sort_out(sketch_records(records, params), first_new)?;
+        let (mut outcomes, new_docs) = self.sort_out(parse_records(records, params), first_new)?;
         let mut work = Work::new(first_new, &new_docs, &outcomes);
 
         // The new documents: their keys in the index, their candidates, the indexed documents
@@ -370,76 +370,119 @@ impl FeedIndex {
         Ok((outcomes, write))
     }
 
-    /// Sorts the sketched records out: rejected ones, ones indexed already (same id, same
-    /// text), ids indexed with another text (rejected), and new documents, numbered in order.
+    /// Sorts the records out: unreadable ones, ones indexed already (same id, same text), ids
+    /// indexed with another text (rejected), and the rest, which are sketched (only they): those
+    /// the sketch accepts are the new documents, numbered in order. An id repeated in the batch
+    /// is the same document when its text is the same, and rejected otherwise.
     fn sort_out(
         &self,
-        sketched: Vec<SketchedDoc>,
+        parsed: Vec<ParsedRecord>,
         first_new: u32,
     ) -> Result<(Vec<FeedOutcome>, Vec<SketchedDoc>)> {
-        let mut outcomes: Vec<FeedOutcome> = Vec::with_capacity(sketched.len());
+        let outcome = |doc: DocOutcome, state: FeedState| FeedOutcome {
+            doc,
+            number: None,
+            state,
+            relations: Vec::new(),
+            names: AHashMap::new(),
+        };
+        let mut outcomes: Vec<Option<FeedOutcome>> = Vec::with_capacity(parsed.len());
+        let mut to_sketch: Vec<(Origin, Document)> = Vec::new();
+        for record in parsed {
+            let (origin, doc) = match record {
+                ParsedRecord::Unreadable(doc) => {
+                    outcomes.push(Some(outcome(doc, FeedState::Rejected)));
+                    continue;
+                }
+                ParsedRecord::Read(origin, doc) => (origin, doc),
+            };
+            let Some(number) = self.store.doc_of(&doc.id)? else {
+                outcomes.push(None);
+                to_sketch.push((origin, doc));
+                continue;
+            };
+            let record = self.record(number)?;
+            let mut known = DocOutcome {
+                origin,
+                id: Some(doc.id.clone()),
+                title: doc.title,
+                source: doc.source,
+                date: doc.date,
+                status: DocStatus::Unique,
+                cluster: None,
+                duplicate_of: None,
+                similarity: None,
+                reason: None,
+                words: record.words,
+                tokens: None,
+                reuses: Vec::new(),
+                quality: None,
+                page: None,
+            };
+            if record.text_hash == xxh3_64(doc.text.as_bytes()) {
+                let mut already = outcome(known, FeedState::AlreadyIndexed);
+                already.number = Some(number);
+                self.describe_indexed(&mut already, number, &record)?;
+                outcomes.push(Some(already));
+            } else {
+                reject(
+                    &mut known,
+                    RejectReason::IndexedWithOtherText {
+                        id: doc.id,
+                        document: number,
+                    },
+                );
+                outcomes.push(Some(outcome(known, FeedState::Rejected)));
+            }
+        }
+        let mut sketched = sketch_documents(to_sketch, &self.params).into_iter();
         let mut new_docs: Vec<SketchedDoc> = Vec::new();
         let mut batch_ids: AHashMap<String, (u32, u64, Origin)> = AHashMap::new();
-        for mut doc in sketched {
+        let mut done: Vec<FeedOutcome> = Vec::with_capacity(outcomes.len());
+        for slot in outcomes {
+            if let Some(known) = slot {
+                done.push(known);
+                continue;
+            }
+            let mut doc = sketched.next().expect("one sketch per record to sketch");
             let quality = doc.outcome.quality.take();
-            let mut outcome = FeedOutcome {
-                doc: DocOutcome {
+            let mut this = outcome(
+                DocOutcome {
                     quality,
                     ..doc.outcome.clone()
                 },
-                number: None,
-                state: FeedState::Rejected,
-                relations: Vec::new(),
-                names: AHashMap::new(),
-            };
+                FeedState::Rejected,
+            );
             if doc.outcome.status == DocStatus::Rejected {
-                outcomes.push(outcome);
+                done.push(this);
                 continue;
             }
             let id = doc.outcome.id.clone().unwrap_or_default();
             let text_hash = xxh3_64(doc.text.as_bytes());
             if let Some((number, hash, first)) = batch_ids.get(&id) {
                 if *hash == text_hash {
-                    outcome.state = FeedState::AlreadyIndexed;
-                    outcome.number = Some(*number);
+                    this.state = FeedState::AlreadyIndexed;
+                    this.number = Some(*number);
                 } else {
                     reject(
-                        &mut outcome.doc,
+                        &mut this.doc,
                         RejectReason::DuplicateId {
                             id,
                             first: first.clone(),
                         },
                     );
                 }
-                outcomes.push(outcome);
-                continue;
-            }
-            if let Some(number) = self.store.doc_of(&id)? {
-                let record = self.record(number)?;
-                if record.text_hash == text_hash {
-                    outcome.state = FeedState::AlreadyIndexed;
-                    outcome.number = Some(number);
-                    self.describe_indexed(&mut outcome, number, &record)?;
-                } else {
-                    reject(
-                        &mut outcome.doc,
-                        RejectReason::IndexedWithOtherText {
-                            id,
-                            document: number,
-                        },
-                    );
-                }
-                outcomes.push(outcome);
+                done.push(this);
                 continue;
             }
             let number = first_new + new_docs.len() as u32;
             batch_ids.insert(id, (number, text_hash, doc.outcome.origin.clone()));
-            outcome.state = FeedState::New;
-            outcome.number = Some(number);
-            outcomes.push(outcome);
+            this.state = FeedState::New;
+            this.number = Some(number);
+            done.push(this);
             new_docs.push(doc);
         }
-        Ok((outcomes, new_docs))
+        Ok((done, new_docs))
     }
 
     /// Loads the indexed documents of `pairs` and asks for the counts of their lines.

@@ -5,7 +5,7 @@
 //! A batch's documents are sketched and prepared in parallel here, like every parallel step of
 //! the pipeline, and collected in input order.
 
-use super::first_pass::{Worker, analyze_document, analyze_record};
+use super::first_pass::{Worker, analyze_document};
 use super::main_text::MainTextJudge;
 use super::templates::LineCounter;
 use super::verify_pass::{OpenDoc, relate_pair};
@@ -37,18 +37,26 @@ pub struct SketchedDoc {
     pub warnings: Vec<Warning>,
 }
 
-/// Sketches `records` as the first pass does, in parallel, in input order.
-pub fn sketch_records(records: Vec<RawRecord>, params: &ScanParams) -> Vec<SketchedDoc> {
-    let hasher = MinHasher::new(params.minhash);
-    let bytes: u64 = records.iter().map(|r| r.payload.len() as u64).sum();
-    let counter = line_counter(params, bytes);
+/// A record read: its document, or its outcome when it could not be read.
+#[derive(Debug)]
+pub enum ParsedRecord {
+    /// Read: where from, and the document.
+    Read(Origin, Document),
+    /// Unreadable: the rejected outcome, with the reason.
+    Unreadable(DocOutcome),
+}
+
+/// Parses `records` in parallel, in input order: feed mode reads ids and texts first, so that
+/// records already indexed are skipped before any work is spent on them.
+pub fn parse_records(records: Vec<RawRecord>, params: &ScanParams) -> Vec<ParsedRecord> {
     records
         .into_par_iter()
-        .map_init(
-            || Worker::new(params),
-            |worker, raw| {
-                let analyzed = analyze_record(&raw, params, &hasher, worker, counter.as_ref());
-                sketched(analyzed)
+        .map(
+            |raw| match crate::ingest::parse_record(&raw, &params.read) {
+                Ok(doc) => ParsedRecord::Read(raw.origin, doc),
+                Err(rejection) => {
+                    ParsedRecord::Unreadable(first_pass::rejected(&raw.origin, rejection))
+                }
             },
         )
         .collect()

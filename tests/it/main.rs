@@ -4,6 +4,7 @@ mod accuracy;
 mod architecture;
 mod cli;
 mod determinism;
+mod feed;
 mod groups;
 mod inputs;
 mod outputs;
