@@ -137,8 +137,9 @@ pub fn encode_block(postings: &[(PostingKey, u32)], first_doc: u32) -> Block {
 }
 
 /// The postings of the block that starts at `first_key` with `bytes`, decoded as they are
-/// read: the one decoder behind [`decode_block`] and [`documents_in_block`].
-struct BlockPostings<'a> {
+/// read: the one decoder behind [`decode_block`], [`documents_in_block`] and the store's
+/// look-ups of many keys.
+pub struct BlockPostings<'a> {
     reader: Reader<'a>,
     remaining: u64,
     first_doc: u32,
@@ -148,7 +149,9 @@ struct BlockPostings<'a> {
 }
 
 impl<'a> BlockPostings<'a> {
-    fn new(first_key: PostingKey, bytes: &'a [u8], first_doc: u32) -> Result<Self> {
+    /// The decoder of the block that starts at `first_key` with `bytes` in the segment whose
+    /// first document is `first_doc`.
+    pub fn new(first_key: PostingKey, bytes: &'a [u8], first_doc: u32) -> Result<Self> {
         let mut reader = Reader { bytes, at: 0 };
         let remaining = reader.varint()?;
         Ok(BlockPostings {
@@ -160,7 +163,8 @@ impl<'a> BlockPostings<'a> {
         })
     }
 
-    fn next_posting(&mut self) -> Result<Option<(PostingKey, u32)>> {
+    /// The next posting, in order; `None` after the last.
+    pub fn next_posting(&mut self) -> Result<Option<(PostingKey, u32)>> {
         if self.remaining == 0 {
             return Ok(None);
         }

@@ -13,7 +13,7 @@ use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefiniti
 
 use crate::error::{Error, Result};
 use crate::index::postings::{
-    BLOCK_POSTINGS, PostingKey, blocks_for, decode_block, documents_in_block, encode_block,
+    BLOCK_POSTINGS, BlockPostings, PostingKey, blocks_for, decode_block, documents_in_block, encode_block,
     encode_segment,
 };
 use crate::ingest::PageOrigin;
@@ -958,18 +958,23 @@ impl IndexStore {
                 }
             }
             wanted.dedup();
+            // Blocks and keys both ascend: one cursor walks the keys as the postings go by.
+            let mut next_key = 0usize;
             for at in wanted {
                 let bytes = blocks
                     .get(block_key(segment, first_keys[at]).as_slice())
                     .map_err(|e| self.error(e))?
                     .ok_or_else(|| self.corrupt("a block vanished while read"))?;
                 let low = first_keys[at];
-                let from = keys.partition_point(|&k| k < low);
-                if from == keys.len() {
-                    continue;
-                }
-                for posting in decode_block(low, bytes.value(), first_doc)? {
-                    if keys[from..].binary_search(&posting.0).is_ok() {
+                next_key += keys[next_key..].partition_point(|&k| k < low);
+                let mut postings = BlockPostings::new(low, bytes.value(), first_doc)?;
+                while next_key < keys.len()
+                    && let Some(posting) = postings.next_posting()?
+                {
+                    while next_key < keys.len() && keys[next_key] < posting.0 {
+                        next_key += 1;
+                    }
+                    if keys.get(next_key) == Some(&posting.0) {
                         found.push(posting);
                     }
                 }

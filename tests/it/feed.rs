@@ -409,6 +409,26 @@ fn a_killed_add_keeps_whole_batches_and_a_re_run_ends_where_an_uninterrupted_run
             .unwrap();
         let wait = run_time.as_millis() as u64 * 3 / 2;
         std::thread::sleep(Duration::from_millis(moments.next_below(wait.max(10))));
+        if killed.exists() {
+            // Beside the writer: a reader sees whole batches, and a second writer is refused.
+            let seen = reprint().args(["index", "stats"]).arg(&killed).output().unwrap();
+            if seen.status.success() {
+                let documents = serde_json::from_slice::<Value>(&seen.stdout).unwrap()["documents"]
+                    .as_u64()
+                    .unwrap();
+                assert!(documents % batch as u64 == 0 || documents == docs as u64);
+            }
+            let second = reprint()
+                .args(["index", "add"])
+                .arg(&killed)
+                .arg(&corpus)
+                .output()
+                .unwrap();
+            if !second.status.success() {
+                let message = String::from_utf8_lossy(&second.stderr);
+                assert!(message.contains("another reprint process"), "{message}");
+            }
+        }
         // SIGKILL: no destructor, no flush, no commit of the batch at work.
         let _ = child.kill();
         let status = child.wait().unwrap();
