@@ -13,8 +13,8 @@ use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefiniti
 
 use crate::error::{Error, Result};
 use crate::index::postings::{
-    BLOCK_POSTINGS, BlockPostings, PostingKey, blocks_for, decode_block, documents_in_block, encode_block,
-    encode_segment,
+    BLOCK_POSTINGS, BlockPostings, KeyFilter, PostingKey, blocks_for, decode_block,
+    documents_in_block, encode_block, encode_segment, filter_of,
 };
 use crate::ingest::PageOrigin;
 use crate::relate::relation::Relation;
@@ -56,6 +56,8 @@ const BLOCKS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("blocks");
 /// Key: a segment's first document. Value: its number (in [`BLOCKS`]) and its number of
 /// documents. Segments cover the documents in order, without gaps.
 const SEGMENTS: TableDefinition<u32, (u32, u32)> = TableDefinition::new("segments");
+/// Key: a segment's number. Value: the Bloom filter of its keys ([`KeyFilter`]).
+const FILTERS: TableDefinition<u32, &[u8]> = TableDefinition::new("filters");
 /// Key: the later and the earlier document of a copy or partial relation.
 const RELATIONS: TableDefinition<(u32, u32), &[u8]> = TableDefinition::new("relations");
 
@@ -271,6 +273,8 @@ pub struct IndexStore {
     /// The first keys of each segment's blocks, read once: a segment's blocks never change
     /// (a merge writes a new segment under a new number), so an entry never goes stale.
     block_index: std::sync::Mutex<ahash::AHashMap<u32, std::sync::Arc<Vec<PostingKey>>>>,
+    /// Each segment's key filter, read once, for the same reason.
+    filters: std::sync::Mutex<ahash::AHashMap<u32, std::sync::Arc<KeyFilter>>>,
 }
 
 /// How the index file is open: for writing (one process at a time) or for reading (any number
@@ -299,6 +303,7 @@ impl IndexStore {
             db: Handle::Writer(db),
             path: path.to_path_buf(),
             block_index: Default::default(),
+            filters: Default::default(),
         };
         store.check_or_write_params(params)?;
         // A merge that a crash interrupted is done now, as it would have been before the next
@@ -343,6 +348,7 @@ impl IndexStore {
             db: Handle::Reader(db),
             path: path.to_path_buf(),
             block_index: Default::default(),
+            filters: Default::default(),
         };
         store.check_format()?;
         if let Some(params) = params {
@@ -436,6 +442,7 @@ impl IndexStore {
                     txn.open_table(BLOCKS).map_err(|e| self.error(e))?;
                     txn.open_table(SEGMENTS).map_err(|e| self.error(e))?;
                     txn.open_table(RELATIONS).map_err(|e| self.error(e))?;
+                    txn.open_table(FILTERS).map_err(|e| self.error(e))?;
                     meta.insert("format", FORMAT_VERSION.to_string().as_str())
                         .map_err(|e| self.error(e))?;
                     for (name, value) in &params.0 {
@@ -575,6 +582,11 @@ impl IndexStore {
             }
             if !batch.docs.is_empty() {
                 let segment = self.next_segment(&txn)?;
+                postings.sort_unstable();
+                txn.open_table(FILTERS)
+                    .map_err(|e| self.error(e))?
+                    .insert(segment, filter_of(&postings).to_bytes().as_slice())
+                    .map_err(|e| self.error(e))?;
                 let mut blocks = txn.open_table(BLOCKS).map_err(|e| self.error(e))?;
                 for block in encode_segment(postings, first_doc) {
                     blocks
@@ -631,6 +643,10 @@ impl IndexStore {
                 txn.open_table(BLOCKS).map_err(|e| self.error(e))?.stats(),
             )?,
             table_bytes("relations", relations.stats())?,
+            table_bytes(
+                "filters",
+                txn.open_table(FILTERS).map_err(|e| self.error(e))?.stats(),
+            )?,
             table_bytes("segments", segments.stats())?,
             table_bytes(
                 "meta",
@@ -745,6 +761,11 @@ impl IndexStore {
                     continue;
                 }
                 let rewritten = self.next_segment(&write)?;
+                let capacity = self
+                    .stored_filter(&read, id)?
+                    .map_or(u64::from(count) * 512, |f| f.keys());
+                let mut filter = KeyFilter::with_capacity(capacity);
+                let mut last_key: Option<PostingKey> = None;
                 let (low, high) = (
                     block_key(id, PostingKey(0)),
                     block_key(id, PostingKey(u64::MAX)),
@@ -761,6 +782,10 @@ impl IndexStore {
                     if expired.contains(&posting.1) {
                         continue;
                     }
+                    if last_key != Some(posting.0) {
+                        filter.insert(posting.0);
+                        last_key = Some(posting.0);
+                    }
                     chunk.push(posting);
                     if chunk.len() == BLOCK_POSTINGS {
                         self.write_block(&mut out, rewritten, &chunk, first_doc)?;
@@ -774,6 +799,11 @@ impl IndexStore {
                     .map_err(|e| self.error(e))?;
                 table
                     .insert(first_doc, (rewritten, count))
+                    .map_err(|e| self.error(e))?;
+                let mut filters = write.open_table(FILTERS).map_err(|e| self.error(e))?;
+                filters.remove(id).map_err(|e| self.error(e))?;
+                filters
+                    .insert(rewritten, filter.to_bytes().as_slice())
                     .map_err(|e| self.error(e))?;
             }
         }
@@ -873,11 +903,19 @@ impl IndexStore {
                 current: Vec::new().into_iter(),
             });
         }
+        let mut capacity = 0u64;
+        for &(_, id, count) in tail {
+            // Without a stored filter: a generous guess of a segment's distinct keys.
+            let guess = u64::from(count) * 512;
+            capacity += self.stored_filter(&read, id)?.map_or(guess, |f| f.keys());
+        }
+        let mut filter = KeyFilter::with_capacity(capacity);
         let write = self.writer()?.begin_write().map_err(|e| self.error(e))?;
         let merged = self.next_segment(&write)?;
         {
             let mut out = write.open_table(BLOCKS).map_err(|e| self.error(e))?;
             let mut heap = std::collections::BinaryHeap::new();
+            let mut last_key: Option<PostingKey> = None;
             for (at, source) in sources.iter_mut().enumerate() {
                 if let Some(posting) = source.next_posting(self)? {
                     heap.push(std::cmp::Reverse((posting, at)));
@@ -885,6 +923,10 @@ impl IndexStore {
             }
             let mut chunk = Vec::with_capacity(BLOCK_POSTINGS);
             while let Some(std::cmp::Reverse((posting, at))) = heap.pop() {
+                if last_key != Some(posting.0) {
+                    filter.insert(posting.0);
+                    last_key = Some(posting.0);
+                }
                 chunk.push(posting);
                 if chunk.len() == BLOCK_POSTINGS {
                     self.write_block(&mut out, merged, &chunk, first_doc)?;
@@ -905,6 +947,13 @@ impl IndexStore {
                 out.retain_in(low.as_slice()..=high.as_slice(), |_, _| false)
                     .map_err(|e| self.error(e))?;
             }
+            let mut filters = write.open_table(FILTERS).map_err(|e| self.error(e))?;
+            for &(_, id, _) in tail {
+                filters.remove(id).map_err(|e| self.error(e))?;
+            }
+            filters
+                .insert(merged, filter.to_bytes().as_slice())
+                .map_err(|e| self.error(e))?;
             let mut table = write.open_table(SEGMENTS).map_err(|e| self.error(e))?;
             for &(source_first, _, _) in tail {
                 table.remove(source_first).map_err(|e| self.error(e))?;
@@ -948,9 +997,10 @@ impl IndexStore {
             let (first_doc, value) = entry.map_err(|e| self.error(e))?;
             let (first_doc, (segment, _)) = (first_doc.value(), value.value());
             let first_keys = self.cached_first_keys(&blocks, segment)?;
+            let filter = self.cached_filter(&txn, segment)?;
             // The keys are sorted, so the blocks they need come in order: each is read once.
             let mut wanted: Vec<usize> = Vec::new();
-            for &key in &keys {
+            for &key in keys.iter().filter(|&&k| filter.may_contain(k)) {
                 for at in blocks_for(&first_keys, key) {
                     if wanted.last() != Some(&at) {
                         wanted.push(at);
@@ -998,7 +1048,8 @@ impl IndexStore {
             let (first_doc, value) = entry.map_err(|e| self.error(e))?;
             let (first_doc, (segment, _)) = (first_doc.value(), value.value());
             let first_keys = self.cached_first_keys(&blocks, segment)?;
-            for &key in &keys {
+            let filter = self.cached_filter(&txn, segment)?;
+            for &key in keys.iter().filter(|&&k| filter.may_contain(k)) {
                 for at in blocks_for(&first_keys, key) {
                     let bytes = blocks
                         .get(block_key(segment, first_keys[at]).as_slice())
@@ -1028,6 +1079,49 @@ impl IndexStore {
             .expect("not poisoned")
             .insert(segment, keys.clone());
         Ok(keys)
+    }
+
+    /// A segment's key filter, read once. A segment without one (which this reprint never
+    /// writes) gets a filter that lets every key through.
+    fn cached_filter(
+        &self,
+        txn: &redb::ReadTransaction,
+        segment: u32,
+    ) -> Result<std::sync::Arc<KeyFilter>> {
+        let mut cache = self.filters.lock().expect("not poisoned");
+        if let Some(filter) = cache.get(&segment) {
+            return Ok(filter.clone());
+        }
+        let filter = std::sync::Arc::new(
+            self.stored_filter(txn, segment)?
+                .unwrap_or_else(KeyFilter::letting_all_through),
+        );
+        // Filters of segments merged away are dropped: a long run would keep them all.
+        let live = txn.open_table(SEGMENTS).map_err(|e| self.error(e))?;
+        let mut listed = ahash::AHashSet::new();
+        for entry in live.iter().map_err(|e| self.error(e))? {
+            listed.insert(entry.map_err(|e| self.error(e))?.1.value().0);
+        }
+        cache.retain(|id, _| listed.contains(id));
+        self.block_index
+            .lock()
+            .expect("not poisoned")
+            .retain(|id, _| listed.contains(id));
+        cache.insert(segment, filter.clone());
+        Ok(filter)
+    }
+
+    /// A segment's key filter as stored, if it has one.
+    fn stored_filter(
+        &self,
+        txn: &redb::ReadTransaction,
+        segment: u32,
+    ) -> Result<Option<KeyFilter>> {
+        let filters = txn.open_table(FILTERS).map_err(|e| self.error(e))?;
+        let Some(bytes) = filters.get(segment).map_err(|e| self.error(e))? else {
+            return Ok(None);
+        };
+        KeyFilter::from_bytes(bytes.value()).map(Some)
     }
 
     /// Gives back the space of deleted and merged segments, so the file shrinks.
@@ -1166,6 +1260,9 @@ impl IndexStore {
                 )));
             }
             expected_first = first_doc + count;
+            let filter = self
+                .stored_filter(&txn, segment)?
+                .ok_or_else(|| self.corrupt(&format!("segment {segment} has no key filter")))?;
             let mut previous: Option<(PostingKey, u32)> = None;
             for first_key in self.first_keys(&blocks, segment)? {
                 let bytes = blocks
@@ -1173,6 +1270,11 @@ impl IndexStore {
                     .map_err(|e| self.error(e))?
                     .ok_or_else(|| self.corrupt("a block vanished while read"))?;
                 for posting in decode_block(first_key, bytes.value(), first_doc)? {
+                    if !filter.may_contain(posting.0) {
+                        return Err(self.corrupt(&format!(
+                            "segment {segment}'s key filter misses one of its keys"
+                        )));
+                    }
                     if posting.1 >= first_doc + count || previous.is_some_and(|p| p >= posting) {
                         return Err(self.corrupt(&format!(
                             "segment {segment} holds a posting out of order or of another segment"

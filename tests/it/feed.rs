@@ -411,7 +411,11 @@ fn a_killed_add_keeps_whole_batches_and_a_re_run_ends_where_an_uninterrupted_run
         std::thread::sleep(Duration::from_millis(moments.next_below(wait.max(10))));
         if killed.exists() {
             // Beside the writer: a reader sees whole batches, and a second writer is refused.
-            let seen = reprint().args(["index", "stats"]).arg(&killed).output().unwrap();
+            let seen = reprint()
+                .args(["index", "stats"])
+                .arg(&killed)
+                .output()
+                .unwrap();
             if seen.status.success() {
                 let documents = serde_json::from_slice::<Value>(&seen.stdout).unwrap()["documents"]
                     .as_u64()
