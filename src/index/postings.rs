@@ -480,7 +480,7 @@ impl KeyFilter {
 
     /// A stored filter; an error when the bytes cannot be one.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        if bytes.len() < 16 || bytes.len() % 8 != 0 {
+        if bytes.len() < 16 || !bytes.len().is_multiple_of(8) {
             return Err(corrupt("a key filter of a wrong length"));
         }
         let word = |chunk: &[u8]| u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
