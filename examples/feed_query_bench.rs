@@ -57,8 +57,10 @@ fn main() {
             }
         })
         .collect();
-    let mut params = ScanParams::default();
-    params.all_pairs = true;
+    let params = ScanParams {
+        all_pairs: true,
+        ..ScanParams::default()
+    };
     let index = FeedIndex::open_for_query(std::path::Path::new(&db), &params).expect("the index");
     let pool = rayon::ThreadPoolBuilder::new().build().expect("threads");
     let mut latencies: Vec<Duration> = Vec::with_capacity(records.len());
