@@ -420,7 +420,7 @@ fn a_killed_add_keeps_whole_batches_and_a_re_run_ends_where_an_uninterrupted_run
                 let documents = serde_json::from_slice::<Value>(&seen.stdout).unwrap()["documents"]
                     .as_u64()
                     .unwrap();
-                assert!(documents % batch as u64 == 0 || documents == docs as u64);
+                assert!(documents.is_multiple_of(batch as u64) || documents == docs as u64);
             }
             let second = reprint()
                 .args(["index", "add"])
@@ -446,7 +446,7 @@ fn a_killed_add_keeps_whole_batches_and_a_re_run_ends_where_an_uninterrupted_run
             0
         };
         assert!(
-            documents % batch as u64 == 0 || documents == docs as u64,
+            documents.is_multiple_of(batch as u64) || documents == docs as u64,
             "{documents} documents: not whole batches of {batch}"
         );
         assert!(documents >= previous, "committed batches were lost");
