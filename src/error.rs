@@ -70,10 +70,11 @@ pub enum Error {
         /// Each parameter that differs, with both values.
         differences: String,
     },
-    /// The index was written by a newer reprint.
+    /// The index was written in a format this reprint does not read.
     #[error(
-        "{path}: index format {found}, newer than this reprint reads ({supported}); use the \
-         reprint that wrote it, or rebuild the index with this one"
+        "{path}: index format {found}, and this reprint reads format {supported}; use the \
+         reprint that wrote it, or rebuild the index with this one (reprint index add into a \
+         new file)"
     )]
     IndexFormat {
         /// The index file.

@@ -19,9 +19,10 @@ use crate::index::postings::{
 use crate::ingest::PageOrigin;
 use crate::relate::relation::Relation;
 
-/// The layout this reprint writes. A file of a newer layout is refused with a message that
-/// says so; an older one is migrated or refused by the reprint that reads it.
-pub const FORMAT_VERSION: u32 = 1;
+/// The layout this reprint writes and reads. A file of another layout is refused with a message
+/// that names both and the way out (format 1, before blocks were keyed by their place in the
+/// segment, could lose postings of keys held by more documents than a block holds).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// zstd level of stored texts: level 3, zstd's own default, compresses news text about 2.5×
 /// at hundreds of MB/s, so storing a text costs less than reading it did.
@@ -51,11 +52,15 @@ const META: TableDefinition<&str, &str> = TableDefinition::new("meta");
 const RECORDS: TableDefinition<u32, &[u8]> = TableDefinition::new("records");
 const IDS: TableDefinition<&str, u32> = TableDefinition::new("ids");
 const TEXTS: TableDefinition<u32, &[u8]> = TableDefinition::new("texts");
-/// Key: segment number (4 bytes, big-endian) and the block's first key (8 bytes).
+/// Key: segment number and the block's place in it (4 bytes each, big-endian); the block's
+/// first key is in [`BLOCK_INDEX`].
 const BLOCKS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("blocks");
 /// Key: a segment's first document. Value: its number (in [`BLOCKS`]) and its number of
 /// documents. Segments cover the documents in order, without gaps.
 const SEGMENTS: TableDefinition<u32, (u32, u32)> = TableDefinition::new("segments");
+/// Key: a segment's number. Value: the first keys of its blocks in order (8 bytes each,
+/// little-endian), so that opening a segment for look-ups reads one value, not every block.
+const BLOCK_INDEX: TableDefinition<u32, &[u8]> = TableDefinition::new("block_index");
 /// Key: a segment's number. Value: the Bloom filter of its keys ([`KeyFilter`]).
 const FILTERS: TableDefinition<u32, &[u8]> = TableDefinition::new("filters");
 /// Key: the later and the earlier document of a copy or partial relation.
@@ -389,7 +394,7 @@ impl IndexStore {
             .value()
             .parse()
             .map_err(|_| self.corrupt("the format version"))?;
-        if format > FORMAT_VERSION {
+        if format != FORMAT_VERSION {
             return Err(Error::IndexFormat {
                 path: self.path.clone(),
                 found: format,
@@ -443,6 +448,7 @@ impl IndexStore {
                     txn.open_table(SEGMENTS).map_err(|e| self.error(e))?;
                     txn.open_table(RELATIONS).map_err(|e| self.error(e))?;
                     txn.open_table(FILTERS).map_err(|e| self.error(e))?;
+                    txn.open_table(BLOCK_INDEX).map_err(|e| self.error(e))?;
                     meta.insert("format", FORMAT_VERSION.to_string().as_str())
                         .map_err(|e| self.error(e))?;
                     for (name, value) in &params.0 {
@@ -454,7 +460,7 @@ impl IndexStore {
                     let format: u32 = format.parse().map_err(|_| {
                         Error::IndexCorrupt(format!("{}: format {format:?}", self.path.display()))
                     })?;
-                    if format > FORMAT_VERSION {
+                    if format != FORMAT_VERSION {
                         return Err(Error::IndexFormat {
                             path: self.path.clone(),
                             found: format,
@@ -588,14 +594,18 @@ impl IndexStore {
                     .insert(segment, filter_of(&postings).to_bytes().as_slice())
                     .map_err(|e| self.error(e))?;
                 let mut blocks = txn.open_table(BLOCKS).map_err(|e| self.error(e))?;
-                for block in encode_segment(postings, first_doc) {
+                let mut index_keys = Vec::new();
+                for (ordinal, block) in (0u32..).zip(encode_segment(postings, first_doc)) {
                     blocks
                         .insert(
-                            block_key(segment, block.first_key).as_slice(),
+                            block_key(segment, ordinal).as_slice(),
                             block.bytes.as_slice(),
                         )
                         .map_err(|e| self.error(e))?;
+                    index_keys.push(block.first_key);
                 }
+                drop(blocks);
+                self.write_block_index(&txn, segment, &index_keys)?;
                 segments
                     .insert(first_doc, (segment, batch.docs.len() as u32))
                     .map_err(|e| self.error(e))?;
@@ -643,6 +653,12 @@ impl IndexStore {
                 txn.open_table(BLOCKS).map_err(|e| self.error(e))?.stats(),
             )?,
             table_bytes("relations", relations.stats())?,
+            table_bytes(
+                "block_index",
+                txn.open_table(BLOCK_INDEX)
+                    .map_err(|e| self.error(e))?
+                    .stats(),
+            )?,
             table_bytes(
                 "filters",
                 txn.open_table(FILTERS).map_err(|e| self.error(e))?.stats(),
@@ -766,14 +782,13 @@ impl IndexStore {
                     .map_or(u64::from(count) * 512, |f| f.keys());
                 let mut filter = KeyFilter::with_capacity(capacity);
                 let mut last_key: Option<PostingKey> = None;
-                let (low, high) = (
-                    block_key(id, PostingKey(0)),
-                    block_key(id, PostingKey(u64::MAX)),
-                );
+                let mut index_keys: Vec<PostingKey> = Vec::new();
+                let (low, high) = segment_range(id);
                 let mut reader = SegmentReader {
                     blocks: blocks
                         .range(low.as_slice()..=high.as_slice())
                         .map_err(|e| self.error(e))?,
+                    first_keys: self.block_index_of(&read, id)?.into_iter(),
                     first_doc,
                     current: Vec::new().into_iter(),
                 };
@@ -788,12 +803,24 @@ impl IndexStore {
                     }
                     chunk.push(posting);
                     if chunk.len() == BLOCK_POSTINGS {
-                        self.write_block(&mut out, rewritten, &chunk, first_doc)?;
+                        index_keys.push(self.write_block(
+                            &mut out,
+                            rewritten,
+                            index_keys.len(),
+                            &chunk,
+                            first_doc,
+                        )?);
                         chunk.clear();
                     }
                 }
                 if !chunk.is_empty() {
-                    self.write_block(&mut out, rewritten, &chunk, first_doc)?;
+                    index_keys.push(self.write_block(
+                        &mut out,
+                        rewritten,
+                        index_keys.len(),
+                        &chunk,
+                        first_doc,
+                    )?);
                 }
                 out.retain_in(low.as_slice()..=high.as_slice(), |_, _| false)
                     .map_err(|e| self.error(e))?;
@@ -805,6 +832,13 @@ impl IndexStore {
                 filters
                     .insert(rewritten, filter.to_bytes().as_slice())
                     .map_err(|e| self.error(e))?;
+                drop(filters);
+                write
+                    .open_table(BLOCK_INDEX)
+                    .map_err(|e| self.error(e))?
+                    .remove(id)
+                    .map_err(|e| self.error(e))?;
+                self.write_block_index(&write, rewritten, &index_keys)?;
             }
         }
         write.commit().map_err(|e| self.error(e))?;
@@ -890,15 +924,13 @@ impl IndexStore {
         let blocks = read.open_table(BLOCKS).map_err(|e| self.error(e))?;
         let mut sources = Vec::with_capacity(fanout);
         for &(source_first, id, _) in tail {
-            let (low, high) = (
-                block_key(id, PostingKey(0)),
-                block_key(id, PostingKey(u64::MAX)),
-            );
+            let (low, high) = segment_range(id);
             let range = blocks
                 .range(low.as_slice()..=high.as_slice())
                 .map_err(|e| self.error(e))?;
             sources.push(SegmentReader {
                 blocks: range,
+                first_keys: self.block_index_of(&read, id)?.into_iter(),
                 first_doc: source_first,
                 current: Vec::new().into_iter(),
             });
@@ -916,6 +948,7 @@ impl IndexStore {
             let mut out = write.open_table(BLOCKS).map_err(|e| self.error(e))?;
             let mut heap = std::collections::BinaryHeap::new();
             let mut last_key: Option<PostingKey> = None;
+            let mut index_keys: Vec<PostingKey> = Vec::new();
             for (at, source) in sources.iter_mut().enumerate() {
                 if let Some(posting) = source.next_posting(self)? {
                     heap.push(std::cmp::Reverse((posting, at)));
@@ -929,7 +962,13 @@ impl IndexStore {
                 }
                 chunk.push(posting);
                 if chunk.len() == BLOCK_POSTINGS {
-                    self.write_block(&mut out, merged, &chunk, first_doc)?;
+                    index_keys.push(self.write_block(
+                        &mut out,
+                        merged,
+                        index_keys.len(),
+                        &chunk,
+                        first_doc,
+                    )?);
                     chunk.clear();
                 }
                 if let Some(next) = sources[at].next_posting(self)? {
@@ -937,13 +976,16 @@ impl IndexStore {
                 }
             }
             if !chunk.is_empty() {
-                self.write_block(&mut out, merged, &chunk, first_doc)?;
+                index_keys.push(self.write_block(
+                    &mut out,
+                    merged,
+                    index_keys.len(),
+                    &chunk,
+                    first_doc,
+                )?);
             }
             for &(_, id, _) in tail {
-                let (low, high) = (
-                    block_key(id, PostingKey(0)),
-                    block_key(id, PostingKey(u64::MAX)),
-                );
+                let (low, high) = segment_range(id);
                 out.retain_in(low.as_slice()..=high.as_slice(), |_, _| false)
                     .map_err(|e| self.error(e))?;
             }
@@ -954,6 +996,13 @@ impl IndexStore {
             filters
                 .insert(merged, filter.to_bytes().as_slice())
                 .map_err(|e| self.error(e))?;
+            drop(filters);
+            let mut block_index = write.open_table(BLOCK_INDEX).map_err(|e| self.error(e))?;
+            for &(_, id, _) in tail {
+                block_index.remove(id).map_err(|e| self.error(e))?;
+            }
+            drop(block_index);
+            self.write_block_index(&write, merged, &index_keys)?;
             let mut table = write.open_table(SEGMENTS).map_err(|e| self.error(e))?;
             for &(source_first, _, _) in tail {
                 table.remove(source_first).map_err(|e| self.error(e))?;
@@ -970,15 +1019,32 @@ impl IndexStore {
         &self,
         out: &mut redb::Table<&'static [u8], &'static [u8]>,
         segment: u32,
+        index_len: usize,
         chunk: &[(PostingKey, u32)],
         first_doc: u32,
-    ) -> Result<()> {
+    ) -> Result<PostingKey> {
         let block = encode_block(chunk, first_doc);
+        let ordinal = index_len as u32;
         out.insert(
-            block_key(segment, block.first_key).as_slice(),
+            block_key(segment, ordinal).as_slice(),
             block.bytes.as_slice(),
         )
         .map_err(|e| self.error(e))?;
+        Ok(block.first_key)
+    }
+
+    /// Stores a segment's block index (see [`BLOCK_INDEX`]).
+    fn write_block_index(
+        &self,
+        txn: &redb::WriteTransaction,
+        segment: u32,
+        first_keys: &[PostingKey],
+    ) -> Result<()> {
+        let bytes: Vec<u8> = first_keys.iter().flat_map(|k| k.0.to_le_bytes()).collect();
+        txn.open_table(BLOCK_INDEX)
+            .map_err(|e| self.error(e))?
+            .insert(segment, bytes.as_slice())
+            .map_err(|e| self.error(e))?;
         Ok(())
     }
 
@@ -996,7 +1062,7 @@ impl IndexStore {
         for entry in segments.iter().map_err(|e| self.error(e))? {
             let (first_doc, value) = entry.map_err(|e| self.error(e))?;
             let (first_doc, (segment, _)) = (first_doc.value(), value.value());
-            let first_keys = self.cached_first_keys(&blocks, segment)?;
+            let first_keys = self.cached_first_keys(&txn, segment)?;
             let filter = self.cached_filter(&txn, segment)?;
             // The keys are sorted, so the blocks they need come in order: each is read once.
             let mut wanted: Vec<usize> = Vec::new();
@@ -1012,7 +1078,7 @@ impl IndexStore {
             let mut next_key = 0usize;
             for at in wanted {
                 let bytes = blocks
-                    .get(block_key(segment, first_keys[at]).as_slice())
+                    .get(block_key(segment, at as u32).as_slice())
                     .map_err(|e| self.error(e))?
                     .ok_or_else(|| self.corrupt("a block vanished while read"))?;
                 let low = first_keys[at];
@@ -1047,12 +1113,12 @@ impl IndexStore {
         for entry in segments.iter().map_err(|e| self.error(e))? {
             let (first_doc, value) = entry.map_err(|e| self.error(e))?;
             let (first_doc, (segment, _)) = (first_doc.value(), value.value());
-            let first_keys = self.cached_first_keys(&blocks, segment)?;
+            let first_keys = self.cached_first_keys(&txn, segment)?;
             let filter = self.cached_filter(&txn, segment)?;
             for &key in keys.iter().filter(|&&k| filter.may_contain(k)) {
                 for at in blocks_for(&first_keys, key) {
                     let bytes = blocks
-                        .get(block_key(segment, first_keys[at]).as_slice())
+                        .get(block_key(segment, at as u32).as_slice())
                         .map_err(|e| self.error(e))?
                         .ok_or_else(|| self.corrupt("a block vanished while read"))?;
                     documents_in_block(first_keys[at], bytes.value(), first_doc, key, &mut found)?;
@@ -1067,13 +1133,13 @@ impl IndexStore {
     /// [`Self::first_keys`], read once per segment.
     fn cached_first_keys(
         &self,
-        blocks: &impl ReadableTable<&'static [u8], &'static [u8]>,
+        txn: &redb::ReadTransaction,
         segment: u32,
     ) -> Result<std::sync::Arc<Vec<PostingKey>>> {
         if let Some(keys) = self.block_index.lock().expect("not poisoned").get(&segment) {
             return Ok(keys.clone());
         }
-        let keys = std::sync::Arc::new(self.first_keys(blocks, segment)?);
+        let keys = std::sync::Arc::new(self.block_index_of(txn, segment)?);
         self.block_index
             .lock()
             .expect("not poisoned")
@@ -1111,6 +1177,34 @@ impl IndexStore {
         Ok(filter)
     }
 
+    /// A segment's block index; a segment without one is damage.
+    fn block_index_of(&self, txn: &redb::ReadTransaction, segment: u32) -> Result<Vec<PostingKey>> {
+        self.stored_block_index(txn, segment)?
+            .ok_or_else(|| self.corrupt(&format!("segment {segment} has no block index")))
+    }
+
+    /// A segment's block index as stored, if it has one.
+    fn stored_block_index(
+        &self,
+        txn: &redb::ReadTransaction,
+        segment: u32,
+    ) -> Result<Option<Vec<PostingKey>>> {
+        let table = txn.open_table(BLOCK_INDEX).map_err(|e| self.error(e))?;
+        let Some(bytes) = table.get(segment).map_err(|e| self.error(e))? else {
+            return Ok(None);
+        };
+        let bytes = bytes.value();
+        if !bytes.len().is_multiple_of(8) {
+            return Err(self.corrupt(&format!("segment {segment}'s block index")));
+        }
+        Ok(Some(
+            bytes
+                .chunks_exact(8)
+                .map(|c| PostingKey(u64::from_le_bytes(c.try_into().expect("8 bytes"))))
+                .collect(),
+        ))
+    }
+
     /// A segment's key filter as stored, if it has one.
     fn stored_filter(
         &self,
@@ -1135,31 +1229,6 @@ impl IndexStore {
             }
         }
         Ok(())
-    }
-
-    fn first_keys(
-        &self,
-        blocks: &impl ReadableTable<&'static [u8], &'static [u8]>,
-        segment: u32,
-    ) -> Result<Vec<PostingKey>> {
-        let (low, high) = (
-            block_key(segment, PostingKey(0)),
-            block_key(segment, PostingKey(u64::MAX)),
-        );
-        let mut first_keys = Vec::new();
-        for entry in blocks
-            .range(low.as_slice()..=high.as_slice())
-            .map_err(|e| self.error(e))?
-        {
-            let (key, _) = entry.map_err(|e| self.error(e))?;
-            let key = key.value();
-            first_keys.push(PostingKey(u64::from_be_bytes(
-                key[4..12]
-                    .try_into()
-                    .map_err(|_| self.corrupt("a block key"))?,
-            )));
-        }
-        Ok(first_keys)
     }
 
     /// A document's record.
@@ -1263,12 +1332,26 @@ impl IndexStore {
             let filter = self
                 .stored_filter(&txn, segment)?
                 .ok_or_else(|| self.corrupt(&format!("segment {segment} has no key filter")))?;
+            let first_keys = self.block_index_of(&txn, segment)?;
+            let (low, high) = segment_range(segment);
+            let stored_blocks = blocks
+                .range(low.as_slice()..=high.as_slice())
+                .map_err(|e| self.error(e))?
+                .count();
+            if stored_blocks != first_keys.len() {
+                return Err(self.corrupt(&format!(
+                    "segment {segment} has {stored_blocks} blocks and {} in its block index",
+                    first_keys.len()
+                )));
+            }
             let mut previous: Option<(PostingKey, u32)> = None;
-            for first_key in self.first_keys(&blocks, segment)? {
+            for (ordinal, &first_key) in (0u32..).zip(&first_keys) {
                 let bytes = blocks
-                    .get(block_key(segment, first_key).as_slice())
+                    .get(block_key(segment, ordinal).as_slice())
                     .map_err(|e| self.error(e))?
-                    .ok_or_else(|| self.corrupt("a block vanished while read"))?;
+                    .ok_or_else(|| {
+                        self.corrupt(&format!("segment {segment} lacks block {ordinal}"))
+                    })?;
                 for posting in decode_block(first_key, bytes.value(), first_doc)? {
                     if !filter.may_contain(posting.0) {
                         return Err(self.corrupt(&format!(
@@ -1324,6 +1407,8 @@ impl IndexStore {
 /// One segment's postings in order, read a block at a time from the last commit.
 struct SegmentReader<'a> {
     blocks: redb::Range<'a, &'static [u8], &'static [u8]>,
+    /// The first keys of the segment's blocks, in order.
+    first_keys: std::vec::IntoIter<PostingKey>,
     first_doc: u32,
     current: std::vec::IntoIter<(PostingKey, u32)>,
 }
@@ -1337,13 +1422,11 @@ impl SegmentReader<'_> {
             let Some(entry) = self.blocks.next() else {
                 return Ok(None);
             };
-            let (key, bytes) = entry.map_err(|e| store.error(e))?;
-            let key = key.value();
-            let first_key = PostingKey(u64::from_be_bytes(
-                key[4..12]
-                    .try_into()
-                    .map_err(|_| store.corrupt("a block key"))?,
-            ));
+            let (_, bytes) = entry.map_err(|e| store.error(e))?;
+            let first_key = self
+                .first_keys
+                .next()
+                .ok_or_else(|| store.corrupt("a block beyond its segment's block index"))?;
             self.current = decode_block(first_key, bytes.value(), self.first_doc)?.into_iter();
         }
     }
@@ -1359,11 +1442,18 @@ fn database_error(path: &Path, error: impl Into<redb::Error>) -> Error {
     }
 }
 
-fn block_key(segment: u32, first_key: PostingKey) -> [u8; 12] {
-    let mut key = [0u8; 12];
+/// A block's key: its segment and its place in the segment, so that blocks that start with the
+/// same key (a key with more postings than a block holds) never share one.
+fn block_key(segment: u32, ordinal: u32) -> [u8; 8] {
+    let mut key = [0u8; 8];
     key[..4].copy_from_slice(&segment.to_be_bytes());
-    key[4..].copy_from_slice(&first_key.0.to_be_bytes());
+    key[4..].copy_from_slice(&ordinal.to_be_bytes());
     key
+}
+
+/// The keys of all of a segment's blocks, for a range over them.
+fn segment_range(segment: u32) -> ([u8; 8], [u8; 8]) {
+    (block_key(segment, 0), block_key(segment, u32::MAX))
 }
 
 /// A record as bytes: the text hash, a byte of flags (which optional fields follow, whether the
@@ -1646,6 +1736,49 @@ mod tests {
         };
         let asked: Vec<PostingKey> = keys.iter().map(|&k| PostingKey::fingerprint(k)).collect();
         assert_eq!(store.postings_of(&asked).unwrap(), expected);
+    }
+
+    #[test]
+    fn a_key_in_more_documents_than_a_block_holds_keeps_every_posting() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = IndexStore::open(&dir.path().join("index.redb"), &params("42")).unwrap();
+        // Key 5 in every document: its postings fill several blocks that all start with it.
+        for round in 0..4u32 {
+            let batch: Vec<NewDoc> = (round * 300..(round + 1) * 300)
+                .map(|n| doc(&format!("d{n}"), &[5, 10_000 + n]))
+                .collect();
+            store.add_batch(&batch).unwrap();
+        }
+        let all: Vec<u32> = (0..1_200).collect();
+        assert_eq!(
+            store.documents_with(&[PostingKey::fingerprint(5)]).unwrap(),
+            all
+        );
+        assert_eq!(store.check().unwrap().postings, 2_400);
+    }
+
+    #[test]
+    fn an_index_of_another_format_is_refused_with_the_way_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("index.redb");
+        let store = IndexStore::open(&path, &params("42")).unwrap();
+        let txn = store.writer().unwrap().begin_write().unwrap();
+        txn.open_table(META)
+            .unwrap()
+            .insert("format", "99")
+            .unwrap();
+        txn.commit().unwrap();
+        drop(store);
+        for error in [
+            IndexStore::open(&path, &params("42")).err().unwrap(),
+            IndexStore::open_read(&path, None).err().unwrap(),
+        ] {
+            assert!(
+                matches!(error, Error::IndexFormat { found: 99, .. }),
+                "{error}"
+            );
+            assert!(error.to_string().contains("rebuild the index"), "{error}");
+        }
     }
 
     #[test]
