@@ -33,16 +33,17 @@ fn main() {
     let db = args.next().expect("DB");
     let corpus = args.next().expect("CORPUS");
     let queries: usize = args.next().map_or(1_000, |a| a.parse().expect("QUERIES"));
-    let lines: Vec<String> = std::io::BufReader::new(std::fs::File::open(&corpus).expect("CORPUS"))
-        .lines()
+    // Two passes over the corpus, so that only the queries are held, not the corpus.
+    let read = || std::io::BufReader::new(std::fs::File::open(&corpus).expect("CORPUS")).lines();
+    let step = (read().count() / queries).max(1);
+    let lines: Vec<String> = read()
+        .step_by(step)
+        .take(queries)
         .map(|l| l.expect("a line"))
         .collect();
-    let step = (lines.len() / queries).max(1);
     let file: Arc<str> = Arc::from(corpus.as_str());
     let records: Vec<RawRecord> = lines
         .iter()
-        .step_by(step)
-        .take(queries)
         .enumerate()
         .map(|(n, line)| {
             let mut value: serde_json::Value = serde_json::from_str(line).expect("JSON");
