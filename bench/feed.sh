@@ -37,11 +37,10 @@ printf 'index add runs at %.0f %% of scan throughput\n' "$(echo "100 * $scan_s /
 target/release/reprint index stats "$db" | python3 -c '
 import json, sys
 s = json.load(sys.stdin)
-print(f"index: {s[\"documents\"]} documents, {s[\"segments\"]} segments, "
-      f"{s[\"bytes_per_document\"]:.0f} bytes per document, "
-      f"{s[\"bytes_per_document_without_texts\"]:.0f} without the texts "
-      f"(texts {s[\"text_bytes\"] / s[\"documents\"]:.0f})")
-print("tables:", ", ".join(f"{k} {v / s[\"documents\"]:.0f}" for k, v in sorted(s["tables"].items())), "bytes per document")'
+n = s["documents"]
+print("index: %d documents, %d segments, %.0f bytes per document, %.0f without the texts (texts %.0f)"
+      % (n, s["segments"], s["bytes_per_document"], s["bytes_per_document_without_texts"], s["text_bytes"] / n))
+print("tables:", ", ".join("%s %.0f" % (k, v / n) for k, v in sorted(s["tables"].items())), "bytes per document")'
 echo "queries of indexed articles under new ids:"
 target/release/examples/feed_query_bench "$db" "$corpus" "$queries"
 # The older half: the median date of the corpus.

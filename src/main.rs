@@ -790,10 +790,8 @@ fn run_index(command: IndexCommand) -> anyhow::Result<()> {
         IndexCommand::Stats { db } => {
             let store = IndexStore::open_read(&db, None)?;
             let stats = store.stats()?;
-            println!(
-                "{}",
-                serde_json::to_string(&report::index_stats_line(&stats))?
-            );
+            let line = serde_json::to_string(&report::index_stats_line(&stats))?;
+            writeln!(std::io::stdout(), "{line}")?;
         }
         IndexCommand::Expire { db, before } => {
             let cutoff = reprint::date::parse_date(&before).ok_or_else(|| {
@@ -816,14 +814,15 @@ fn run_index(command: IndexCommand) -> anyhow::Result<()> {
         IndexCommand::Check { db } => {
             let store = IndexStore::open_read(&db, None)?;
             let report = store.check()?;
-            println!(
+            writeln!(
+                std::io::stdout(),
                 "{}: sound: {} documents, {} segments, {} postings, {} relations",
                 db.display(),
                 report.documents,
                 report.segments,
                 report.postings,
                 report.relations
-            );
+            )?;
         }
     }
     Ok(())
