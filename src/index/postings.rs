@@ -406,8 +406,10 @@ mod tests {
 /// fingerprints and band keys of text never seen) are in no segment, so a batch reads the
 /// blocks of the keys it shares instead of nearly every block of the index.
 ///
-/// [`FILTER_BITS_PER_KEY`] bits per distinct key with [`FILTER_HASHES`] probes give a
-/// false-positive rate near 1 % (Bloom's formula (1 - e^(-kn/m))^k with m/n = 10, k = 6: 0.84 %).
+/// It is split into blocks of one cache line (8 words of 64 bits), and a key sets one bit in
+/// each word of one block (the split-block layout of Parquet's Bloom filters): one cache miss
+/// per key instead of one per probe. At [`FILTER_BITS_PER_KEY`] bits per distinct key, about
+/// 1 % of absent keys pass (measured by the test below: under 2 %).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyFilter {
     words: Vec<u64>,
@@ -416,51 +418,75 @@ pub struct KeyFilter {
 
 /// Bits per distinct key; see [`KeyFilter`].
 pub const FILTER_BITS_PER_KEY: u64 = 10;
-/// Probes per key; see [`KeyFilter`].
-pub const FILTER_HASHES: u64 = 6;
+
+/// Words per block: one 64-byte cache line.
+const FILTER_BLOCK_WORDS: usize = 8;
+
+/// Odd multipliers that pick each word's bit from the key's hash (those of Parquet's
+/// split-block Bloom filter).
+const FILTER_SALTS: [u32; FILTER_BLOCK_WORDS] = [
+    0x47b6_137b,
+    0x4497_4d91,
+    0x8824_ad5b,
+    0xa2b7_289d,
+    0x7054_95c7,
+    0x2df1_424b,
+    0x9efc_4947,
+    0x5c6b_fb31,
+];
 
 impl KeyFilter {
     /// An empty filter sized for `keys` distinct keys.
     pub fn with_capacity(keys: u64) -> Self {
-        let bits = (keys.max(1) * FILTER_BITS_PER_KEY).next_multiple_of(64);
+        let blocks = (keys.max(1) * FILTER_BITS_PER_KEY).div_ceil(64 * FILTER_BLOCK_WORDS as u64);
         KeyFilter {
-            words: vec![0; (bits / 64) as usize],
+            words: vec![0; blocks as usize * FILTER_BLOCK_WORDS],
             keys: 0,
         }
     }
 
-    /// The bit positions of `key`: double hashing (Kirsch and Mitzenmacher) from one 64-bit
+    /// The block of `key` (its first word) and the bit of each of its words, from one 64-bit
     /// mix of the key, whose value half is often a small number.
-    fn probes(&self, key: PostingKey) -> impl Iterator<Item = u64> + use<> {
+    fn place(&self, key: PostingKey) -> (usize, [u64; FILTER_BLOCK_WORDS]) {
         let mut h = key.0.wrapping_mul(0x9e37_79b9_7f4a_7c15);
         h ^= h >> 29;
         h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
         h ^= h >> 32;
-        let (h1, h2) = (h & 0xffff_ffff, (h >> 32) | 1);
-        let bits = self.words.len() as u64 * 64;
-        (0..FILTER_HASHES).map(move |i| h1.wrapping_add(i.wrapping_mul(h2)) % bits)
+        let blocks = (self.words.len() / FILTER_BLOCK_WORDS) as u64;
+        // The high half picks the block by multiplication, not division.
+        let block = (((h >> 32) * blocks) >> 32) as usize;
+        let low = h as u32;
+        let bits = FILTER_SALTS.map(|salt| 1u64 << (low.wrapping_mul(salt) >> 26));
+        (block * FILTER_BLOCK_WORDS, bits)
     }
 
-    /// A filter that may contain every key (one word, all bits set).
+    /// A filter that may contain every key (one block, all bits set).
     pub fn letting_all_through() -> Self {
         KeyFilter {
-            words: vec![u64::MAX],
+            words: vec![u64::MAX; FILTER_BLOCK_WORDS],
             keys: 0,
         }
     }
 
     /// Adds `key` (once per distinct key: the count sizes later merges).
     pub fn insert(&mut self, key: PostingKey) {
-        for bit in self.probes(key) {
-            self.words[(bit / 64) as usize] |= 1 << (bit % 64);
+        let (start, bits) = self.place(key);
+        for (word, bit) in self.words[start..start + FILTER_BLOCK_WORDS]
+            .iter_mut()
+            .zip(bits)
+        {
+            *word |= bit;
         }
         self.keys += 1;
     }
 
     /// Whether `key` may be in the segment (never `false` for a key that is).
     pub fn may_contain(&self, key: PostingKey) -> bool {
-        self.probes(key)
-            .all(|bit| self.words[(bit / 64) as usize] & (1 << (bit % 64)) != 0)
+        let (start, bits) = self.place(key);
+        self.words[start..start + FILTER_BLOCK_WORDS]
+            .iter()
+            .zip(bits)
+            .all(|(word, bit)| word & bit != 0)
     }
 
     /// The distinct keys added.
@@ -480,7 +506,8 @@ impl KeyFilter {
 
     /// A stored filter; an error when the bytes cannot be one.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        if bytes.len() < 16 || !bytes.len().is_multiple_of(8) {
+        let block_bytes = 8 * FILTER_BLOCK_WORDS;
+        if bytes.len() < 8 + block_bytes || !(bytes.len() - 8).is_multiple_of(block_bytes) {
             return Err(corrupt("a key filter of a wrong length"));
         }
         let word = |chunk: &[u8]| u64::from_le_bytes(chunk.try_into().expect("8 bytes"));

@@ -21,8 +21,9 @@ use crate::relate::relation::Relation;
 
 /// The layout this reprint writes and reads. A file of another layout is refused with a message
 /// that names both and the way out (format 1, before blocks were keyed by their place in the
-/// segment, could lose postings of keys held by more documents than a block holds).
-pub const FORMAT_VERSION: u32 = 2;
+/// segment, could lose postings of keys held by more documents than a block holds; format 2
+/// had key filters of another layout).
+pub const FORMAT_VERSION: u32 = 3;
 
 /// zstd level of stored texts: level 3, zstd's own default, compresses news text about 2.5×
 /// at hundreds of MB/s, so storing a text costs less than reading it did.
