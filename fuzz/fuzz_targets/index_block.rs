@@ -1,12 +1,18 @@
 //! A posting block as read from an index file, which may be damaged: decoding it returns its
 //! postings or an `IndexCorrupt` error, never panics, and a block that decodes is read the same
-//! way by the look-up of one key.
+//! way by the look-up of one key. The same bytes read as a stored key filter are a filter or an
+//! error, and a filter that reads answers for any key without panicking.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use reprint::index::postings::{PostingKey, decode_block, documents_in_block};
+use reprint::index::postings::{KeyFilter, PostingKey, decode_block, documents_in_block};
 
 fuzz_target!(|data: &[u8]| {
+    if let Ok(filter) = KeyFilter::from_bytes(data) {
+        let key = PostingKey(data.len() as u64 * 0x9e37_79b9);
+        let _ = filter.may_contain(key);
+        assert_eq!(KeyFilter::from_bytes(&filter.to_bytes()).unwrap(), filter);
+    }
     if data.len() < 12 {
         return;
     }

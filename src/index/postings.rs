@@ -408,16 +408,20 @@ mod tests {
 ///
 /// It is split into blocks of one cache line (8 words of 64 bits), and a key sets one bit in
 /// each word of one block (the split-block layout of Parquet's Bloom filters): one cache miss
-/// per key instead of one per probe. At [`FILTER_BITS_PER_KEY`] bits per distinct key, about
-/// 1 % of absent keys pass (measured by the test below: under 2 %).
+/// per key instead of one per probe. At [`FILTER_BITS_PER_KEY`] bits per distinct key, 3 % of
+/// absent keys pass (the test below measures it); a merge sizes its filter by the sum of its
+/// sources' keys, which leaves more bits per distinct key, and fewer pass.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyFilter {
     words: Vec<u64>,
     keys: u64,
 }
 
-/// Bits per distinct key; see [`KeyFilter`].
-pub const FILTER_BITS_PER_KEY: u64 = 10;
+/// Bits per distinct key; see [`KeyFilter`]. 8 rather than 10: at a million articles the
+/// filters took 419 bytes per article at 10 bits, the one part of the index that could give
+/// up bytes for the 1.5 KB budget, and 3 % of absent keys passing instead of under 2 % costs a
+/// query a few more block reads (measured 2026-12-02).
+pub const FILTER_BITS_PER_KEY: u64 = 8;
 
 /// Words per block: one 64-byte cache line.
 const FILTER_BLOCK_WORDS: usize = 8;
@@ -548,7 +552,8 @@ mod filter_tests {
             .filter(|k| !keys.contains(k))
             .filter(|&k| filter.may_contain(k))
             .count();
-        assert!(others < 2_000, "{others} false positives in 100,000");
+        // 2,987 (3.0 %) when measured; 10 bits per key gave under 2 %.
+        assert!(others < 4_000, "{others} false positives in 100,000");
         assert_eq!(KeyFilter::from_bytes(&filter.to_bytes()).unwrap(), filter);
         assert!(KeyFilter::from_bytes(&[1, 2, 3]).is_err());
     }
