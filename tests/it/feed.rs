@@ -409,8 +409,11 @@ fn a_killed_add_keeps_whole_batches_and_a_re_run_ends_where_an_uninterrupted_run
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        let wait = run_time.as_millis() as u64 * 3 / 2;
-        std::thread::sleep(Duration::from_millis(moments.next_below(wait.max(10))));
+        // A moment within what is left to add (a re-run skips the indexed records quickly), so
+        // that kills land in the middle of the work rather than after it.
+        let whole_ms = run_time.as_millis() as u64;
+        let left = whole_ms * (docs as u64 - previous) / docs as u64 + whole_ms / 20;
+        std::thread::sleep(Duration::from_millis(moments.next_below(left.max(10))));
         if killed.exists() {
             // Beside the writer: a reader sees whole batches, and a second writer is refused.
             let seen = reprint()
