@@ -16,17 +16,9 @@ use reprint::index::feed::FeedIndex;
 use reprint::ingest::{Origin, Payload, RawRecord, RecordPosition};
 use reprint::pipeline::ScanParams;
 
-fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
-}
+#[path = "support/peak_rss.rs"]
+mod peak_rss;
+use peak_rss::peak_rss_mb;
 
 fn main() {
     let mut args = std::env::args().skip(1);

@@ -13,8 +13,8 @@ use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefiniti
 
 use crate::error::{Error, Result};
 use crate::index::postings::{
-    BLOCK_POSTINGS, BlockPostings, KeyFilter, PostingKey, blocks_for, decode_block,
-    documents_in_block, encode_block, encode_segment, filter_of,
+    BLOCK_POSTINGS, BlockPostings, KeyFilter, PostingKey, blocks_for, decode_block, encode_block,
+    encode_segment, filter_of,
 };
 use crate::ingest::PageOrigin;
 use crate::relate::relation::Relation;
@@ -1104,34 +1104,13 @@ impl IndexStore {
 
     /// The documents holding any of `keys`, sorted and without repeats.
     pub fn documents_with(&self, keys: &[PostingKey]) -> Result<Vec<u32>> {
-        let mut keys = keys.to_vec();
-        keys.sort_unstable();
-        keys.dedup();
-        let txn = self.begin_read()?;
-        let segments = txn.open_table(SEGMENTS).map_err(|e| self.error(e))?;
-        let blocks = txn.open_table(BLOCKS).map_err(|e| self.error(e))?;
-        let mut found = Vec::new();
-        for entry in segments.iter().map_err(|e| self.error(e))? {
-            let (first_doc, value) = entry.map_err(|e| self.error(e))?;
-            let (first_doc, (segment, _)) = (first_doc.value(), value.value());
-            let first_keys = self.cached_first_keys(&txn, segment)?;
-            let filter = self.cached_filter(&txn, segment)?;
-            for &key in keys.iter().filter(|&&k| filter.may_contain(k)) {
-                for at in blocks_for(&first_keys, key) {
-                    let bytes = blocks
-                        .get(block_key(segment, at as u32).as_slice())
-                        .map_err(|e| self.error(e))?
-                        .ok_or_else(|| self.corrupt("a block vanished while read"))?;
-                    documents_in_block(first_keys[at], bytes.value(), first_doc, key, &mut found)?;
-                }
-            }
-        }
+        let mut found: Vec<u32> = self.postings_of(keys)?.into_iter().map(|p| p.1).collect();
         found.sort_unstable();
         found.dedup();
         Ok(found)
     }
 
-    /// [`Self::first_keys`], read once per segment.
+    /// A segment's block index, read once.
     fn cached_first_keys(
         &self,
         txn: &redb::ReadTransaction,
