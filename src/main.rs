@@ -748,24 +748,29 @@ fn feed(db: &Path, input: &InputArgs, batch: usize, adding: bool) -> anyhow::Res
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let stdout_name = Path::new("<stdout>");
-    let mut pending: Vec<reprint::ingest::RawRecord> = Vec::new();
-    let flush =
-        |records: Vec<reprint::ingest::RawRecord>, out: &mut dyn Write| -> reprint::Result<()> {
-            let outcomes = pipeline::with_threads(params.threads, || {
-                if adding {
-                    index.add(records)
-                } else {
-                    index.query(records)
-                }
-            })??;
-            for outcome in &outcomes {
-                if let Some(reason) = report::rejection(&outcome.doc) {
-                    eprintln!("rejected: {reason}");
-                }
+    let print = |outcomes: Vec<reprint::index::feed::FeedOutcome>,
+                 out: &mut dyn Write|
+     -> reprint::Result<()> {
+        for outcome in &outcomes {
+            if let Some(reason) = report::rejection(&outcome.doc) {
+                eprintln!("rejected: {reason}");
             }
-            report::write_index_lines(&outcomes, out, stdout_name)?;
-            out.flush().map_err(|e| reprint::Error::io(stdout_name, e))
+        }
+        report::write_index_lines(&outcomes, out, stdout_name)?;
+        out.flush().map_err(|e| reprint::Error::io(stdout_name, e))
+    };
+    // Adding, each batch is read while the one before is written; its lines are printed
+    // once it is committed.
+    let mut adder = adding.then(|| index.adder());
+    let mut flush =
+        |records: Vec<reprint::ingest::RawRecord>, out: &mut dyn Write| -> reprint::Result<()> {
+            let outcomes = pipeline::with_threads(params.threads, || match &mut adder {
+                Some(adder) => adder.add(records),
+                None => index.query(records),
+            })??;
+            print(outcomes, out)
         };
+    let mut pending: Vec<reprint::ingest::RawRecord> = Vec::new();
     corpus.for_each_batch(reprint::ingest::BATCH_BYTES, |records| {
         for record in records {
             pending.push(record);
@@ -777,6 +782,10 @@ fn feed(db: &Path, input: &InputArgs, batch: usize, adding: bool) -> anyhow::Res
     })?;
     if !pending.is_empty() {
         flush(pending, &mut out)?;
+    }
+    if let Some(adder) = adder {
+        let outcomes = pipeline::with_threads(params.threads, || adder.finish())??;
+        print(outcomes, &mut out)?;
     }
     Ok(())
 }

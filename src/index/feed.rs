@@ -20,13 +20,18 @@ use crate::index::store::{
 };
 use crate::ingest::{Document, Origin, RawRecord};
 use crate::pipeline::incremental::{
-    ParsedRecord, PreparedDoc, SketchedDoc, TextToRelate, line_keys_of_all, map_in_parallel,
+    ParsedRecord, PreparedDoc, SketchedDoc, TextToRelate, both, line_keys_of_all, map_in_parallel,
     orient, parse_records, prepare, relate_pairs, shares_only_templates, sketch_documents,
+    sort_in_parallel,
 };
 use crate::pipeline::{DocOutcome, DocStatus, RejectReason, Reuse, ScanParams};
 use crate::quality::boilerplate::TemplateLines;
 use crate::relate::relation::{RelatedPair, Relation};
 use crate::verify::align::Passage;
+
+/// Keys per task of a parallel look-up: enough that a task's probes and block reads outweigh
+/// handing it to a thread, few enough that a batch's 2 million keys keep every core busy.
+const KEYS_PER_LOOKUP_TASK: usize = 1 << 16;
 
 /// What became of one input record in feed mode.
 #[derive(Debug)]
@@ -43,6 +48,83 @@ pub struct FeedOutcome {
     pub relations: Vec<FeedRelation>,
     /// The ids of documents in the index, by number, that the outcome names.
     pub names: AHashMap<u32, String>,
+}
+
+/// A batch checked against the index, to be committed: its outcomes, what it writes, and the
+/// new documents' texts, in order, to compress into the write.
+struct PendingBatch {
+    outcomes: Vec<FeedOutcome>,
+    write: BatchWrite,
+    texts: Vec<String>,
+}
+
+/// Adds batches one after another, each prepared (read and sketched) while the batch before
+/// is compressed and written: on two cores the first pass of one batch keeps a core busy
+/// while the other commits the last, which is mostly serial. A batch's outcomes are given
+/// back once it is committed, by the next call or by [`Adder::finish`]; a batch not yet
+/// committed when the adder is dropped is not in the index, as after a crash.
+pub struct Adder<'i> {
+    index: &'i FeedIndex,
+    pending: Option<PendingBatch>,
+}
+
+impl Adder<'_> {
+    /// Checks `records` against the index (after committing the batch before, which is
+    /// written while these are read): the outcomes of the batch committed by this call.
+    pub fn add(&mut self, records: Vec<RawRecord>) -> Result<Vec<FeedOutcome>> {
+        let index = self.index;
+        let pending = self.pending.take();
+        let (prepared, committed) = both(
+            || index.prepare(records),
+            || pending.map(|p| index.commit(p)).transpose(),
+        );
+        let committed = committed?.unwrap_or_default();
+        self.pending = Some(index.relate_batch(prepared?, true)?);
+        Ok(committed)
+    }
+
+    /// Commits the last batch: its outcomes.
+    pub fn finish(mut self) -> Result<Vec<FeedOutcome>> {
+        match self.pending.take() {
+            Some(pending) => self.index.commit(pending),
+            None => Ok(Vec::new()),
+        }
+    }
+}
+
+/// A batch read and sketched, not yet checked against the index; see [`FeedIndex::prepare`].
+pub struct PreparedBatch {
+    slots: Vec<Slot>,
+}
+
+/// One record of a prepared batch, in input order.
+enum Slot {
+    /// Unreadable: its outcome is final.
+    Done(FeedOutcome),
+    /// Its id was indexed when the batch was prepared: not sketched.
+    Indexed(Origin, Document),
+    /// Sketched.
+    Sketched(SketchedDoc),
+}
+
+/// What a record whose id is indexed is compared and reported with.
+struct Arrival {
+    origin: Origin,
+    id: String,
+    title: Option<String>,
+    source: Option<String>,
+    date: Option<i64>,
+    text_hash: u64,
+}
+
+fn feed_outcome(doc: DocOutcome, state: FeedState) -> FeedOutcome {
+    FeedOutcome {
+        doc,
+        number: None,
+        state,
+        relations: Vec::new(),
+        names: AHashMap::new(),
+    }
 }
 
 /// Whether a record was new to the index.
@@ -142,31 +224,67 @@ impl FeedIndex {
 
     /// Checks `records` against the index and adds the new ones, all in one commit.
     pub fn add(&self, records: Vec<RawRecord>) -> Result<Vec<FeedOutcome>> {
-        let (outcomes, write) = self.relate_batch(records, true)?;
-        self.store.write_batch(&write)?;
-        Ok(outcomes)
+        let pending = self.relate_batch(self.prepare(records)?, true)?;
+        self.commit(pending)
     }
 
     /// Checks `records` against the index as [`Self::add`] would, without changing it.
     pub fn query(&self, records: Vec<RawRecord>) -> Result<Vec<FeedOutcome>> {
-        Ok(self.relate_batch(records, false)?.0)
+        Ok(self.relate_batch(self.prepare(records)?, false)?.outcomes)
     }
 
-    fn relate_batch(
-        &self,
-        records: Vec<RawRecord>,
-        adding: bool,
-    ) -> Result<(Vec<FeedOutcome>, BatchWrite)> {
+    /// Adds batch after batch, each read and sketched while the one before is written (see
+    /// [`Adder`]).
+    pub fn adder(&self) -> Adder<'_> {
+        Adder {
+            index: self,
+            pending: None,
+        }
+    }
+
+    /// Compresses a related batch's texts and commits it; its outcomes once it is committed.
+    fn commit(&self, pending: PendingBatch) -> Result<Vec<FeedOutcome>> {
+        let PendingBatch {
+            outcomes,
+            mut write,
+            texts,
+        } = pending;
+        let compressed =
+            map_in_parallel(
+                &texts,
+                TextCompressor::new,
+                |compressor, text| match compressor {
+                    Ok(compressor) => compressor.compress(text),
+                    Err(e) => Err(crate::error::Error::io(
+                        "<zstd>",
+                        std::io::Error::other(e.to_string()),
+                    )),
+                },
+            );
+        for (doc, text) in write.docs.iter_mut().zip(compressed) {
+            doc.compressed_text = text?;
+        }
+        self.store.write_batch(&write)?;
+        Ok(outcomes)
+    }
+
+    /// Checks a prepared batch against the index: its outcomes, and (when `adding`) what
+    /// committing it writes.
+    fn relate_batch(&self, batch: PreparedBatch, adding: bool) -> Result<PendingBatch> {
         let params = &self.params;
         let first_new = self.store.next_document()?;
-        let (mut outcomes, new_docs) = self.sort_out(parse_records(records, params), first_new)?;
-        let mut work = Work::new(first_new, &new_docs, &outcomes);
+        let (mut outcomes, new_docs) = self.sort_out(batch, first_new)?;
+        // Each new document's band keys and fingerprints, once: looked up, paired within the
+        // batch, and stored.
+        let doc_keys: Vec<Vec<PostingKey>> =
+            map_in_parallel(&new_docs, || (), |_, doc| candidate_keys(doc).collect());
+        let mut work = Work::new(first_new, &new_docs, &doc_keys, &outcomes);
 
         // The new documents: their keys in the index, their candidates, the indexed documents
         // those bring into play with the counts of their lines; then every pair verified.
         let mut asked: Vec<PostingKey> = Vec::new();
-        for doc in &new_docs {
-            asked.extend(candidate_keys(doc));
+        for (doc, keys) in new_docs.iter().zip(&doc_keys) {
+            asked.extend(keys);
             asked.extend(
                 doc.line_keys
                     .iter()
@@ -175,7 +293,7 @@ impl FeedIndex {
         }
         work.postings
             .asked_lines(new_docs.iter().flat_map(|d| d.line_keys.iter().copied()));
-        work.postings.extend(self.store.postings_of(&asked)?);
+        work.postings.extend(self.postings_of(&asked)?);
         let pairs = candidate_pairs(
             &work.batch_postings,
             &[&work.postings.postings, &work.batch_postings],
@@ -214,7 +332,7 @@ impl FeedIndex {
                 self.load(&mut work, &affected)?;
                 let again = self.sketch_again(&work, &affected);
                 let keys: Vec<PostingKey> = again.iter().flat_map(candidate_keys).collect();
-                work.postings.extend(self.store.postings_of(&keys)?);
+                work.postings.extend(self.postings_of(&keys)?);
                 let mut queries = PostingList::default();
                 queries.extend(
                     again
@@ -329,23 +447,9 @@ impl FeedIndex {
                 outcome.names = named.map(|n| (n, names[&n].clone())).collect();
             }
         }
+        let mut texts = Vec::new();
         if adding {
-            let compressed =
-                map_in_parallel(
-                    &new_docs,
-                    TextCompressor::new,
-                    |compressor, doc| match compressor {
-                        Ok(compressor) => compressor.compress(&doc.text),
-                        Err(e) => Err(crate::error::Error::io(
-                            "<zstd>",
-                            std::io::Error::other(e.to_string()),
-                        )),
-                    },
-                );
-            for ((doc, number), compressed_text) in
-                new_docs.into_iter().zip(first_new..).zip(compressed)
-            {
-                let mut keys: Vec<PostingKey> = candidate_keys(&doc).collect();
+            for ((doc, mut keys), number) in new_docs.into_iter().zip(doc_keys).zip(first_new..) {
                 keys.extend(
                     doc.line_keys
                         .iter()
@@ -362,91 +466,104 @@ impl FeedIndex {
                         words: doc.outcome.words,
                         status: work.statuses[&number],
                     },
-                    compressed_text: compressed_text?,
+                    // Compressed by `commit`, in parallel with the next batch's first pass.
+                    compressed_text: Vec::new(),
                     keys,
                 });
+                texts.push(doc.text);
             }
         }
-        Ok((outcomes, write))
+        Ok(PendingBatch {
+            outcomes,
+            write,
+            texts,
+        })
     }
 
-    /// Sorts the records out: unreadable ones, ones indexed already (same id, same text), ids
-    /// indexed with another text (rejected), and the rest, which are sketched (only they): those
-    /// the sketch accepts are the new documents, numbered in order. An id repeated in the batch
-    /// is the same document when its text is the same, and rejected otherwise.
-    fn sort_out(
-        &self,
-        parsed: Vec<ParsedRecord>,
-        first_new: u32,
-    ) -> Result<(Vec<FeedOutcome>, Vec<SketchedDoc>)> {
-        let outcome = |doc: DocOutcome, state: FeedState| FeedOutcome {
-            doc,
-            number: None,
-            state,
-            relations: Vec::new(),
-            names: AHashMap::new(),
-        };
-        let mut outcomes: Vec<Option<FeedOutcome>> = Vec::with_capacity(parsed.len());
+    /// Reads `records` and sketches those whose ids the index does not hold as of its last
+    /// commit: the work on a batch that needs no look-up in the index, so that it can run
+    /// while the batch before is being written.
+    pub fn prepare(&self, records: Vec<RawRecord>) -> Result<PreparedBatch> {
+        let parsed = parse_records(records, &self.params);
+        let mut slots: Vec<Option<Slot>> = Vec::with_capacity(parsed.len());
         let mut to_sketch: Vec<(Origin, Document)> = Vec::new();
         for record in parsed {
-            let (origin, doc) = match record {
+            match record {
                 ParsedRecord::Unreadable(doc) => {
-                    outcomes.push(Some(outcome(doc, FeedState::Rejected)));
-                    continue;
+                    slots.push(Some(Slot::Done(feed_outcome(doc, FeedState::Rejected))));
                 }
-                ParsedRecord::Read(origin, doc) => (origin, doc),
-            };
-            let Some(number) = self.store.doc_of(&doc.id)? else {
-                outcomes.push(None);
-                to_sketch.push((origin, doc));
-                continue;
-            };
-            let record = self.record(number)?;
-            let mut known = DocOutcome {
-                origin,
-                id: Some(doc.id.clone()),
-                title: doc.title,
-                source: doc.source,
-                date: doc.date,
-                status: DocStatus::Unique,
-                cluster: None,
-                duplicate_of: None,
-                similarity: None,
-                reason: None,
-                words: record.words,
-                tokens: None,
-                reuses: Vec::new(),
-                quality: None,
-                page: None,
-            };
-            if record.text_hash == xxh3_64(doc.text.as_bytes()) {
-                let mut already = outcome(known, FeedState::AlreadyIndexed);
-                already.number = Some(number);
-                self.describe_indexed(&mut already, number, &record)?;
-                outcomes.push(Some(already));
-            } else {
-                reject(
-                    &mut known,
-                    RejectReason::IndexedWithOtherText {
-                        id: doc.id,
-                        document: number,
-                    },
-                );
-                outcomes.push(Some(outcome(known, FeedState::Rejected)));
+                ParsedRecord::Read(origin, doc) => {
+                    if self.store.doc_of(&doc.id)?.is_some() {
+                        slots.push(Some(Slot::Indexed(origin, doc)));
+                    } else {
+                        slots.push(None);
+                        to_sketch.push((origin, doc));
+                    }
+                }
             }
         }
         let mut sketched = sketch_documents(to_sketch, &self.params).into_iter();
+        let slots = slots
+            .into_iter()
+            .map(|slot| {
+                slot.unwrap_or_else(|| {
+                    Slot::Sketched(sketched.next().expect("one sketch per record to sketch"))
+                })
+            })
+            .collect();
+        Ok(PreparedBatch { slots })
+    }
+
+    /// Sorts a prepared batch out against the index as it is now: unreadable records, ones
+    /// indexed already (same id, same text), ids indexed with another text (rejected), and
+    /// the new documents, numbered in order. An id repeated in the batch is the same document
+    /// when its text is the same, and rejected otherwise. A record sketched because its id was
+    /// not indexed when it was prepared may be by now (the batch before held it): it is then
+    /// sorted out as indexed, exactly as if it had been found then.
+    fn sort_out(
+        &self,
+        batch: PreparedBatch,
+        first_new: u32,
+    ) -> Result<(Vec<FeedOutcome>, Vec<SketchedDoc>)> {
         let mut new_docs: Vec<SketchedDoc> = Vec::new();
         let mut batch_ids: AHashMap<String, (u32, u64, Origin)> = AHashMap::new();
-        let mut done: Vec<FeedOutcome> = Vec::with_capacity(outcomes.len());
-        for slot in outcomes {
-            if let Some(known) = slot {
-                done.push(known);
+        let mut done: Vec<FeedOutcome> = Vec::with_capacity(batch.slots.len());
+        for slot in batch.slots {
+            let mut doc = match slot {
+                Slot::Done(outcome) => {
+                    done.push(outcome);
+                    continue;
+                }
+                Slot::Indexed(origin, doc) => {
+                    let arrival = Arrival {
+                        text_hash: xxh3_64(doc.text.as_bytes()),
+                        origin,
+                        id: doc.id,
+                        title: doc.title,
+                        source: doc.source,
+                        date: doc.date,
+                    };
+                    done.push(self.sort_out_indexed(arrival)?);
+                    continue;
+                }
+                Slot::Sketched(doc) => doc,
+            };
+            let id = doc.outcome.id.clone().unwrap_or_default();
+            let text_hash = xxh3_64(doc.text.as_bytes());
+            if doc.outcome.id.is_some() && self.store.doc_of(&id)?.is_some() {
+                let arrival = Arrival {
+                    text_hash,
+                    origin: doc.outcome.origin.clone(),
+                    id,
+                    title: doc.outcome.title.clone(),
+                    source: doc.outcome.source.clone(),
+                    date: doc.outcome.date,
+                };
+                done.push(self.sort_out_indexed(arrival)?);
                 continue;
             }
-            let mut doc = sketched.next().expect("one sketch per record to sketch");
             let quality = doc.outcome.quality.take();
-            let mut this = outcome(
+            let mut this = feed_outcome(
                 DocOutcome {
                     quality,
                     ..doc.outcome.clone()
@@ -457,8 +574,6 @@ impl FeedIndex {
                 done.push(this);
                 continue;
             }
-            let id = doc.outcome.id.clone().unwrap_or_default();
-            let text_hash = xxh3_64(doc.text.as_bytes());
             if let Some((number, hash, first)) = batch_ids.get(&id) {
                 if *hash == text_hash {
                     this.state = FeedState::AlreadyIndexed;
@@ -485,6 +600,76 @@ impl FeedIndex {
         Ok((done, new_docs))
     }
 
+    /// The outcome of a record whose id is indexed: already indexed when its text is the
+    /// stored one, else rejected.
+    fn sort_out_indexed(&self, arrival: Arrival) -> Result<FeedOutcome> {
+        let number = self
+            .store
+            .doc_of(&arrival.id)?
+            .expect("sorted out as indexed only when its id is");
+        let record = self.record(number)?;
+        let mut known = DocOutcome {
+            origin: arrival.origin,
+            id: Some(arrival.id.clone()),
+            title: arrival.title,
+            source: arrival.source,
+            date: arrival.date,
+            status: DocStatus::Unique,
+            cluster: None,
+            duplicate_of: None,
+            similarity: None,
+            reason: None,
+            words: record.words,
+            tokens: None,
+            reuses: Vec::new(),
+            quality: None,
+            page: None,
+        };
+        if record.text_hash == arrival.text_hash {
+            let mut already = feed_outcome(known, FeedState::AlreadyIndexed);
+            already.number = Some(number);
+            self.describe_indexed(&mut already, number, &record)?;
+            Ok(already)
+        } else {
+            reject(
+                &mut known,
+                RejectReason::IndexedWithOtherText {
+                    id: arrival.id,
+                    document: number,
+                },
+            );
+            Ok(feed_outcome(known, FeedState::Rejected))
+        }
+    }
+
+    /// Every indexed posting of `keys`, sorted: the keys, sorted, are cut into runs looked up
+    /// in parallel, each in every segment (runs of keys rather than segments, because one
+    /// segment holds most of a large index).
+    fn postings_of(&self, keys: &[PostingKey]) -> Result<Vec<(PostingKey, u32)>> {
+        let mut keys = keys.to_vec();
+        sort_in_parallel(&mut keys);
+        keys.dedup();
+        let lookup = self.store.lookup()?;
+        let runs: Vec<&[PostingKey]> = keys.chunks(KEYS_PER_LOOKUP_TASK).collect();
+        let found = map_in_parallel(
+            &runs,
+            || (),
+            |_, run| -> Result<Vec<(PostingKey, u32)>> {
+                let mut found = Vec::new();
+                for at in 0..lookup.segments() {
+                    found.extend(lookup.postings_in(at, run)?);
+                }
+                Ok(found)
+            },
+        );
+        let mut postings = Vec::new();
+        for run in found {
+            postings.extend(run?);
+        }
+        sort_in_parallel(&mut postings);
+        Ok(postings)
+    }
+
     /// Loads the indexed documents of `pairs` and asks for the counts of their lines.
     fn bring_into_play(&self, work: &mut Work, pairs: &[(u32, u32)]) -> Result<()> {
         let mut stored: Vec<u32> = pairs
@@ -508,7 +693,7 @@ impl FeedIndex {
             .iter()
             .flat_map(|&k| PostingKey::line_halves(k))
             .collect();
-        work.postings.extend(self.store.postings_of(&halves)?);
+        work.postings.extend(self.postings_of(&halves)?);
         Ok(())
     }
 
@@ -738,7 +923,12 @@ struct Work {
 }
 
 impl Work {
-    fn new(first_new: u32, new_docs: &[SketchedDoc], outcomes: &[FeedOutcome]) -> Self {
+    fn new(
+        first_new: u32,
+        new_docs: &[SketchedDoc],
+        doc_keys: &[Vec<PostingKey>],
+        outcomes: &[FeedOutcome],
+    ) -> Self {
         let mut batch_lines: AHashMap<u64, Vec<u32>> = AHashMap::new();
         for (doc, number) in new_docs.iter().zip(first_new..) {
             for &key in &doc.line_keys {
@@ -748,7 +938,7 @@ impl Work {
         Work {
             first_new,
             postings: PostingMap::default(),
-            batch_postings: batch_posting_map(new_docs, first_new),
+            batch_postings: batch_posting_map(doc_keys, first_new),
             batch_lines,
             records: AHashMap::new(),
             texts: AHashMap::new(),
@@ -940,7 +1130,7 @@ impl PostingList {
         } else {
             self.0.extend(postings);
         }
-        self.0.sort_unstable();
+        sort_in_parallel(&mut self.0);
         self.0.dedup();
     }
 
@@ -984,14 +1174,27 @@ impl PostingMap {
 }
 
 /// The batch's own postings: band keys and fingerprints of its new documents.
-fn batch_posting_map(docs: &[SketchedDoc], first: u32) -> PostingList {
+fn batch_posting_map(doc_keys: &[Vec<PostingKey>], first: u32) -> PostingList {
     let mut postings = Vec::new();
-    for (doc, number) in docs.iter().zip(first..) {
-        postings.extend(candidate_keys(doc).map(|key| (key, number)));
+    for (keys, number) in doc_keys.iter().zip(first..) {
+        postings.extend(keys.iter().map(|&key| (key, number)));
     }
     let mut list = PostingList::default();
     list.extend(postings);
     list
+}
+
+/// How many of `list`'s postings (sorted) come before `key`: an exponential search from the
+/// front, since a walk in key order finds the next key a few postings on, where a binary
+/// search over millions would miss the cache a score of times per key.
+fn first_not_below(list: &[(PostingKey, u32)], key: PostingKey) -> usize {
+    let mut bound = 1;
+    while bound <= list.len() && list[bound - 1].0 < key {
+        bound *= 2;
+    }
+    let low = bound / 2;
+    let high = bound.min(list.len());
+    low + list[low..high].partition_point(|p| p.0 < key)
 }
 
 /// The candidate pairs of the documents of `queries` (their band keys and fingerprints) with
@@ -1015,9 +1218,9 @@ fn candidate_pairs(
         holders.clear();
         for (pool, cursor) in pools.iter().zip(&mut cursors) {
             let list = &pool.0;
-            *cursor += list[*cursor..].partition_point(|p| p.0 < key);
-            let end = *cursor + list[*cursor..].partition_point(|p| p.0 == key);
-            holders.extend(list[*cursor..end].iter().map(|p| p.1));
+            *cursor += first_not_below(&list[*cursor..], key);
+            let held = list[*cursor..].iter().take_while(|p| p.0 == key);
+            holders.extend(held.map(|p| p.1));
         }
         holders.sort_unstable();
         holders.dedup();

@@ -13,8 +13,7 @@ use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefiniti
 
 use crate::error::{Error, Result};
 use crate::index::postings::{
-    BLOCK_POSTINGS, BlockPostings, KeyFilter, PostingKey, blocks_for, decode_block, encode_block,
-    encode_segment, filter_of,
+    BLOCK_POSTINGS, BlockPostings, KeyFilter, PostingKey, decode_block, encode_block,
 };
 use crate::ingest::PageOrigin;
 use crate::relate::relation::Relation;
@@ -22,12 +21,14 @@ use crate::relate::relation::Relation;
 /// The layout this reprint writes and reads. A file of another layout is refused with a message
 /// that names both and the way out (format 1, before blocks were keyed by their place in the
 /// segment, could lose postings of keys held by more documents than a block holds; format 2
-/// had key filters of another layout).
-pub const FORMAT_VERSION: u32 = 3;
+/// had key filters of another layout; format 3 had one filter per segment hashed over its
+/// whole length instead of a region per posting block).
+pub const FORMAT_VERSION: u32 = 4;
 
-/// zstd level of stored texts: level 3, zstd's own default, compresses news text about 2.5×
-/// at hundreds of MB/s, so storing a text costs less than reading it did.
-const TEXT_LEVEL: i32 = 3;
+/// zstd level of stored texts: level 1 compressed 4 KB texts of a generated corpus at 142–167
+/// MB/s against level 3's 108, to within 1 % of its size (`zstd -b -B4096`, 2026-12-02), and
+/// compressing is a part of `index add` that a scan does not do.
+const TEXT_LEVEL: i32 = 1;
 
 /// Compresses texts as the index stores them. One per thread: setting up a compression
 /// context costs more than compressing a short text, so it is kept from text to text.
@@ -590,23 +591,14 @@ impl IndexStore {
             if !batch.docs.is_empty() {
                 let segment = self.next_segment(&txn)?;
                 postings.sort_unstable();
-                txn.open_table(FILTERS)
-                    .map_err(|e| self.error(e))?
-                    .insert(segment, filter_of(&postings).to_bytes().as_slice())
-                    .map_err(|e| self.error(e))?;
+                postings.dedup();
                 let mut blocks = txn.open_table(BLOCKS).map_err(|e| self.error(e))?;
-                let mut index_keys = Vec::new();
-                for (ordinal, block) in (0u32..).zip(encode_segment(postings, first_doc)) {
-                    blocks
-                        .insert(
-                            block_key(segment, ordinal).as_slice(),
-                            block.bytes.as_slice(),
-                        )
-                        .map_err(|e| self.error(e))?;
-                    index_keys.push(block.first_key);
+                let mut writer = SegmentWriter::new(segment, first_doc);
+                for posting in postings {
+                    writer.push(self, &mut blocks, posting)?;
                 }
+                writer.finish(self, &txn, &mut blocks)?;
                 drop(blocks);
-                self.write_block_index(&txn, segment, &index_keys)?;
                 segments
                     .insert(first_doc, (segment, batch.docs.len() as u32))
                     .map_err(|e| self.error(e))?;
@@ -778,12 +770,7 @@ impl IndexStore {
                     continue;
                 }
                 let rewritten = self.next_segment(&write)?;
-                let capacity = self
-                    .stored_filter(&read, id)?
-                    .map_or(u64::from(count) * 512, |f| f.keys());
-                let mut filter = KeyFilter::with_capacity(capacity);
-                let mut last_key: Option<PostingKey> = None;
-                let mut index_keys: Vec<PostingKey> = Vec::new();
+                let mut writer = SegmentWriter::new(rewritten, first_doc);
                 let (low, high) = segment_range(id);
                 let mut reader = SegmentReader {
                     blocks: blocks
@@ -793,53 +780,27 @@ impl IndexStore {
                     first_doc,
                     current: Vec::new().into_iter(),
                 };
-                let mut chunk = Vec::with_capacity(BLOCK_POSTINGS);
                 while let Some(posting) = reader.next_posting(self)? {
-                    if expired.contains(&posting.1) {
-                        continue;
-                    }
-                    if last_key != Some(posting.0) {
-                        filter.insert(posting.0);
-                        last_key = Some(posting.0);
-                    }
-                    chunk.push(posting);
-                    if chunk.len() == BLOCK_POSTINGS {
-                        index_keys.push(self.write_block(
-                            &mut out,
-                            rewritten,
-                            index_keys.len(),
-                            &chunk,
-                            first_doc,
-                        )?);
-                        chunk.clear();
+                    if !expired.contains(&posting.1) {
+                        writer.push(self, &mut out, posting)?;
                     }
                 }
-                if !chunk.is_empty() {
-                    index_keys.push(self.write_block(
-                        &mut out,
-                        rewritten,
-                        index_keys.len(),
-                        &chunk,
-                        first_doc,
-                    )?);
-                }
+                writer.finish(self, &write, &mut out)?;
                 out.retain_in(low.as_slice()..=high.as_slice(), |_, _| false)
                     .map_err(|e| self.error(e))?;
                 table
                     .insert(first_doc, (rewritten, count))
                     .map_err(|e| self.error(e))?;
-                let mut filters = write.open_table(FILTERS).map_err(|e| self.error(e))?;
-                filters.remove(id).map_err(|e| self.error(e))?;
-                filters
-                    .insert(rewritten, filter.to_bytes().as_slice())
+                write
+                    .open_table(FILTERS)
+                    .map_err(|e| self.error(e))?
+                    .remove(id)
                     .map_err(|e| self.error(e))?;
-                drop(filters);
                 write
                     .open_table(BLOCK_INDEX)
                     .map_err(|e| self.error(e))?
                     .remove(id)
                     .map_err(|e| self.error(e))?;
-                self.write_block_index(&write, rewritten, &index_keys)?;
             }
         }
         write.commit().map_err(|e| self.error(e))?;
@@ -936,74 +897,36 @@ impl IndexStore {
                 current: Vec::new().into_iter(),
             });
         }
-        let mut capacity = 0u64;
-        for &(_, id, count) in tail {
-            // Without a stored filter: a generous guess of a segment's distinct keys.
-            let guess = u64::from(count) * 512;
-            capacity += self.stored_filter(&read, id)?.map_or(guess, |f| f.keys());
-        }
-        let mut filter = KeyFilter::with_capacity(capacity);
         let write = self.writer()?.begin_write().map_err(|e| self.error(e))?;
         let merged = self.next_segment(&write)?;
         {
             let mut out = write.open_table(BLOCKS).map_err(|e| self.error(e))?;
+            let mut writer = SegmentWriter::new(merged, first_doc);
             let mut heap = std::collections::BinaryHeap::new();
-            let mut last_key: Option<PostingKey> = None;
-            let mut index_keys: Vec<PostingKey> = Vec::new();
             for (at, source) in sources.iter_mut().enumerate() {
                 if let Some(posting) = source.next_posting(self)? {
                     heap.push(std::cmp::Reverse((posting, at)));
                 }
             }
-            let mut chunk = Vec::with_capacity(BLOCK_POSTINGS);
             while let Some(std::cmp::Reverse((posting, at))) = heap.pop() {
-                if last_key != Some(posting.0) {
-                    filter.insert(posting.0);
-                    last_key = Some(posting.0);
-                }
-                chunk.push(posting);
-                if chunk.len() == BLOCK_POSTINGS {
-                    index_keys.push(self.write_block(
-                        &mut out,
-                        merged,
-                        index_keys.len(),
-                        &chunk,
-                        first_doc,
-                    )?);
-                    chunk.clear();
-                }
+                writer.push(self, &mut out, posting)?;
                 if let Some(next) = sources[at].next_posting(self)? {
                     heap.push(std::cmp::Reverse((next, at)));
                 }
             }
-            if !chunk.is_empty() {
-                index_keys.push(self.write_block(
-                    &mut out,
-                    merged,
-                    index_keys.len(),
-                    &chunk,
-                    first_doc,
-                )?);
-            }
+            writer.finish(self, &write, &mut out)?;
             for &(_, id, _) in tail {
                 let (low, high) = segment_range(id);
                 out.retain_in(low.as_slice()..=high.as_slice(), |_, _| false)
                     .map_err(|e| self.error(e))?;
             }
             let mut filters = write.open_table(FILTERS).map_err(|e| self.error(e))?;
-            for &(_, id, _) in tail {
-                filters.remove(id).map_err(|e| self.error(e))?;
-            }
-            filters
-                .insert(merged, filter.to_bytes().as_slice())
-                .map_err(|e| self.error(e))?;
-            drop(filters);
             let mut block_index = write.open_table(BLOCK_INDEX).map_err(|e| self.error(e))?;
             for &(_, id, _) in tail {
+                filters.remove(id).map_err(|e| self.error(e))?;
                 block_index.remove(id).map_err(|e| self.error(e))?;
             }
-            drop(block_index);
-            self.write_block_index(&write, merged, &index_keys)?;
+            drop((filters, block_index));
             let mut table = write.open_table(SEGMENTS).map_err(|e| self.error(e))?;
             for &(source_first, _, _) in tail {
                 table.remove(source_first).map_err(|e| self.error(e))?;
@@ -1014,24 +937,6 @@ impl IndexStore {
         }
         write.commit().map_err(|e| self.error(e))?;
         Ok(true)
-    }
-
-    fn write_block(
-        &self,
-        out: &mut redb::Table<&'static [u8], &'static [u8]>,
-        segment: u32,
-        index_len: usize,
-        chunk: &[(PostingKey, u32)],
-        first_doc: u32,
-    ) -> Result<PostingKey> {
-        let block = encode_block(chunk, first_doc);
-        let ordinal = index_len as u32;
-        out.insert(
-            block_key(segment, ordinal).as_slice(),
-            block.bytes.as_slice(),
-        )
-        .map_err(|e| self.error(e))?;
-        Ok(block.first_key)
     }
 
     /// Stores a segment's block index (see [`BLOCK_INDEX`]).
@@ -1056,50 +961,35 @@ impl IndexStore {
         let mut keys = keys.to_vec();
         keys.sort_unstable();
         keys.dedup();
-        let txn = self.begin_read()?;
-        let segments = txn.open_table(SEGMENTS).map_err(|e| self.error(e))?;
-        let blocks = txn.open_table(BLOCKS).map_err(|e| self.error(e))?;
+        let lookup = self.lookup()?;
         let mut found = Vec::new();
-        for entry in segments.iter().map_err(|e| self.error(e))? {
-            let (first_doc, value) = entry.map_err(|e| self.error(e))?;
-            let (first_doc, (segment, _)) = (first_doc.value(), value.value());
-            let first_keys = self.cached_first_keys(&txn, segment)?;
-            let filter = self.cached_filter(&txn, segment)?;
-            // The keys are sorted, so the blocks they need come in order: each is read once.
-            let mut wanted: Vec<usize> = Vec::new();
-            for &key in keys.iter().filter(|&&k| filter.may_contain(k)) {
-                for at in blocks_for(&first_keys, key) {
-                    if wanted.last() != Some(&at) {
-                        wanted.push(at);
-                    }
-                }
-            }
-            wanted.dedup();
-            // Blocks and keys both ascend: one cursor walks the keys as the postings go by.
-            let mut next_key = 0usize;
-            for at in wanted {
-                let bytes = blocks
-                    .get(block_key(segment, at as u32).as_slice())
-                    .map_err(|e| self.error(e))?
-                    .ok_or_else(|| self.corrupt("a block vanished while read"))?;
-                let low = first_keys[at];
-                next_key += keys[next_key..].partition_point(|&k| k < low);
-                let mut postings = BlockPostings::new(low, bytes.value(), first_doc)?;
-                while next_key < keys.len()
-                    && let Some(posting) = postings.next_posting()?
-                {
-                    while next_key < keys.len() && keys[next_key] < posting.0 {
-                        next_key += 1;
-                    }
-                    if keys.get(next_key) == Some(&posting.0) {
-                        found.push(posting);
-                    }
-                }
-            }
+        for at in 0..lookup.segments() {
+            found.extend(lookup.postings_in(at, &keys)?);
         }
         found.sort_unstable();
-        found.dedup();
         Ok(found)
+    }
+
+    /// The index's segments as of the last commit, to look keys up in one at a time (or in
+    /// parallel, one segment per task).
+    pub fn lookup(&self) -> Result<Lookup<'_>> {
+        let txn = self.begin_read()?;
+        let segments = {
+            let table = txn.open_table(SEGMENTS).map_err(|e| self.error(e))?;
+            table
+                .iter()
+                .map_err(|e| self.error(e))?
+                .map(|entry| {
+                    let (first_doc, value) = entry.map_err(|e| self.error(e))?;
+                    Ok((first_doc.value(), value.value().0))
+                })
+                .collect::<Result<Vec<_>>>()?
+        };
+        Ok(Lookup {
+            store: self,
+            txn,
+            segments,
+        })
     }
 
     /// The documents holding any of `keys`, sorted and without repeats.
@@ -1138,10 +1028,7 @@ impl IndexStore {
         if let Some(filter) = cache.get(&segment) {
             return Ok(filter.clone());
         }
-        let filter = std::sync::Arc::new(
-            self.stored_filter(txn, segment)?
-                .unwrap_or_else(KeyFilter::letting_all_through),
-        );
+        let filter = std::sync::Arc::new(self.stored_filter(txn, segment)?.unwrap_or_default());
         // Filters of segments merged away are dropped: a long run would keep them all.
         let live = txn.open_table(SEGMENTS).map_err(|e| self.error(e))?;
         let mut listed = ahash::AHashSet::new();
@@ -1313,6 +1200,13 @@ impl IndexStore {
                 .stored_filter(&txn, segment)?
                 .ok_or_else(|| self.corrupt(&format!("segment {segment} has no key filter")))?;
             let first_keys = self.block_index_of(&txn, segment)?;
+            if filter.blocks() != first_keys.len() {
+                return Err(self.corrupt(&format!(
+                    "segment {segment}'s key filter covers {} blocks of {}",
+                    filter.blocks(),
+                    first_keys.len()
+                )));
+            }
             let (low, high) = segment_range(segment);
             let stored_blocks = blocks
                 .range(low.as_slice()..=high.as_slice())
@@ -1333,7 +1227,7 @@ impl IndexStore {
                         self.corrupt(&format!("segment {segment} lacks block {ordinal}"))
                     })?;
                 for posting in decode_block(first_key, bytes.value(), first_doc)? {
-                    if !filter.may_contain(posting.0) {
+                    if !filter.may_contain(ordinal as usize, posting.0) {
                         return Err(self.corrupt(&format!(
                             "segment {segment}'s key filter misses one of its keys"
                         )));
@@ -1385,6 +1279,89 @@ impl IndexStore {
 }
 
 /// One segment's postings in order, read a block at a time from the last commit.
+/// The index's segments as one read transaction saw them; see [`IndexStore::lookup`].
+pub struct Lookup<'s> {
+    store: &'s IndexStore,
+    txn: redb::ReadTransaction,
+    /// Each segment's first document and number, in document order.
+    segments: Vec<(u32, u32)>,
+}
+
+impl Lookup<'_> {
+    /// How many segments there are.
+    pub fn segments(&self) -> usize {
+        self.segments.len()
+    }
+
+    /// The postings of `keys` (sorted, without repeats) in the `at`-th segment, sorted.
+    /// The key filter and the block index pick the blocks to read; both are walked in key
+    /// order, as the keys are.
+    pub fn postings_in(&self, at: usize, keys: &[PostingKey]) -> Result<Vec<(PostingKey, u32)>> {
+        let store = self.store;
+        let (first_doc, segment) = self.segments[at];
+        let first_keys = store.cached_first_keys(&self.txn, segment)?;
+        let filter = store.cached_filter(&self.txn, segment)?;
+        // Each block to read, with the last of the keys that may be in it: its postings are
+        // decoded up to that key only.
+        let mut wanted: Vec<(usize, PostingKey)> = Vec::new();
+        let mut from = 0usize;
+        for &key in keys {
+            // Keys ascend, so each one's blocks start at or after the last one's, mostly in
+            // the same block or the next: found by galloping, not a search of the whole index.
+            from += blocks_before(&first_keys[from..], key);
+            let mut block = from;
+            while block < first_keys.len() && first_keys[block] <= key {
+                if filter.may_contain(block, key) {
+                    match wanted.last_mut() {
+                        Some((last, until)) if *last == block => *until = key,
+                        _ => wanted.push((block, key)),
+                    }
+                }
+                block += 1;
+            }
+        }
+        let blocks = self.txn.open_table(BLOCKS).map_err(|e| store.error(e))?;
+        let mut found = Vec::new();
+        // Blocks and keys both ascend: one cursor walks the keys as the postings go by.
+        let mut next_key = 0usize;
+        for (at, until) in wanted {
+            let bytes = blocks
+                .get(block_key(segment, at as u32).as_slice())
+                .map_err(|e| store.error(e))?
+                .ok_or_else(|| store.corrupt("a block vanished while read"))?;
+            let low = first_keys[at];
+            next_key += keys[next_key..].partition_point(|&k| k < low);
+            let mut postings = BlockPostings::new(low, bytes.value(), first_doc)?;
+            while let Some(posting) = postings.next_posting()? {
+                if posting.0 > until {
+                    break;
+                }
+                while next_key < keys.len() && keys[next_key] < posting.0 {
+                    next_key += 1;
+                }
+                if keys.get(next_key) == Some(&posting.0) {
+                    found.push(posting);
+                }
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// How many of the blocks (by their first keys, in order) end before `key` can start: the
+/// index of the first block that can hold it (the last that starts before it), or of the
+/// first that starts after it when none does. An exponential search from the front, as
+/// [`blocks_for`] is a binary search of all of them.
+fn blocks_before(first_keys: &[PostingKey], key: PostingKey) -> usize {
+    let mut bound = 1;
+    while bound <= first_keys.len() && first_keys[bound - 1] < key {
+        bound *= 2;
+    }
+    let low = bound / 2;
+    let high = bound.min(first_keys.len());
+    (low + first_keys[low..high].partition_point(|&first| first < key)).saturating_sub(1)
+}
+
 struct SegmentReader<'a> {
     blocks: redb::Range<'a, &'static [u8], &'static [u8]>,
     /// The first keys of the segment's blocks, in order.
@@ -1409,6 +1386,79 @@ impl SegmentReader<'_> {
                 .ok_or_else(|| store.corrupt("a block beyond its segment's block index"))?;
             self.current = decode_block(first_key, bytes.value(), self.first_doc)?.into_iter();
         }
+    }
+}
+
+/// Writes one segment from its postings in order: cuts them into blocks, and builds the block
+/// index and the key filter as the blocks go by. Every way a segment is made (a batch, a
+/// merge, an expiry's rewrite) goes through it.
+struct SegmentWriter {
+    segment: u32,
+    first_doc: u32,
+    chunk: Vec<(PostingKey, u32)>,
+    first_keys: Vec<PostingKey>,
+    filter: KeyFilter,
+}
+
+impl SegmentWriter {
+    fn new(segment: u32, first_doc: u32) -> Self {
+        SegmentWriter {
+            segment,
+            first_doc,
+            chunk: Vec::with_capacity(BLOCK_POSTINGS),
+            first_keys: Vec::new(),
+            filter: KeyFilter::new(),
+        }
+    }
+
+    /// Adds the next posting: it must come after the last one.
+    fn push(
+        &mut self,
+        store: &IndexStore,
+        blocks: &mut redb::Table<&'static [u8], &'static [u8]>,
+        posting: (PostingKey, u32),
+    ) -> Result<()> {
+        self.chunk.push(posting);
+        if self.chunk.len() == BLOCK_POSTINGS {
+            self.write_chunk(store, blocks)?;
+        }
+        Ok(())
+    }
+
+    fn write_chunk(
+        &mut self,
+        store: &IndexStore,
+        blocks: &mut redb::Table<&'static [u8], &'static [u8]>,
+    ) -> Result<()> {
+        if self.chunk.is_empty() {
+            return Ok(());
+        }
+        let block = encode_block(&self.chunk, self.first_doc);
+        blocks
+            .insert(
+                block_key(self.segment, self.first_keys.len() as u32).as_slice(),
+                block.bytes.as_slice(),
+            )
+            .map_err(|e| store.error(e))?;
+        self.first_keys.push(block.first_key);
+        self.filter.push_block(&self.chunk);
+        self.chunk.clear();
+        Ok(())
+    }
+
+    /// Writes the last block, the block index and the filter.
+    fn finish(
+        mut self,
+        store: &IndexStore,
+        txn: &redb::WriteTransaction,
+        blocks: &mut redb::Table<&'static [u8], &'static [u8]>,
+    ) -> Result<()> {
+        self.write_chunk(store, blocks)?;
+        txn.open_table(FILTERS)
+            .map_err(|e| store.error(e))?
+            .insert(self.segment, self.filter.to_bytes().as_slice())
+            .map_err(|e| store.error(e))?;
+        store.write_block_index(txn, self.segment, &self.first_keys)
     }
 }
 

@@ -135,6 +135,20 @@ pub fn map_in_parallel<T: Sync, S, U: Send>(
     items.par_iter().map_init(init, work).collect()
 }
 
+/// `first` and `second` run side by side: for the index layer, a batch's first pass beside
+/// the commit of the batch before.
+pub fn both<A: Send, B: Send>(
+    first: impl FnOnce() -> A + Send,
+    second: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    rayon::join(first, second)
+}
+
+/// `items` sorted (unstably) in parallel: for the index layer's look-ups of a batch's keys.
+pub fn sort_in_parallel<T: Ord + Send>(items: &mut [T]) {
+    items.par_sort_unstable();
+}
+
 /// [`line_keys`] of every text, in parallel, in order.
 pub fn line_keys_of_all(texts: &[&str], params: &ScanParams) -> Vec<Vec<u64>> {
     texts

@@ -215,6 +215,46 @@ fn a_record_sent_again_is_skipped_and_an_id_with_another_text_is_refused() {
     check(&db);
 }
 
+/// `add` reads each batch while the one before is being written, so a batch is sorted out
+/// against the index before its predecessor is committed, and again after: an id of the
+/// batch before is already indexed (same text) or refused (another text), exactly as when
+/// the batches are added one command at a time.
+#[test]
+fn an_id_of_the_batch_before_is_already_indexed_or_refused_while_that_batch_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let story = |n: usize| {
+        format!(
+            "Story number {n} tells of a harbour town where the ferry {n} left late, the \
+             market opened early and the council met to talk about bridges and boats."
+        )
+    };
+    let records: Vec<(String, String)> = vec![
+        ("a".into(), story(1)),
+        ("b".into(), story(2)),
+        ("a".into(), story(1)),
+        ("c".into(), story(3)),
+        ("a".into(), story(4)),
+        ("d".into(), story(5)),
+    ];
+    let corpus = dir.path().join("repeats.jsonl");
+    write_jsonl(&corpus, &records);
+    let db = dir.path().join("feed.redb");
+    let lines = add(&db, &corpus, 2);
+    let statuses: Vec<&str> = lines.iter().map(|l| l["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses[2], "already_indexed", "{:?}", lines[2]);
+    assert_eq!(lines[2]["id"], "a");
+    assert_eq!(statuses[4], "rejected", "{:?}", lines[4]);
+    let reason = lines[4]["reason"].as_str().unwrap();
+    assert!(reason.contains("repeats.jsonl:5"), "{reason}");
+    assert!(reason.contains("already indexed"), "{reason}");
+    for at in [0, 1, 3, 5] {
+        assert_ne!(statuses[at], "rejected", "{:?}", lines[at]);
+        assert_ne!(statuses[at], "already_indexed", "{:?}", lines[at]);
+    }
+    assert_eq!(stats(&db)["documents"], 4);
+    check(&db);
+}
+
 #[test]
 fn bad_records_are_rejected_with_file_and_line_and_the_rest_are_added() {
     let dir = tempfile::tempdir().unwrap();
