@@ -860,7 +860,21 @@ fn exit_code(error: &anyhow::Error) -> u8 {
     if outside { 2 } else { 1 }
 }
 
+/// glibc's malloc gives each thread that contends for it an arena of its own (up to 8 per
+/// core), and memory freed in one arena is not reused by another: `index add`, whose batches
+/// are allocated on one thread and freed on another, peaked at 653–689 MB adding 100,000
+/// articles with the default and at 543–683 MB (595 on average over 6 runs) with 2 arenas, at
+/// the same speed (measured 2026-12-02). Set before any thread starts.
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; no other thread exists yet.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
 fn main() -> ExitCode {
+    limit_malloc_arenas();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,

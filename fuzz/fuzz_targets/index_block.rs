@@ -10,7 +10,10 @@ use reprint::index::postings::{KeyFilter, PostingKey, decode_block, documents_in
 fuzz_target!(|data: &[u8]| {
     if let Ok(filter) = KeyFilter::from_bytes(data) {
         let key = PostingKey(data.len() as u64 * 0x9e37_79b9);
-        let _ = filter.may_contain(key);
+        // Every block it covers, and one past them (which it lets through).
+        for block in 0..=filter.blocks() {
+            let _ = filter.may_contain(block, key);
+        }
         assert_eq!(KeyFilter::from_bytes(&filter.to_bytes()).unwrap(), filter);
     }
     if data.len() < 12 {

@@ -13,7 +13,8 @@ use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefiniti
 
 use crate::error::{Error, Result};
 use crate::index::postings::{
-    BLOCK_POSTINGS, BlockPostings, KeyFilter, PostingKey, decode_block, encode_block,
+    BLOCK_POSTINGS, BlockPostings, FILTER_CHUNK_BLOCKS, KeyFilter, PostingKey, decode_block,
+    encode_block,
 };
 use crate::ingest::PageOrigin;
 use crate::relate::relation::Relation;
@@ -22,8 +23,9 @@ use crate::relate::relation::Relation;
 /// that names both and the way out (format 1, before blocks were keyed by their place in the
 /// segment, could lose postings of keys held by more documents than a block holds; format 2
 /// had key filters of another layout; format 3 had one filter per segment hashed over its
-/// whole length instead of a region per posting block).
-pub const FORMAT_VERSION: u32 = 4;
+/// whole length instead of a region per posting block; format 4 stored a segment's filter
+/// as one value instead of chunks).
+pub const FORMAT_VERSION: u32 = 5;
 
 /// zstd level of stored texts: level 1 compressed 4 KB texts of a generated corpus at 142–167
 /// MB/s against level 3's 108, to within 1 % of its size (`zstd -b -B4096`, 2026-12-02), and
@@ -63,8 +65,9 @@ const SEGMENTS: TableDefinition<u32, (u32, u32)> = TableDefinition::new("segment
 /// Key: a segment's number. Value: the first keys of its blocks in order (8 bytes each,
 /// little-endian), so that opening a segment for look-ups reads one value, not every block.
 const BLOCK_INDEX: TableDefinition<u32, &[u8]> = TableDefinition::new("block_index");
-/// Key: a segment's number. Value: the Bloom filter of its keys ([`KeyFilter`]).
-const FILTERS: TableDefinition<u32, &[u8]> = TableDefinition::new("filters");
+/// Key: a segment's number and a chunk's place in it. Value: the Bloom filter regions
+/// ([`KeyFilter`]) of the chunk's [`FILTER_CHUNK_BLOCKS`] blocks.
+const FILTERS: TableDefinition<(u32, u32), &[u8]> = TableDefinition::new("filters");
 /// Key: the later and the earlier document of a copy or partial relation.
 const RELATIONS: TableDefinition<(u32, u32), &[u8]> = TableDefinition::new("relations");
 
@@ -280,8 +283,11 @@ pub struct IndexStore {
     /// The first keys of each segment's blocks, read once: a segment's blocks never change
     /// (a merge writes a new segment under a new number), so an entry never goes stale.
     block_index: std::sync::Mutex<ahash::AHashMap<u32, std::sync::Arc<Vec<PostingKey>>>>,
-    /// Each segment's key filter, read once, for the same reason.
-    filters: std::sync::Mutex<ahash::AHashMap<u32, std::sync::Arc<KeyFilter>>>,
+    /// Each segment's key filter, read once, for the same reason, when the index is open for
+    /// reading (queries, many of few keys each). Open for writing, look-ups read the chunks
+    /// they need instead: a batch's keys need every chunk, once, and holding every filter
+    /// would hold 210 bytes per indexed document.
+    filters: std::sync::Mutex<ahash::AHashMap<u32, std::sync::Arc<Vec<KeyFilter>>>>,
 }
 
 /// How the index file is open: for writing (one process at a time) or for reading (any number
@@ -291,10 +297,11 @@ enum Handle {
     Reader(redb::ReadOnlyDatabase),
 }
 
-/// redb's page cache: enough for the blocks of a merge and the upper levels of the B-trees,
-/// and well under the memory budget of adding a million documents (redb's own default is
+/// redb's page cache, of which it keeps its write buffer at half: 128 MiB added 100,000
+/// articles as fast as 256 MiB (18.6 s both) with 140 MB less at peak, while 64 MiB took 42 s,
+/// its write buffer smaller than a batch's writes (measured 2026-12-02; redb's own default is
 /// 1 GiB).
-const CACHE_BYTES: usize = 256 << 20;
+const CACHE_BYTES: usize = 128 << 20;
 
 impl IndexStore {
     /// Opens the index at `path`, creating it with `params` if it does not exist. Fails when
@@ -550,7 +557,10 @@ impl IndexStore {
             let mut records = txn.open_table(RECORDS).map_err(|e| self.error(e))?;
             let mut ids = txn.open_table(IDS).map_err(|e| self.error(e))?;
             let mut texts = txn.open_table(TEXTS).map_err(|e| self.error(e))?;
-            let mut postings = Vec::new();
+            // Sized at once: a batch's postings are millions, and growing by doubling would
+            // hold up to twice them, plus the copy.
+            let mut postings: Vec<(PostingKey, u32)> =
+                Vec::with_capacity(batch.docs.iter().map(|d| d.keys.len()).sum());
             let mut totals = Totals::read(&txn, self)?;
             for (doc, number) in batch.docs.iter().zip(first_doc..) {
                 records
@@ -592,13 +602,14 @@ impl IndexStore {
                 let segment = self.next_segment(&txn)?;
                 postings.sort_unstable();
                 postings.dedup();
-                let mut blocks = txn.open_table(BLOCKS).map_err(|e| self.error(e))?;
-                let mut writer = SegmentWriter::new(segment, first_doc);
+                let mut tables = SegmentTables::open(self, &txn)?;
+                let mut writer =
+                    SegmentWriter::new(segment, first_doc, postings.len().div_ceil(BLOCK_POSTINGS));
                 for posting in postings {
-                    writer.push(self, &mut blocks, posting)?;
+                    writer.push(self, &mut tables, posting)?;
                 }
-                writer.finish(self, &txn, &mut blocks)?;
-                drop(blocks);
+                writer.finish(self, &txn, &mut tables)?;
+                drop(tables);
                 segments
                     .insert(first_doc, (segment, batch.docs.len() as u32))
                     .map_err(|e| self.error(e))?;
@@ -762,7 +773,7 @@ impl IndexStore {
                     .map_err(|e| self.error(e))?;
             }
             let blocks = read.open_table(BLOCKS).map_err(|e| self.error(e))?;
-            let mut out = write.open_table(BLOCKS).map_err(|e| self.error(e))?;
+            let mut tables = SegmentTables::open(self, &write)?;
             let mut table = write.open_table(SEGMENTS).map_err(|e| self.error(e))?;
             for (first_doc, id, count) in segments {
                 let touched = (first_doc..first_doc + count).any(|d| expired.contains(&d));
@@ -770,31 +781,26 @@ impl IndexStore {
                     continue;
                 }
                 let rewritten = self.next_segment(&write)?;
-                let mut writer = SegmentWriter::new(rewritten, first_doc);
                 let (low, high) = segment_range(id);
+                let first_keys = self.block_index_of(&read, id)?;
+                let mut writer = SegmentWriter::new(rewritten, first_doc, first_keys.len());
                 let mut reader = SegmentReader {
                     blocks: blocks
                         .range(low.as_slice()..=high.as_slice())
                         .map_err(|e| self.error(e))?,
-                    first_keys: self.block_index_of(&read, id)?.into_iter(),
+                    first_keys: first_keys.into_iter(),
                     first_doc,
                     current: Vec::new().into_iter(),
                 };
                 while let Some(posting) = reader.next_posting(self)? {
                     if !expired.contains(&posting.1) {
-                        writer.push(self, &mut out, posting)?;
+                        writer.push(self, &mut tables, posting)?;
                     }
                 }
-                writer.finish(self, &write, &mut out)?;
-                out.retain_in(low.as_slice()..=high.as_slice(), |_, _| false)
-                    .map_err(|e| self.error(e))?;
+                writer.finish(self, &write, &mut tables)?;
+                tables.remove(self, id)?;
                 table
                     .insert(first_doc, (rewritten, count))
-                    .map_err(|e| self.error(e))?;
-                write
-                    .open_table(FILTERS)
-                    .map_err(|e| self.error(e))?
-                    .remove(id)
                     .map_err(|e| self.error(e))?;
                 write
                     .open_table(BLOCK_INDEX)
@@ -900,8 +906,9 @@ impl IndexStore {
         let write = self.writer()?.begin_write().map_err(|e| self.error(e))?;
         let merged = self.next_segment(&write)?;
         {
-            let mut out = write.open_table(BLOCKS).map_err(|e| self.error(e))?;
-            let mut writer = SegmentWriter::new(merged, first_doc);
+            let mut tables = SegmentTables::open(self, &write)?;
+            let blocks: usize = sources.iter().map(|s| s.first_keys.len()).sum();
+            let mut writer = SegmentWriter::new(merged, first_doc, blocks);
             let mut heap = std::collections::BinaryHeap::new();
             for (at, source) in sources.iter_mut().enumerate() {
                 if let Some(posting) = source.next_posting(self)? {
@@ -909,24 +916,18 @@ impl IndexStore {
                 }
             }
             while let Some(std::cmp::Reverse((posting, at))) = heap.pop() {
-                writer.push(self, &mut out, posting)?;
+                writer.push(self, &mut tables, posting)?;
                 if let Some(next) = sources[at].next_posting(self)? {
                     heap.push(std::cmp::Reverse((next, at)));
                 }
             }
-            writer.finish(self, &write, &mut out)?;
-            for &(_, id, _) in tail {
-                let (low, high) = segment_range(id);
-                out.retain_in(low.as_slice()..=high.as_slice(), |_, _| false)
-                    .map_err(|e| self.error(e))?;
-            }
-            let mut filters = write.open_table(FILTERS).map_err(|e| self.error(e))?;
+            writer.finish(self, &write, &mut tables)?;
             let mut block_index = write.open_table(BLOCK_INDEX).map_err(|e| self.error(e))?;
             for &(_, id, _) in tail {
-                filters.remove(id).map_err(|e| self.error(e))?;
+                tables.remove(self, id)?;
                 block_index.remove(id).map_err(|e| self.error(e))?;
             }
-            drop((filters, block_index));
+            drop((tables, block_index));
             let mut table = write.open_table(SEGMENTS).map_err(|e| self.error(e))?;
             for &(source_first, _, _) in tail {
                 table.remove(source_first).map_err(|e| self.error(e))?;
@@ -985,6 +986,16 @@ impl IndexStore {
                 })
                 .collect::<Result<Vec<_>>>()?
         };
+        // The caches of segments merged away are dropped: a long run would keep them all.
+        let live: ahash::AHashSet<u32> = segments.iter().map(|&(_, segment)| segment).collect();
+        self.block_index
+            .lock()
+            .expect("not poisoned")
+            .retain(|id, _| live.contains(id));
+        self.filters
+            .lock()
+            .expect("not poisoned")
+            .retain(|id, _| live.contains(id));
         Ok(Lookup {
             store: self,
             txn,
@@ -1017,31 +1028,29 @@ impl IndexStore {
         Ok(keys)
     }
 
-    /// A segment's key filter, read once. A segment without one (which this reprint never
-    /// writes) gets a filter that lets every key through.
-    fn cached_filter(
-        &self,
-        txn: &redb::ReadTransaction,
-        segment: u32,
-    ) -> Result<std::sync::Arc<KeyFilter>> {
+    /// A reader of a segment's key filter: held whole when the index is open for reading
+    /// (read once per process), read a chunk at a time when it is open for writing.
+    fn filter_reader(&self, txn: &redb::ReadTransaction, segment: u32) -> Result<FilterReader<'_>> {
+        let mut reader = FilterReader {
+            segment,
+            held: None,
+            table: None,
+            current: None,
+            store: self,
+        };
+        if matches!(self.db, Handle::Writer(_)) {
+            reader.table = Some(txn.open_table(FILTERS).map_err(|e| self.error(e))?);
+            return Ok(reader);
+        }
         let mut cache = self.filters.lock().expect("not poisoned");
         if let Some(filter) = cache.get(&segment) {
-            return Ok(filter.clone());
+            reader.held = Some(filter.clone());
+            return Ok(reader);
         }
-        let filter = std::sync::Arc::new(self.stored_filter(txn, segment)?.unwrap_or_default());
-        // Filters of segments merged away are dropped: a long run would keep them all.
-        let live = txn.open_table(SEGMENTS).map_err(|e| self.error(e))?;
-        let mut listed = ahash::AHashSet::new();
-        for entry in live.iter().map_err(|e| self.error(e))? {
-            listed.insert(entry.map_err(|e| self.error(e))?.1.value().0);
-        }
-        cache.retain(|id, _| listed.contains(id));
-        self.block_index
-            .lock()
-            .expect("not poisoned")
-            .retain(|id, _| listed.contains(id));
+        let filter = std::sync::Arc::new(self.stored_filter(txn, segment)?);
         cache.insert(segment, filter.clone());
-        Ok(filter)
+        reader.held = Some(filter);
+        Ok(reader)
     }
 
     /// A segment's block index; a segment without one is damage.
@@ -1072,17 +1081,22 @@ impl IndexStore {
         ))
     }
 
-    /// A segment's key filter as stored, if it has one.
-    fn stored_filter(
-        &self,
-        txn: &redb::ReadTransaction,
-        segment: u32,
-    ) -> Result<Option<KeyFilter>> {
+    /// A segment's key filter as stored: its chunks in order (none for a segment without
+    /// blocks).
+    fn stored_filter(&self, txn: &redb::ReadTransaction, segment: u32) -> Result<Vec<KeyFilter>> {
         let filters = txn.open_table(FILTERS).map_err(|e| self.error(e))?;
-        let Some(bytes) = filters.get(segment).map_err(|e| self.error(e))? else {
-            return Ok(None);
-        };
-        KeyFilter::from_bytes(bytes.value()).map(Some)
+        let mut chunks = Vec::new();
+        for entry in filters
+            .range((segment, 0)..=(segment, u32::MAX))
+            .map_err(|e| self.error(e))?
+        {
+            let (key, bytes) = entry.map_err(|e| self.error(e))?;
+            if key.value().1 as usize != chunks.len() {
+                return Err(self.corrupt(&format!("segment {segment}'s key filter lacks a chunk")));
+            }
+            chunks.push(KeyFilter::from_bytes(bytes.value())?);
+        }
+        Ok(chunks)
     }
 
     /// Gives back the space of deleted and merged segments, so the file shrinks.
@@ -1196,14 +1210,17 @@ impl IndexStore {
                 )));
             }
             expected_first = first_doc + count;
-            let filter = self
-                .stored_filter(&txn, segment)?
-                .ok_or_else(|| self.corrupt(&format!("segment {segment} has no key filter")))?;
+            let filter = self.stored_filter(&txn, segment)?;
             let first_keys = self.block_index_of(&txn, segment)?;
-            if filter.blocks() != first_keys.len() {
+            let covered: usize = filter.iter().map(KeyFilter::blocks).sum();
+            let whole_chunks = filter
+                .iter()
+                .rev()
+                .skip(1)
+                .all(|f| f.blocks() == FILTER_CHUNK_BLOCKS);
+            if covered != first_keys.len() || !whole_chunks {
                 return Err(self.corrupt(&format!(
-                    "segment {segment}'s key filter covers {} blocks of {}",
-                    filter.blocks(),
+                    "segment {segment}'s key filter covers {covered} blocks of {}",
                     first_keys.len()
                 )));
             }
@@ -1227,7 +1244,9 @@ impl IndexStore {
                         self.corrupt(&format!("segment {segment} lacks block {ordinal}"))
                     })?;
                 for posting in decode_block(first_key, bytes.value(), first_doc)? {
-                    if !filter.may_contain(ordinal as usize, posting.0) {
+                    let block = ordinal as usize;
+                    let chunk = &filter[block / FILTER_CHUNK_BLOCKS];
+                    if !chunk.may_contain(block % FILTER_CHUNK_BLOCKS, posting.0) {
                         return Err(self.corrupt(&format!(
                             "segment {segment}'s key filter misses one of its keys"
                         )));
@@ -1300,7 +1319,7 @@ impl Lookup<'_> {
         let store = self.store;
         let (first_doc, segment) = self.segments[at];
         let first_keys = store.cached_first_keys(&self.txn, segment)?;
-        let filter = store.cached_filter(&self.txn, segment)?;
+        let mut filter = store.filter_reader(&self.txn, segment)?;
         // Each block to read, with the last of the keys that may be in it: its postings are
         // decoded up to that key only.
         let mut wanted: Vec<(usize, PostingKey)> = Vec::new();
@@ -1311,7 +1330,7 @@ impl Lookup<'_> {
             from += blocks_before(&first_keys[from..], key);
             let mut block = from;
             while block < first_keys.len() && first_keys[block] <= key {
-                if filter.may_contain(block, key) {
+                if filter.may_contain(block, key)? {
                     match wanted.last_mut() {
                         Some((last, until)) if *last == block => *until = key,
                         _ => wanted.push((block, key)),
@@ -1389,25 +1408,55 @@ impl SegmentReader<'_> {
     }
 }
 
+/// The tables a segment is written to.
+struct SegmentTables<'t> {
+    blocks: redb::Table<'t, &'static [u8], &'static [u8]>,
+    filters: redb::Table<'t, (u32, u32), &'static [u8]>,
+}
+
+impl<'t> SegmentTables<'t> {
+    fn open(store: &IndexStore, txn: &'t redb::WriteTransaction) -> Result<Self> {
+        Ok(SegmentTables {
+            blocks: txn.open_table(BLOCKS).map_err(|e| store.error(e))?,
+            filters: txn.open_table(FILTERS).map_err(|e| store.error(e))?,
+        })
+    }
+
+    /// Deletes segment `segment`'s blocks and filter.
+    fn remove(&mut self, store: &IndexStore, segment: u32) -> Result<()> {
+        let (low, high) = segment_range(segment);
+        self.blocks
+            .retain_in(low.as_slice()..=high.as_slice(), |_, _| false)
+            .map_err(|e| store.error(e))?;
+        self.filters
+            .retain_in((segment, 0)..=(segment, u32::MAX), |_, _| false)
+            .map_err(|e| store.error(e))?;
+        Ok(())
+    }
+}
+
 /// Writes one segment from its postings in order: cuts them into blocks, and builds the block
-/// index and the key filter as the blocks go by. Every way a segment is made (a batch, a
-/// merge, an expiry's rewrite) goes through it.
+/// index and the key filter as the blocks go by, writing the filter a chunk at a time. Every
+/// way a segment is made (a batch, a merge, an expiry's rewrite) goes through it.
 struct SegmentWriter {
     segment: u32,
     first_doc: u32,
     chunk: Vec<(PostingKey, u32)>,
     first_keys: Vec<PostingKey>,
+    /// The filter regions of the blocks since the last chunk written.
     filter: KeyFilter,
 }
 
 impl SegmentWriter {
-    fn new(segment: u32, first_doc: u32) -> Self {
+    /// A writer of segment `segment`, whose documents are numbered from `first_doc`, which
+    /// will hold at most `blocks` blocks.
+    fn new(segment: u32, first_doc: u32, blocks: usize) -> Self {
         SegmentWriter {
             segment,
             first_doc,
             chunk: Vec::with_capacity(BLOCK_POSTINGS),
-            first_keys: Vec::new(),
-            filter: KeyFilter::new(),
+            first_keys: Vec::with_capacity(blocks),
+            filter: KeyFilter::with_room_for(FILTER_CHUNK_BLOCKS),
         }
     }
 
@@ -1415,26 +1464,23 @@ impl SegmentWriter {
     fn push(
         &mut self,
         store: &IndexStore,
-        blocks: &mut redb::Table<&'static [u8], &'static [u8]>,
+        tables: &mut SegmentTables<'_>,
         posting: (PostingKey, u32),
     ) -> Result<()> {
         self.chunk.push(posting);
         if self.chunk.len() == BLOCK_POSTINGS {
-            self.write_chunk(store, blocks)?;
+            self.write_block(store, tables)?;
         }
         Ok(())
     }
 
-    fn write_chunk(
-        &mut self,
-        store: &IndexStore,
-        blocks: &mut redb::Table<&'static [u8], &'static [u8]>,
-    ) -> Result<()> {
+    fn write_block(&mut self, store: &IndexStore, tables: &mut SegmentTables<'_>) -> Result<()> {
         if self.chunk.is_empty() {
             return Ok(());
         }
         let block = encode_block(&self.chunk, self.first_doc);
-        blocks
+        tables
+            .blocks
             .insert(
                 block_key(self.segment, self.first_keys.len() as u32).as_slice(),
                 block.bytes.as_slice(),
@@ -1443,22 +1489,76 @@ impl SegmentWriter {
         self.first_keys.push(block.first_key);
         self.filter.push_block(&self.chunk);
         self.chunk.clear();
+        if self.filter.blocks() == FILTER_CHUNK_BLOCKS {
+            self.write_filter_chunk(store, tables)?;
+        }
         Ok(())
     }
 
-    /// Writes the last block, the block index and the filter.
+    fn write_filter_chunk(
+        &mut self,
+        store: &IndexStore,
+        tables: &mut SegmentTables<'_>,
+    ) -> Result<()> {
+        if self.filter.blocks() == 0 {
+            return Ok(());
+        }
+        let chunk = ((self.first_keys.len() - 1) / FILTER_CHUNK_BLOCKS) as u32;
+        tables
+            .filters
+            .insert((self.segment, chunk), self.filter.to_bytes().as_slice())
+            .map_err(|e| store.error(e))?;
+        self.filter = KeyFilter::with_room_for(FILTER_CHUNK_BLOCKS);
+        Ok(())
+    }
+
+    /// Writes the last block, the last filter chunk and the block index.
     fn finish(
         mut self,
         store: &IndexStore,
         txn: &redb::WriteTransaction,
-        blocks: &mut redb::Table<&'static [u8], &'static [u8]>,
+        tables: &mut SegmentTables<'_>,
     ) -> Result<()> {
-        self.write_chunk(store, blocks)?;
-        txn.open_table(FILTERS)
-            .map_err(|e| store.error(e))?
-            .insert(self.segment, self.filter.to_bytes().as_slice())
-            .map_err(|e| store.error(e))?;
+        self.write_block(store, tables)?;
+        self.write_filter_chunk(store, tables)?;
         store.write_block_index(txn, self.segment, &self.first_keys)
+    }
+}
+
+/// A segment's key filter as a look-up asks it: from the filters held in memory, or a chunk
+/// at a time from the store (see the `filters` field of [`IndexStore`]).
+struct FilterReader<'a> {
+    segment: u32,
+    held: Option<std::sync::Arc<Vec<KeyFilter>>>,
+    table: Option<redb::ReadOnlyTable<(u32, u32), &'static [u8]>>,
+    /// The chunk read last: its number and filter.
+    current: Option<(usize, KeyFilter)>,
+    store: &'a IndexStore,
+}
+
+impl FilterReader<'_> {
+    /// Whether `key` may be in block `block` (a block without a stored filter lets it through).
+    fn may_contain(&mut self, block: usize, key: PostingKey) -> Result<bool> {
+        let (chunk, at) = (block / FILTER_CHUNK_BLOCKS, block % FILTER_CHUNK_BLOCKS);
+        if let Some(held) = &self.held {
+            return Ok(held.get(chunk).is_none_or(|f| f.may_contain(at, key)));
+        }
+        if self.current.as_ref().is_none_or(|(c, _)| *c != chunk) {
+            let table = self
+                .table
+                .as_ref()
+                .expect("a table when no filters are held");
+            let filter = match table
+                .get((self.segment, chunk as u32))
+                .map_err(|e| self.store.error(e))?
+            {
+                Some(bytes) => KeyFilter::from_bytes(bytes.value())?,
+                None => KeyFilter::new(),
+            };
+            self.current = Some((chunk, filter));
+        }
+        let (_, filter) = self.current.as_ref().expect("just read");
+        Ok(filter.may_contain(at, key))
     }
 }
 
@@ -1785,6 +1885,49 @@ mod tests {
             all
         );
         assert_eq!(store.check().unwrap().postings, 2_400);
+    }
+
+    /// A segment of more blocks than a filter chunk covers: every key is found by the writer,
+    /// which reads the chunks a look-up needs, and by a reader, which holds them all; keys
+    /// that are absent are not, and `check` counts every posting.
+    #[test]
+    fn keys_are_found_across_filter_chunks_by_writers_and_readers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("index.redb");
+        let store = IndexStore::open(&path, &params("42")).unwrap();
+        let docs = 4_000u32;
+        let keys_of = |n: u32| -> Vec<u32> {
+            (0..40)
+                .map(|k| (n * 40 + k).wrapping_mul(2_654_435_761))
+                .collect()
+        };
+        let batch: Vec<NewDoc> = (0..docs)
+            .map(|n| doc(&format!("d{n}"), &keys_of(n)))
+            .collect();
+        store.add_batch(&batch).unwrap();
+        let blocks = (docs as usize * 40).div_ceil(BLOCK_POSTINGS);
+        assert!(
+            blocks > 2 * FILTER_CHUNK_BLOCKS,
+            "{blocks} blocks make three chunks"
+        );
+        let probe: Vec<u32> = (0..docs).step_by(97).collect();
+        let present: Vec<PostingKey> = probe
+            .iter()
+            .map(|&n| PostingKey::fingerprint(keys_of(n)[7]))
+            .collect();
+        let absent: Vec<PostingKey> = (0..50u32)
+            .map(|n| PostingKey::fingerprint(n.wrapping_mul(2_654_435_761) ^ 0x5555_5555))
+            .filter(|k| {
+                !(0..docs).any(|n| keys_of(n).iter().any(|&x| PostingKey::fingerprint(x) == *k))
+            })
+            .collect();
+        assert_eq!(store.documents_with(&present).unwrap(), probe);
+        assert!(store.documents_with(&absent).unwrap().is_empty());
+        assert_eq!(store.check().unwrap().postings, u64::from(docs) * 40);
+        drop(store);
+        let reader = IndexStore::open_read(&path, None).unwrap();
+        assert_eq!(reader.documents_with(&present).unwrap(), probe);
+        assert!(reader.documents_with(&absent).unwrap().is_empty());
     }
 
     #[test]

@@ -240,7 +240,10 @@ fn an_id_of_the_batch_before_is_already_indexed_or_refused_while_that_batch_is_w
     write_jsonl(&corpus, &records);
     let db = dir.path().join("feed.redb");
     let lines = add(&db, &corpus, 2);
-    let statuses: Vec<&str> = lines.iter().map(|l| l["status"].as_str().unwrap()).collect();
+    let statuses: Vec<&str> = lines
+        .iter()
+        .map(|l| l["status"].as_str().unwrap())
+        .collect();
     assert_eq!(statuses[2], "already_indexed", "{:?}", lines[2]);
     assert_eq!(lines[2]["id"], "a");
     assert_eq!(statuses[4], "rejected", "{:?}", lines[4]);
