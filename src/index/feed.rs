@@ -13,7 +13,7 @@ use ahash::{AHashMap, AHashSet};
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::error::Result;
-use crate::index::postings::PostingKey;
+use crate::index::postings::{PostingKey, gallop_partition_point};
 use crate::index::store::{
     BatchWrite, DocRecord, IndexStore, IndexedStatus, NewDoc, PairEnd, StoredParams,
     StoredRelation, TextCompressor,
@@ -101,8 +101,9 @@ pub struct PreparedBatch {
 enum Slot {
     /// Unreadable: its outcome is final.
     Done(FeedOutcome),
-    /// Its id was indexed when the batch was prepared: not sketched.
-    Indexed(Origin, Document),
+    /// Its id was indexed (as this document number) when the batch was prepared: not
+    /// sketched.
+    Indexed(Origin, Document, u32),
     /// Sketched.
     Sketched(SketchedDoc),
 }
@@ -492,14 +493,13 @@ impl FeedIndex {
                 ParsedRecord::Unreadable(doc) => {
                     slots.push(Some(Slot::Done(feed_outcome(doc, FeedState::Rejected))));
                 }
-                ParsedRecord::Read(origin, doc) => {
-                    if self.store.doc_of(&doc.id)?.is_some() {
-                        slots.push(Some(Slot::Indexed(origin, doc)));
-                    } else {
+                ParsedRecord::Read(origin, doc) => match self.store.doc_of(&doc.id)? {
+                    Some(number) => slots.push(Some(Slot::Indexed(origin, doc, number))),
+                    None => {
                         slots.push(None);
                         to_sketch.push((origin, doc));
                     }
-                }
+                },
             }
         }
         let mut sketched = sketch_documents(to_sketch, &self.params).into_iter();
@@ -534,7 +534,7 @@ impl FeedIndex {
                     done.push(outcome);
                     continue;
                 }
-                Slot::Indexed(origin, doc) => {
+                Slot::Indexed(origin, doc, number) => {
                     let arrival = Arrival {
                         text_hash: xxh3_64(doc.text.as_bytes()),
                         origin,
@@ -543,14 +543,18 @@ impl FeedIndex {
                         source: doc.source,
                         date: doc.date,
                     };
-                    done.push(self.sort_out_indexed(arrival)?);
+                    done.push(self.sort_out_indexed(arrival, number)?);
                     continue;
                 }
                 Slot::Sketched(doc) => doc,
             };
             let id = doc.outcome.id.clone().unwrap_or_default();
             let text_hash = xxh3_64(doc.text.as_bytes());
-            if doc.outcome.id.is_some() && self.store.doc_of(&id)?.is_some() {
+            let indexed = match doc.outcome.id {
+                Some(_) => self.store.doc_of(&id)?,
+                None => None,
+            };
+            if let Some(number) = indexed {
                 let arrival = Arrival {
                     text_hash,
                     origin: doc.outcome.origin.clone(),
@@ -559,7 +563,7 @@ impl FeedIndex {
                     source: doc.outcome.source.clone(),
                     date: doc.outcome.date,
                 };
-                done.push(self.sort_out_indexed(arrival)?);
+                done.push(self.sort_out_indexed(arrival, number)?);
                 continue;
             }
             let quality = doc.outcome.quality.take();
@@ -600,13 +604,9 @@ impl FeedIndex {
         Ok((done, new_docs))
     }
 
-    /// The outcome of a record whose id is indexed: already indexed when its text is the
-    /// stored one, else rejected.
-    fn sort_out_indexed(&self, arrival: Arrival) -> Result<FeedOutcome> {
-        let number = self
-            .store
-            .doc_of(&arrival.id)?
-            .expect("sorted out as indexed only when its id is");
+    /// The outcome of a record whose id is indexed as document `number`: already indexed
+    /// when its text is the stored one, else rejected.
+    fn sort_out_indexed(&self, arrival: Arrival, number: u32) -> Result<FeedOutcome> {
         let record = self.record(number)?;
         let mut known = DocOutcome {
             origin: arrival.origin,
@@ -1184,19 +1184,6 @@ fn batch_posting_map(doc_keys: &[Vec<PostingKey>], first: u32) -> PostingList {
     list
 }
 
-/// How many of `list`'s postings (sorted) come before `key`: an exponential search from the
-/// front, since a walk in key order finds the next key a few postings on, where a binary
-/// search over millions would miss the cache a score of times per key.
-fn first_not_below(list: &[(PostingKey, u32)], key: PostingKey) -> usize {
-    let mut bound = 1;
-    while bound <= list.len() && list[bound - 1].0 < key {
-        bound *= 2;
-    }
-    let low = bound / 2;
-    let high = bound.min(list.len());
-    low + list[low..high].partition_point(|p| p.0 < key)
-}
-
 /// The candidate pairs of the documents of `queries` (their band keys and fingerprints) with
 /// the documents of `pools` (the index's postings and the batch's) that `accept(doc, other)`:
 /// one shared band key, or at least `min_shared` shared fingerprints among those held by at
@@ -1218,7 +1205,8 @@ fn candidate_pairs(
         holders.clear();
         for (pool, cursor) in pools.iter().zip(&mut cursors) {
             let list = &pool.0;
-            *cursor += first_not_below(&list[*cursor..], key);
+            // Keys ascend: the next one is mostly a few postings on.
+            *cursor += gallop_partition_point(&list[*cursor..], |p| p.0 < key);
             let held = list[*cursor..].iter().take_while(|p| p.0 == key);
             holders.extend(held.map(|p| p.1));
         }

@@ -237,13 +237,27 @@ pub fn documents_of(block: &Block, first_doc: u32, key: PostingKey) -> Result<Ve
 
 /// The blocks that can hold `key`, given the blocks' first keys in order: from the last block
 /// that starts before it (its postings may begin there) through the last that starts with it (one
-/// key can fill several blocks). Empty when every block starts after `key`.
+/// key can fill several blocks). Empty when every block starts after `key`. Searched by
+/// galloping from the front: a look-up walks sorted keys, each starting where the last one's
+/// blocks began, so the next key's blocks are mostly a step or two on.
 pub fn blocks_for(first_keys: &[PostingKey], key: PostingKey) -> std::ops::Range<usize> {
-    let end = first_keys.partition_point(|&first| first <= key);
-    let begin = first_keys
-        .partition_point(|&first| first < key)
-        .saturating_sub(1);
-    begin.min(end)..end
+    let before = gallop_partition_point(first_keys, |&first| first < key);
+    let end = before + gallop_partition_point(&first_keys[before..], |&first| first <= key);
+    before.saturating_sub(1).min(end)..end
+}
+
+/// `items.partition_point(is_before)` (`items` partitioned by `is_before`), by an exponential
+/// search from the front: when the point is near the front, as it is for a walk in key order
+/// that searches from where the last key was found, it takes a few steps where a binary search
+/// of millions would miss the cache a score of times.
+pub fn gallop_partition_point<T>(items: &[T], is_before: impl Fn(&T) -> bool) -> usize {
+    let mut bound = 1;
+    while bound <= items.len() && is_before(&items[bound - 1]) {
+        bound *= 2;
+    }
+    let low = bound / 2;
+    let high = bound.min(items.len());
+    low + items[low..high].partition_point(is_before)
 }
 
 fn corrupt(what: &str) -> Error {
@@ -313,6 +327,18 @@ mod tests {
             expected.dedup();
             prop_assert_eq!(decoded, expected);
             prop_assert!(blocks.iter().all(|b| decode_block(b.first_key, &b.bytes, 1_000).unwrap().len() <= BLOCK_POSTINGS));
+        }
+
+        #[test]
+        fn galloping_finds_the_partition_point_of_a_binary_search(
+            mut items in proptest::collection::vec(0u32..1_000, 0..3_000),
+            probe in 0u32..1_100,
+        ) {
+            items.sort_unstable();
+            prop_assert_eq!(
+                gallop_partition_point(&items, |&x| x < probe),
+                items.partition_point(|&x| x < probe)
+            );
         }
 
         #[test]
@@ -569,7 +595,8 @@ mod filter_tests {
             .filter(|k| postings.binary_search_by_key(k, |p| p.0).is_err())
             .filter(|&k| passes(k))
             .count();
-        // 3.0 % when measured with one filter over the whole segment; about the same per block.
+        // 2,870 (2.9 %) when measured with a region per block (3.0 % with one filter hashed over
+        // the whole segment, index format 3).
         assert!(others < 4_000, "{others} false positives in 100,000");
         assert_eq!(KeyFilter::from_bytes(&filter.to_bytes()).unwrap(), filter);
         assert!(KeyFilter::from_bytes(&[1, 2, 3]).is_err());

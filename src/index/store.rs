@@ -13,8 +13,8 @@ use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefiniti
 
 use crate::error::{Error, Result};
 use crate::index::postings::{
-    BLOCK_POSTINGS, BlockPostings, FILTER_CHUNK_BLOCKS, KeyFilter, PostingKey, decode_block,
-    encode_block,
+    BLOCK_POSTINGS, BlockPostings, FILTER_CHUNK_BLOCKS, KeyFilter, PostingKey, blocks_for,
+    decode_block, encode_block, gallop_partition_point,
 };
 use crate::ingest::PageOrigin;
 use crate::relate::relation::Relation;
@@ -715,18 +715,7 @@ impl IndexStore {
         if expired.is_empty() {
             return Ok(0);
         }
-        let segments: Vec<(u32, u32, u32)> = {
-            let table = read.open_table(SEGMENTS).map_err(|e| self.error(e))?;
-            table
-                .iter()
-                .map_err(|e| self.error(e))?
-                .map(|entry| {
-                    let (first, value) = entry.map_err(|e| self.error(e))?;
-                    let (id, count) = value.value();
-                    Ok((first.value(), id, count))
-                })
-                .collect::<Result<_>>()?
-        };
+        let segments = self.segments_of(&read)?;
         let write = db.begin_write().map_err(|e| self.error(e))?;
         {
             let mut records = write.open_table(RECORDS).map_err(|e| self.error(e))?;
@@ -866,18 +855,7 @@ impl IndexStore {
     /// whatever their size. Returns whether it merged.
     fn merge_due(&self) -> Result<bool> {
         let read = self.begin_read()?;
-        let segments: Vec<(u32, u32, u32)> = {
-            let table = read.open_table(SEGMENTS).map_err(|e| self.error(e))?;
-            table
-                .iter()
-                .map_err(|e| self.error(e))?
-                .map(|entry| {
-                    let (first, value) = entry.map_err(|e| self.error(e))?;
-                    let (id, count) = value.value();
-                    Ok((first.value(), id, count))
-                })
-                .collect::<Result<_>>()?
-        };
+        let segments = self.segments_of(&read)?;
         let fanout = MERGE_FANOUT as usize;
         if segments.len() < fanout {
             return Ok(false);
@@ -971,21 +949,30 @@ impl IndexStore {
         Ok(found)
     }
 
+    /// The segments `txn` sees, in document order: each one's first document, number and
+    /// number of documents.
+    fn segments_of(&self, txn: &redb::ReadTransaction) -> Result<Vec<(u32, u32, u32)>> {
+        let table = txn.open_table(SEGMENTS).map_err(|e| self.error(e))?;
+        table
+            .iter()
+            .map_err(|e| self.error(e))?
+            .map(|entry| {
+                let (first, value) = entry.map_err(|e| self.error(e))?;
+                let (id, count) = value.value();
+                Ok((first.value(), id, count))
+            })
+            .collect()
+    }
+
     /// The index's segments as of the last commit, to look keys up in one at a time (or in
     /// parallel, one segment per task).
     pub fn lookup(&self) -> Result<Lookup<'_>> {
         let txn = self.begin_read()?;
-        let segments = {
-            let table = txn.open_table(SEGMENTS).map_err(|e| self.error(e))?;
-            table
-                .iter()
-                .map_err(|e| self.error(e))?
-                .map(|entry| {
-                    let (first_doc, value) = entry.map_err(|e| self.error(e))?;
-                    Ok((first_doc.value(), value.value().0))
-                })
-                .collect::<Result<Vec<_>>>()?
-        };
+        let segments: Vec<(u32, u32)> = self
+            .segments_of(&txn)?
+            .into_iter()
+            .map(|(first_doc, segment, _)| (first_doc, segment))
+            .collect();
         // The caches of segments merged away are dropped: a long run would keep them all.
         let live: ahash::AHashSet<u32> = segments.iter().map(|&(_, segment)| segment).collect();
         self.block_index
@@ -1325,18 +1312,17 @@ impl Lookup<'_> {
         let mut wanted: Vec<(usize, PostingKey)> = Vec::new();
         let mut from = 0usize;
         for &key in keys {
-            // Keys ascend, so each one's blocks start at or after the last one's, mostly in
-            // the same block or the next: found by galloping, not a search of the whole index.
-            from += blocks_before(&first_keys[from..], key);
-            let mut block = from;
-            while block < first_keys.len() && first_keys[block] <= key {
+            // Keys ascend, so each one's blocks start at or after the last one's.
+            let blocks = blocks_for(&first_keys[from..], key);
+            let blocks = from + blocks.start..from + blocks.end;
+            from = blocks.start;
+            for block in blocks {
                 if filter.may_contain(block, key)? {
                     match wanted.last_mut() {
                         Some((last, until)) if *last == block => *until = key,
                         _ => wanted.push((block, key)),
                     }
                 }
-                block += 1;
             }
         }
         let blocks = self.txn.open_table(BLOCKS).map_err(|e| store.error(e))?;
@@ -1349,7 +1335,7 @@ impl Lookup<'_> {
                 .map_err(|e| store.error(e))?
                 .ok_or_else(|| store.corrupt("a block vanished while read"))?;
             let low = first_keys[at];
-            next_key += keys[next_key..].partition_point(|&k| k < low);
+            next_key += gallop_partition_point(&keys[next_key..], |&k| k < low);
             let mut postings = BlockPostings::new(low, bytes.value(), first_doc)?;
             while let Some(posting) = postings.next_posting()? {
                 if posting.0 > until {
@@ -1365,20 +1351,6 @@ impl Lookup<'_> {
         }
         Ok(found)
     }
-}
-
-/// How many of the blocks (by their first keys, in order) end before `key` can start: the
-/// index of the first block that can hold it (the last that starts before it), or of the
-/// first that starts after it when none does. An exponential search from the front, as
-/// [`blocks_for`] is a binary search of all of them.
-fn blocks_before(first_keys: &[PostingKey], key: PostingKey) -> usize {
-    let mut bound = 1;
-    while bound <= first_keys.len() && first_keys[bound - 1] < key {
-        bound *= 2;
-    }
-    let low = bound / 2;
-    let high = bound.min(first_keys.len());
-    (low + first_keys[low..high].partition_point(|&first| first < key)).saturating_sub(1)
 }
 
 struct SegmentReader<'a> {
