@@ -6,6 +6,16 @@ use std::path::PathBuf;
 /// rejected records with a reason (see [`crate::ingest::Rejection`]).
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// A file of a scan's report folder is not what `scan --output` writes.
+    #[error("{path}:{line}: {message}")]
+    ReportFolder {
+        /// The file.
+        path: PathBuf,
+        /// Its line, from 1 (0 for the file as a whole).
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
     /// An input path does not exist.
     #[error("{path}: no such file or directory")]
     NotFound {

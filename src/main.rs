@@ -32,13 +32,26 @@ enum Command {
     Scan {
         #[command(flatten)]
         input: InputArgs,
-        /// Folder for docs.jsonl, pairs.jsonl, clusters.jsonl and outlets.jsonl (created if
-        /// needed). By default, none is written.
+        /// Folder for docs.jsonl, pairs.jsonl, clusters.jsonl, outlets.jsonl, scan.json and
+        /// the HTML report (report.html, with the texts it shows in texts.jsonl); created if
+        /// needed. By default, none is written.
         #[arg(short, long, visible_alias = "out")]
         output: Option<PathBuf>,
+        /// With --output: skip the HTML report (and the second read of the corpus for its
+        /// texts).
+        #[arg(long, requires = "output")]
+        no_report: bool,
         /// How many of the largest clusters the summary lists.
         #[arg(long, default_value_t = 10)]
         show: usize,
+    },
+    /// Rebuild the HTML report of an earlier `scan --output DIR` from the files in DIR.
+    Report {
+        /// The folder the scan wrote.
+        dir: PathBuf,
+        /// Where to write the report; by default DIR/report.html.
+        #[arg(short, long, visible_alias = "out")]
+        output: Option<PathBuf>,
     },
     /// Write the input records minus duplicates (cluster representatives are kept).
     Dedup {
@@ -521,6 +534,16 @@ impl Progress for Bar {
     }
 }
 
+/// What `scan` and `report` say of a written HTML report.
+fn report_line(path: &Path, page: report::HtmlReportSize) -> String {
+    format!(
+        "wrote {} ({:.1} MB; the texts of {} documents); open it in a browser",
+        path.display(),
+        page.bytes as f64 / 1e6,
+        page.texts
+    )
+}
+
 /// The one output opened for a command that writes one.
 fn single(mut outputs: Vec<Output>) -> Output {
     outputs.pop().expect("one output was opened")
@@ -531,6 +554,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Scan {
             input,
             output,
+            no_report,
             show,
         } => {
             let reports = match &output {
@@ -544,26 +568,43 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 Some(dir) => {
                     input.params()?;
-                    let paths = ReportDir::paths(dir);
+                    let paths = ReportDir::paths(dir, !no_report);
                     let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
                     check_outputs_apart(&input.specs(), &paths)?;
-                    Some(ReportDir::open(dir)?)
+                    Some(ReportDir::open(dir, !no_report)?)
                 }
                 None => None,
             };
-            let (_, result) = input.scan(Needs::Quality)?;
-            if let Some(reports) = reports {
-                report::write_report_dir(&result, reports)?;
-            }
+            let (corpus, result) = input.scan(Needs::Quality)?;
+            let page = match reports {
+                Some(reports) => report::write_report_dir(&corpus, &result, reports)?,
+                None => None,
+            };
             let mut stdout = std::io::stdout().lock();
             stdout.write_all(report::summary(&result, show, output.as_deref()).as_bytes())?;
             if let Some(dir) = &output {
                 writeln!(
                     stdout,
-                    "\nwrote {}/{{docs,pairs,clusters,outlets}}.jsonl",
+                    "\nwrote {}/{{docs,pairs,clusters,outlets}}.jsonl and scan.json",
                     dir.display()
                 )?;
             }
+            if let (Some(dir), Some(page)) = (&output, page) {
+                writeln!(
+                    stdout,
+                    "{}",
+                    report_line(&dir.join(report::HTML_REPORT_FILES[1]), page)
+                )?;
+            }
+        }
+        Command::Report { dir, output } => {
+            let path = output.unwrap_or_else(|| dir.join(report::HTML_REPORT_FILES[1]));
+            let destination = Destination::from_arg(&path);
+            let mut out = Output::open(&destination)?;
+            let name = out.name().to_path_buf();
+            let page = report::write_html_report(&dir, &mut out, &name)?;
+            out.finish()?;
+            eprintln!("{}", report_line(&name, page));
         }
         Command::Dedup {
             input,

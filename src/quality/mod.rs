@@ -20,7 +20,7 @@ use boilerplate::{
 };
 use scan::{TextScan, scan_text};
 
-pub use padding::{Component, Measure, Padding, padding, padding_of};
+pub use padding::{Component, Measure, Padding, example_phrase, padding, padding_of};
 use padding::{PADDING_EVIDENCE, share};
 use stuffing::NATURAL_DENSITY;
 pub use stuffing::{
@@ -570,9 +570,59 @@ fn stuffing_evidence(stuffing: &Stuffing) -> Option<Evidence> {
     })
 }
 
+/// Where `phrase` occurs in `text`, word for word as the quality measures read words (case
+/// and punctuation aside): byte ranges of `text`, in order, not overlapping. Marks the
+/// evidence of padding and stuffing in a document view.
+pub fn phrase_occurrences(text: &str, phrase: &str) -> Vec<std::ops::Range<usize>> {
+    let wanted = TextWords::new(phrase);
+    let words = TextWords::new(text);
+    let (wanted, ids) = (wanted.ids(), words.ids());
+    let mut found = Vec::new();
+    if wanted.is_empty() {
+        return found;
+    }
+    let mut at = 0;
+    while at + wanted.len() <= ids.len() {
+        if ids[at..at + wanted.len()] == *wanted {
+            found.push(words.byte_range(at..at + wanted.len()));
+            at += wanted.len();
+        } else {
+            at += 1;
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_phrase_is_found_whatever_its_case_and_punctuation() {
+        let text = "Cheap ferry tickets! Buy cheap, ferry tickets now. CHEAP FERRY TICKETS.";
+        let found = phrase_occurrences(text, "cheap ferry tickets");
+        let marked: Vec<&str> = found.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(
+            marked,
+            [
+                "Cheap ferry tickets",
+                "cheap, ferry tickets",
+                "CHEAP FERRY TICKETS"
+            ]
+        );
+        assert!(phrase_occurrences(text, "").is_empty());
+        assert!(phrase_occurrences(text, "ferry boats").is_empty());
+    }
+
+    #[test]
+    fn the_phrase_of_a_repetition_example() {
+        assert_eq!(
+            example_phrase("cheap ferry tickets (x18)"),
+            "cheap ferry tickets"
+        );
+        assert_eq!(example_phrase("a (xylophone)"), "a (xylophone)");
+        assert_eq!(example_phrase("plain"), "plain");
+    }
 
     #[test]
     fn huge_texts_are_cut_at_paragraph_breaks_into_contiguous_parts() {

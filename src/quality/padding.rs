@@ -221,8 +221,28 @@ fn top_ngram(
     let at = first as usize..first as usize + n;
     let value = share(count as usize * words.chars(at.clone()), total_chars);
     Component::new(measure, value, limit, Some(at), |at| {
-        format!("{} (x{count})", words.phrase(original, at))
+        repeated_example(&words.phrase(original, at), count as usize)
     })
+}
+
+/// The evidence text of a repeated phrase: the phrase and how often it occurs.
+fn repeated_example(phrase: &str, count: usize) -> String {
+    format!("{phrase} (x{count})")
+}
+
+/// The phrase of a repetition measure's evidence text (see [`repeated_example`]), for
+/// readers that mark its occurrences.
+pub fn example_phrase(example: &str) -> &str {
+    match example.rsplit_once(" (x") {
+        Some((phrase, count))
+            if count
+                .strip_suffix(')')
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())) =>
+        {
+            phrase
+        }
+        _ => example,
+    }
 }
 
 /// For each n from 5 to 10: characters of the words covered by some n-gram that occurs more
@@ -308,7 +328,7 @@ fn duplicate_ngrams(words: &TextWords, original: &str, total_chars: usize) -> Ve
                 share(repeated, total_chars),
                 limit,
                 first_repeat.map(|(at, _)| at),
-                |at| format!("{} (x{count})", words.phrase(original, at)),
+                |at| repeated_example(&words.phrase(original, at), count as usize),
             ));
         }
     });

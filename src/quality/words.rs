@@ -395,6 +395,12 @@ impl TextWords {
         &original[start..end]
     }
 
+    /// The byte range of the original text from the first to the last word of `range`
+    /// (non-empty).
+    pub fn byte_range(&self, range: Range<usize>) -> Range<usize> {
+        self.spans[range.start].0 as usize..self.spans[range.end - 1].1 as usize
+    }
+
     /// Whether a break of `kind` stands before the word at `index`.
     pub fn breaks_before(&self, index: usize, kind: u8) -> bool {
         self.breaks[index] & kind != 0

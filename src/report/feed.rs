@@ -122,6 +122,20 @@ fn text_again(raw: &RawRecord, result: &ScanResult, path: &Path) -> Result<Strin
         .text)
 }
 
+/// The text of the accepted document at `index` (read again as `raw`) as the scan read it:
+/// for an HTML page, its extracted main text from the spool.
+pub(super) fn text_of(
+    raw: &RawRecord,
+    index: usize,
+    result: &ScanResult,
+    path: &Path,
+) -> Result<String> {
+    match result.spooled_text(index as u32)? {
+        Some(text) => Ok(text),
+        None => text_again(raw, result, path),
+    }
+}
+
 /// The text of the accepted document at `index` (read again as `raw`) without its
 /// boilerplate lines and the corpus's template lines.
 pub(super) fn clean_text_of(
@@ -131,10 +145,7 @@ pub(super) fn clean_text_of(
     path: &Path,
 ) -> Result<String> {
     let outcome = &result.docs[index];
-    let text = match result.spooled_text(index as u32)? {
-        Some(text) => text,
-        None => text_again(raw, result, path)?,
-    };
+    let text = text_of(raw, index, result, path)?;
     Ok(clean_text(
         &text,
         outcome.title.as_deref(),

@@ -36,6 +36,12 @@ pub struct DocLine<'a> {
     pub reason: Option<String>,
     /// `file:line` of the record.
     pub origin: String,
+    /// The outlet (the record's `source`), or null.
+    pub source: Option<&'a str>,
+    /// Publication time as an RFC 3339 UTC time, or null.
+    pub date: Option<String>,
+    /// The headline, or null.
+    pub title: Option<&'a str>,
     /// What the shingles were made of: `words`, `characters` (a script written without
     /// spaces, or `--char-ngrams`) or `mixed`; null for rejected records.
     pub tokens: Option<&'static str>,
@@ -258,6 +264,9 @@ pub(super) fn doc_line<'a>(doc: &'a DocOutcome, name: impl Fn(u32) -> &'a str) -
         status: status_name(doc.status),
         reason: rejection(doc),
         origin: doc.origin.to_string(),
+        source: doc.source.as_deref(),
+        date: doc.date.map(crate::date::format_date),
+        title: doc.title.as_deref(),
         tokens: doc.tokens.map(|t| match t {
             Tokens::Words => "words",
             Tokens::Characters => "characters",
@@ -368,16 +377,38 @@ pub fn write_clusters(result: &ScanResult, out: &mut dyn Write, path: &Path) -> 
     Ok(())
 }
 
-/// Writes `docs.jsonl`, `pairs.jsonl`, `clusters.jsonl` and `outlets.jsonl` into the opened
-/// `dir`; each file appears only once complete.
-pub fn write_report_dir(result: &ScanResult, dir: ReportDir) -> Result<()> {
+/// Writes the reports of the opened `dir`: `docs.jsonl`, `pairs.jsonl`, `clusters.jsonl`,
+/// `outlets.jsonl` and `scan.json`, then, unless the HTML report was turned off, `texts.jsonl`
+/// (which reads the corpus again) and `report.html`, built from the files before it. Each
+/// file appears only once complete. Returns the HTML report's size, when one was written.
+pub fn write_report_dir(
+    corpus: &Corpus,
+    result: &ScanResult,
+    dir: ReportDir,
+) -> Result<Option<HtmlReportSize>> {
     type Writer = fn(&ScanResult, &mut dyn Write, &Path) -> Result<()>;
-    let writers: [Writer; 4] = [write_docs, write_pairs, write_clusters, write_outlets];
-    let outputs = dir.into_outputs();
+    let writers: [Writer; 5] = [
+        write_docs,
+        write_pairs,
+        write_clusters,
+        write_outlets,
+        write_scan_file,
+    ];
+    let (dir, outputs, report) = dir.into_parts();
     for (write, mut output) in writers.into_iter().zip(outputs) {
         let name = output.name().to_path_buf();
         write(result, &mut output, &name)?;
         output.finish()?;
     }
-    Ok(())
+    let Some((mut texts, mut page)) = report else {
+        return Ok(None);
+    };
+    let name = texts.name().to_path_buf();
+    let embed = texts_to_embed(result, TEXT_BUDGET_BYTES);
+    write_texts(corpus, result, &embed, &mut texts, &name)?;
+    texts.finish()?;
+    let name = page.name().to_path_buf();
+    let size = write_html_report(&dir, &mut page, &name)?;
+    page.finish()?;
+    Ok(Some(size))
 }

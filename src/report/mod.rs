@@ -7,15 +7,21 @@
 mod explain;
 mod feed;
 mod generated;
+mod html;
 mod index;
 mod jsonl;
 mod outlets;
 mod output;
+mod scan_file;
 mod summary;
+mod texts;
 
 pub use explain::render_explanation;
 pub use feed::{FeedStats, feed_summary, write_feed};
 pub use generated::{ArticleLine, Generated, TruthLine, write_generated};
+#[cfg(any(test, feature = "testing"))]
+pub use html::report_data_json;
+pub use html::{HtmlReportSize, write_html_report};
 pub use index::{IndexLine, IndexStatsLine, RelationLine, index_stats_line, write_index_lines};
 pub use jsonl::{
     ClusterLine, DocLine, PairLine, ReuseLine, ScoreLine, rejection, write_clusters, write_docs,
@@ -23,6 +29,8 @@ pub use jsonl::{
 };
 use jsonl::{id_of, round6, write_line};
 pub use outlets::{OutletFlow, OutletLine, outlets, write_outlets};
-pub use output::{Destination, Output, REPORT_FILES, ReportDir};
+pub use output::{Destination, HTML_REPORT_FILES, Output, REPORT_FILES, ReportDir};
+pub use scan_file::{ScanCounts, ScanFile, write_scan_file};
 use summary::truncate;
 pub use summary::{summary, worst_documents};
+pub use texts::{MarkLine, TEXT_BUDGET_BYTES, TextLine, texts_to_embed, write_texts};

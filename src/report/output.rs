@@ -192,37 +192,72 @@ impl Write for Output {
     }
 }
 
-/// The four reports of `scan --output DIR`, opened together before the scan.
+/// The reports of `scan --output DIR`, opened together before the scan.
 pub struct ReportDir {
+    dir: PathBuf,
     outputs: Vec<Output>,
+    /// `texts.jsonl` and `report.html`, unless the report was turned off.
+    report: Option<(Output, Output)>,
 }
 
 /// The reports `scan` writes, in the order they are written.
-pub const REPORT_FILES: [&str; 4] = [
+pub const REPORT_FILES: [&str; 5] = [
     "docs.jsonl",
     "pairs.jsonl",
     "clusters.jsonl",
     "outlets.jsonl",
+    "scan.json",
 ];
 
+/// The texts the HTML report shows, then the report: written after [`REPORT_FILES`], from
+/// which the report is built.
+pub const HTML_REPORT_FILES: [&str; 2] = ["texts.jsonl", "report.html"];
+
 impl ReportDir {
-    /// Creates `dir` if needed and opens its four reports.
-    pub fn open(dir: &Path) -> Result<ReportDir> {
+    /// Creates `dir` if needed and opens its reports: the HTML report and its texts too when
+    /// `html` is set. Without it, texts and a report left by an earlier scan are removed, as
+    /// they would describe another scan beside this one's files.
+    pub fn open(dir: &Path, html: bool) -> Result<ReportDir> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let open = |name: &str| Output::open(&Destination::File(dir.join(name)));
         let outputs = REPORT_FILES
             .iter()
-            .map(|name| Output::open(&Destination::File(dir.join(name))))
+            .map(|name| open(name))
             .collect::<Result<Vec<_>>>()?;
-        Ok(ReportDir { outputs })
+        let report = match html {
+            true => Some((open(HTML_REPORT_FILES[0])?, open(HTML_REPORT_FILES[1])?)),
+            false => {
+                for name in HTML_REPORT_FILES {
+                    let path = dir.join(name);
+                    match std::fs::remove_file(&path) {
+                        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                            return Err(Error::io(&path, e));
+                        }
+                        _ => {}
+                    }
+                }
+                None
+            }
+        };
+        Ok(ReportDir {
+            dir: dir.to_path_buf(),
+            outputs,
+            report,
+        })
     }
 
-    /// The report files' paths.
-    pub fn paths(dir: &Path) -> Vec<PathBuf> {
-        REPORT_FILES.iter().map(|name| dir.join(name)).collect()
+    /// The paths of the report files `open(dir, html)` writes.
+    pub fn paths(dir: &Path, html: bool) -> Vec<PathBuf> {
+        let extra: &[&str] = if html { &HTML_REPORT_FILES } else { &[] };
+        REPORT_FILES
+            .iter()
+            .chain(extra)
+            .map(|name| dir.join(name))
+            .collect()
     }
 
-    pub(super) fn into_outputs(self) -> Vec<Output> {
-        self.outputs
+    pub(super) fn into_parts(self) -> (PathBuf, Vec<Output>, Option<(Output, Output)>) {
+        (self.dir, self.outputs, self.report)
     }
 }
 

@@ -177,11 +177,11 @@ fn docs_and_pairs_have_the_documented_fields() {
         docs,
         format!(
             concat!(
-                r#"{{"id":"x","cluster":0,"duplicate_of":"z","similarity":0.833333,"status":"duplicate","reason":null,"origin":"{f}:1","tokens":"words","reuses":[{{"id":"z","relation":"copy","share":1.0}}]}}"#,
+                r#"{{"id":"x","cluster":0,"duplicate_of":"z","similarity":0.833333,"status":"duplicate","reason":null,"origin":"{f}:1","source":null,"date":null,"title":null,"tokens":"words","reuses":[{{"id":"z","relation":"copy","share":1.0}}]}}"#,
                 "\n",
-                r#"{{"id":"y","cluster":null,"duplicate_of":null,"similarity":null,"status":"unique","reason":null,"origin":"{f}:2","tokens":"words","reuses":[]}}"#,
+                r#"{{"id":"y","cluster":null,"duplicate_of":null,"similarity":null,"status":"unique","reason":null,"origin":"{f}:2","source":null,"date":null,"title":null,"tokens":"words","reuses":[]}}"#,
                 "\n",
-                r#"{{"id":"z","cluster":0,"duplicate_of":null,"similarity":null,"status":"original","reason":null,"origin":"{f}:3","tokens":"words","reuses":[]}}"#,
+                r#"{{"id":"z","cluster":0,"duplicate_of":null,"similarity":null,"status":"original","reason":null,"origin":"{f}:3","source":null,"date":null,"title":null,"tokens":"words","reuses":[]}}"#,
                 "\n"
             ),
             f = file

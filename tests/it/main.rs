@@ -9,6 +9,7 @@ mod groups;
 mod inputs;
 mod outputs;
 mod properties;
+mod report;
 mod sample_corpus;
 mod scripts;
 mod support;
