@@ -33,3 +33,13 @@ for name in sorted(os.listdir(gold))[:400]:
         out.write(text)
 PY
 echo "seeded $n pages"
+# The report folder target: the files of a scan of the sample corpus, cut by 0xFF bytes.
+mkdir -p corpus/report_folder
+scan=$(mktemp -d)
+cargo run --quiet --release --manifest-path ../Cargo.toml -- scan ../corpus --out "$scan" > /dev/null
+{
+  for f in scan.json docs.jsonl pairs.jsonl clusters.jsonl outlets.jsonl texts.jsonl; do
+    cat "$scan/$f"; printf '\xff'
+  done
+} > corpus/report_folder/sample
+rm -rf "$scan"

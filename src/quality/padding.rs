@@ -230,7 +230,7 @@ fn repeated_example(phrase: &str, count: usize) -> String {
     format!("{phrase} (x{count})")
 }
 
-/// The phrase of a repetition measure's evidence text (see [`repeated_example`]), for
+/// The phrase of a repetition measure's evidence text ("cheap ferry (x18)" gives "cheap ferry"), for
 /// readers that mark its occurrences.
 pub fn example_phrase(example: &str) -> &str {
     match example.rsplit_once(" (x") {

@@ -203,6 +203,44 @@ fn summary_counts(stdout: &str) -> Vec<(&'static str, u64)> {
     ]
 }
 
+#[test]
+fn texts_are_chosen_by_priority_within_the_budget() {
+    use reprint::pipeline::ScanParams;
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = crate::support::generated_corpus(dir.path(), 2_000, 5);
+    let result = crate::support::scan(&[corpus], &ScanParams::default());
+    assert!(reprint::report::texts_to_embed(&result, 0).is_empty());
+    // With room for everything: every cluster member, both sides of every partial pair.
+    let all = reprint::report::texts_to_embed(&result, usize::MAX / 4);
+    assert!(all.windows(2).all(|w| w[0] < w[1]), "ascending, no repeats");
+    let chosen = |i: &u32| all.binary_search(i).is_ok();
+    assert!(result.clusters.iter().flat_map(|c| &c.members).all(chosen));
+    assert!(
+        result
+            .pairs
+            .iter()
+            .all(|p| chosen(&p.figures.a) && chosen(&p.figures.b))
+    );
+    // With room for a tenth of them, whole clusters come first, the largest first.
+    let some = reprint::report::texts_to_embed(&result, 100_000);
+    assert!(
+        !some.is_empty() && some.len() < all.len() / 2,
+        "{}",
+        some.len()
+    );
+    let largest = result
+        .clusters
+        .iter()
+        .max_by_key(|c| (c.members.len(), std::cmp::Reverse(c.id)))
+        .unwrap();
+    assert!(
+        largest
+            .members
+            .iter()
+            .all(|m| some.binary_search(m).is_ok())
+    );
+}
+
 /// Records that try to run script through every field the report shows.
 fn hostile_corpus(dir: &Path) -> PathBuf {
     let path = dir.join("hostile.jsonl");
@@ -374,6 +412,19 @@ mod browser {
             std::fs::write(dir.join(name), png).unwrap();
         }
 
+        /// No line of the visible text is a JavaScript placeholder for a missing value.
+        fn assert_no_placeholders(&self) {
+            let lines = self
+                .eval("document.querySelector('main').innerText.split('\\n').map(l => l.trim())");
+            for line in lines.as_array().unwrap() {
+                assert!(
+                    !["null", "undefined", "NaN", "[object Object]"]
+                        .contains(&line.as_str().unwrap()),
+                    "the page shows {line}"
+                );
+            }
+        }
+
         fn assert_no_errors(&self) {
             let errors = self.errors.lock().unwrap();
             assert!(errors.is_empty(), "the page logged errors: {errors:#?}");
@@ -397,6 +448,7 @@ mod browser {
             2
         );
         page.screenshot("overview.png");
+        page.assert_no_placeholders();
         page.assert_no_errors();
     }
 
@@ -460,6 +512,11 @@ mod browser {
         let lit = lit.as_array().unwrap();
         assert!(lit.iter().any(|s| s == "side-a") && lit.iter().any(|s| s == "side-b"));
         page.screenshot("pair-view.png");
+        page.assert_no_placeholders();
+        // The document view of the original, from the pair view's link.
+        page.click("#side-a h3 a");
+        page.tab.wait_for_element("#doc-text").unwrap();
+        page.assert_no_placeholders();
         page.assert_no_errors();
     }
 

@@ -337,3 +337,21 @@ impl Utf16Offsets {
             .map_err(|_| format!("byte offset {byte} is not at a character boundary of its text"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_offsets_become_utf16_offsets() {
+        // é is two bytes and one unit; 𝄞 four bytes and two units (a surrogate pair).
+        let units = Utf16Offsets::new("aé𝄞b");
+        assert_eq!(units.of(0), Ok(0));
+        assert_eq!(units.of(1), Ok(1));
+        assert_eq!(units.of(3), Ok(2));
+        assert_eq!(units.of(7), Ok(4));
+        assert_eq!(units.of(8), Ok(5));
+        assert!(units.of(2).is_err(), "inside é");
+        assert!(units.of(9).is_err(), "past the end");
+    }
+}

@@ -42,6 +42,7 @@ pub fn bars(
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
+            .light_line_style(TRANSPARENT)
             .disable_x_mesh()
             .x_desc(x_desc)
             .y_desc("count")
@@ -89,6 +90,7 @@ pub fn unit_histogram(caption: &str, values: &[f64], bins: usize) -> Result<Stri
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
+            .light_line_style(TRANSPARENT)
             .disable_x_mesh()
             .x_labels(6)
             .label_style((FONT, 11))
@@ -123,6 +125,7 @@ pub fn s_curve(lsh: &LshParams, threshold: f64) -> Result<String, String> {
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
+            .light_line_style(TRANSPARENT)
             .x_desc("Jaccard similarity of a pair")
             .y_desc("P(candidate)")
             .label_style((FONT, 12))
@@ -185,4 +188,45 @@ pub fn cluster_size_buckets(sizes: impl Iterator<Item = usize>) -> (Vec<String>,
     labels.truncate(largest_used.max(3) + 1);
     counts.truncate(labels.len());
     (labels, counts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cluster_sizes_fall_in_their_buckets() {
+        let (labels, counts) = cluster_size_buckets([2, 2, 3, 10, 11, 20, 21, 150].into_iter());
+        assert_eq!(labels.len(), 13);
+        assert_eq!(labels[9], "11–20");
+        assert_eq!(labels[12], "101+");
+        assert_eq!(counts[0], 2);
+        assert_eq!(counts[1], 1);
+        assert_eq!(counts[8], 1);
+        assert_eq!(counts[9], 2);
+        assert_eq!(counts[10], 1);
+        assert_eq!(counts[12], 1);
+        assert_eq!(counts.iter().sum::<u64>(), 8);
+        // Buckets past the largest cluster are left out.
+        let (labels, counts) = cluster_size_buckets([2, 3].into_iter());
+        assert_eq!((labels.len(), counts.len()), (4, 4));
+    }
+
+    #[test]
+    fn plots_are_svg_and_the_same_each_time() {
+        let lsh = LshParams::new(20, 5, 128).unwrap();
+        let curve = s_curve(&lsh, 0.5).unwrap();
+        assert!(curve.starts_with("<svg") && curve.trim_end().ends_with("</svg>"));
+        assert_eq!(curve, s_curve(&lsh, 0.5).unwrap());
+        let values = [0.1, 0.5, 0.5, 1.0];
+        assert_eq!(
+            unit_histogram("x", &values, 20).unwrap(),
+            unit_histogram("x", &values, 20).unwrap()
+        );
+        let labels = vec!["2".to_string(), "3".to_string()];
+        assert_eq!(
+            bars("c", "size", &labels, &[5, 1]).unwrap(),
+            bars("c", "size", &labels, &[5, 1]).unwrap()
+        );
+    }
 }

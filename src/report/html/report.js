@@ -21,6 +21,8 @@ function el(tag, attrs, ...kids) {
   return e;
 }
 const $ = (id) => document.getElementById(id);
+// Replaces the children of `host`, leaving out the parts a view does not have (null).
+function fill(host, ...kids) { host.replaceChildren(...kids.flat().filter((k) => k != null && k !== false)); }
 const fmt = (x, digits = 3) => (x == null ? '–' : Number(x).toFixed(digits));
 const pct = (x) => (x == null ? '–' : (100 * x).toFixed(0) + '%');
 const int = (n) => Number(n).toLocaleString('en-US');
@@ -141,7 +143,7 @@ function overview() {
     card('flagged', c.flagged, 'documents flagged for quality'),
   );
   const s = D.scan.stats;
-  $('run').replaceChildren(
+  fill($('run'),
     el('p', null, `threshold ${D.scan.threshold}: ${D.scan.bands} bands × ${D.scan.rows} rows of ${D.scan.hashes} hashes. `,
       `${int(s.candidates)} candidate pairs (${int(s.lsh_candidates)} from Jaccard LSH, ${int(s.winnow_candidates)} from the passage index); `,
       `${int(s.verified)} verified at Jaccard ≥ ${D.scan.threshold}. `,
@@ -364,7 +366,7 @@ function openPair(x, y) {
     ['Jaccard', fmt(p.jaccard[k])],
     ['containment', `${fmt(p.containment_ab[k])} of A in B, ${fmt(p.containment_ba[k])} of B in A`],
     ['shares in passages', `${pct(p.share_a[k])} of A’s words, ${pct(p.share_b[k])} of B’s`],
-    ['passages', p.passage_words[k] == null ? 'not computed (--no-passages)' : `${passages ? passages.length + ' passages, ' : ''}${p.passage_words[k]} words of A`],
+    ['passages', p.passage_words[k] == null ? 'not computed (--no-passages)' : `${passages ? passages.length + (passages.length === 1 ? ' passage, ' : ' passages, ') : ''}${p.passage_words[k]} words of A`],
   ].flatMap(([t, v]) => [el('dt', null, t), el('dd', null, v)]);
   const side = (doc, which) => {
     const t = D.docs.text[doc];
@@ -378,7 +380,7 @@ function openPair(x, y) {
         : el('div', { class: 'text', 'data-side': which }, markedText(D.texts[t].text, ranges)));
   };
   const view = $('pair');
-  view.replaceChildren(el('button', { class: 'back', onclick: () => history.back() }, '‹ back'),
+  fill(view, el('button', { class: 'back', onclick: () => history.back() }, '‹ back'),
     el('h2', null, 'Pair: ', docLabel(a), ' and ', docLabel(b)),
     el('dl', { class: 'figures' }, figures),
     passages ? el('p', { class: 'note' }, 'Reused passages are highlighted; click one to bring its counterpart into view.') : null,
@@ -415,7 +417,7 @@ function openDoc(i) {
     d.score[i] != null ? ['quality', `score ${fmt(d.score[i], 2)} · boilerplate ${fmt(d.boilerplate[i], 2)} · padding ${fmt(d.padding[i], 2)} · stuffing ${fmt(d.stuffing[i], 2)}`] : null,
     d.flags[i] ? ['flags', flagNames(d.flags[i]).map((n) => el('span', { class: 'tag' }, n))] : null,
   ].filter(Boolean).flatMap(([k, v]) => [el('dt', null, k), el('dd', null, v)]);
-  $('doc').replaceChildren(el('button', { class: 'back', onclick: () => history.back() }, '‹ back'),
+  fill($('doc'), el('button', { class: 'back', onclick: () => history.back() }, '‹ back'),
     el('h2', null, 'Document ', docLabel(i)),
     el('dl', { class: 'figures' }, figures),
     ev.length ? el('table', null, el('thead', null, el('tr', null, ['evidence', 'value', 'limit', 'count', 'example'].map((h) => el('th', null, h)))),
