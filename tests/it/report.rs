@@ -92,14 +92,15 @@ fn the_report_is_the_same_at_any_thread_count_and_requests_nothing() {
 fn no_report_skips_it_and_removes_an_older_one() {
     let scanned = scan_sample();
     assert!(scanned.out().join("texts.jsonl").exists());
-    reprint()
+    let output = reprint()
         .arg("scan")
         .arg(sample_corpus())
         .arg("--out")
         .arg(scanned.out())
         .arg("--no-report")
-        .assert()
-        .success();
+        .output()
+        .unwrap();
+    assert!(output.status.success());
     assert!(!scanned.out().join("report.html").exists());
     assert!(!scanned.out().join("texts.jsonl").exists());
     assert!(scanned.out().join("docs.jsonl").exists());
@@ -113,6 +114,16 @@ fn no_report_skips_it_and_removes_an_older_one() {
     let data: Value = serde_json::from_str(&data).unwrap();
     assert_eq!(data["texts_kept"], false);
     assert_eq!(data["texts"].as_array().unwrap().len(), 0);
+    // Without texts to show, the page keeps only the documents of clusters and pairs (and
+    // rejected and flagged ones), yet counts them all.
+    let shown = data["docs"]["id"].as_array().unwrap().len() as u64;
+    assert!(
+        shown < data["counts"]["records"].as_u64().unwrap(),
+        "{shown}"
+    );
+    for (key, summary) in summary_counts(&String::from_utf8(output.stdout).unwrap()) {
+        assert_eq!(data["counts"][key], summary, "{key}");
+    }
 }
 
 #[test]

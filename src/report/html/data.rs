@@ -25,6 +25,51 @@ pub struct ReportData<'a> {
     pub evidence: Vec<(u32, &'a [EvidenceIn])>,
     /// Whether the scan kept texts at all (`scan --no-report` keeps none).
     pub texts_kept: bool,
+    /// The limits of what the page lists: rejected records, flagged documents.
+    pub limits: [usize; 2],
+}
+
+/// Rejected records the page lists at most (a corpus of junk could have millions).
+pub const REJECTED_SHOWN: usize = 1_000;
+/// Flagged documents the page lists at most: the worst-scored of them.
+pub const FLAGGED_SHOWN: usize = 20_000;
+/// Bins of the quality histograms: a twentieth of the [0, 1] range each.
+pub const QUALITY_BINS: usize = 20;
+
+/// What the page says of every document, counted as `docs.jsonl` streams by, and the
+/// quality histograms' counts (score, boilerplate, padding, stuffing).
+#[derive(Debug, Default)]
+pub struct DocTotals {
+    pub records: usize,
+    pub rejected: usize,
+    pub unique: usize,
+    pub duplicates: usize,
+    pub flagged: usize,
+    pub histograms: [[u64; QUALITY_BINS]; 4],
+}
+
+impl DocTotals {
+    /// Counts one document.
+    pub fn count(&mut self, doc: &DocIn) {
+        self.records += 1;
+        match doc.status {
+            StatusIn::Rejected => self.rejected += 1,
+            StatusIn::Unique => self.unique += 1,
+            StatusIn::Duplicate => self.duplicates += 1,
+            StatusIn::Original => {}
+        }
+        if let Some(q) = &doc.quality {
+            self.flagged += usize::from(!q.flags.is_empty());
+            for (bins, value) in
+                self.histograms
+                    .iter_mut()
+                    .zip([q.score, q.boilerplate, q.padding, q.stuffing])
+            {
+                let at = (value.clamp(0.0, 1.0) * QUALITY_BINS as f64) as usize;
+                bins[at.min(QUALITY_BINS - 1)] += 1;
+            }
+        }
+    }
 }
 
 /// The overview's counts: those of the summary `scan` prints.
@@ -119,10 +164,14 @@ pub struct TextData<'a> {
 impl<'a> ReportData<'a> {
     /// Puts the folder's files into columns. Fails on a folder whose files disagree (a pair
     /// or cluster naming an id `docs.jsonl` lacks).
-    pub fn of(folder: &'a ScanFolder) -> Result<ReportData<'a>, String> {
+    pub fn of(folder: &'a ScanFolder, totals: &DocTotals) -> Result<ReportData<'a>, String> {
+        // Only accepted documents are named by pairs, clusters and texts (a rejected record
+        // may carry the id of an accepted one: a repeated id).
         let mut number: HashMap<&str, u32> = HashMap::with_capacity(folder.docs.len());
-        for (i, doc) in folder.docs.iter().enumerate() {
-            if let Some(id) = doc.id.as_deref() {
+        for (i, (_, doc)) in folder.docs.iter().enumerate() {
+            if let Some(id) = doc.id.as_deref()
+                && doc.status != StatusIn::Rejected
+            {
                 number.entry(id).or_insert(i as u32);
             }
         }
@@ -136,7 +185,8 @@ impl<'a> ReportData<'a> {
             let mut names: Vec<&str> = folder
                 .docs
                 .iter()
-                .filter_map(|d| d.source.as_deref())
+                .filter_map(|(_, d)| d.source.as_deref())
+                .chain(folder.outlets.iter().map(|o| o.source.as_str()))
                 .collect();
             names.sort_unstable();
             names.dedup();
@@ -175,7 +225,7 @@ impl<'a> ReportData<'a> {
 
         let mut docs = DocColumns::default();
         let mut evidence = Vec::new();
-        for (i, doc) in folder.docs.iter().enumerate() {
+        for (i, (_, doc)) in folder.docs.iter().enumerate() {
             push_doc(&mut docs, doc, &outlets);
             docs.text.push(text_of[i]);
             if let Some(q) = &doc.quality
@@ -251,18 +301,16 @@ impl<'a> ReportData<'a> {
             pairs.passages.push(passages);
         }
 
-        let count = |status| folder.docs.iter().filter(|d| d.status == status).count();
-        let (unique, duplicates) = (count(StatusIn::Unique), count(StatusIn::Duplicate));
         let counts = Counts {
-            records: folder.docs.len(),
-            rejected: count(StatusIn::Rejected),
+            records: totals.records,
+            rejected: totals.rejected,
             clusters: folder.clusters.len(),
-            duplicates,
-            unique,
-            kept: unique + folder.clusters.len(),
+            duplicates: totals.duplicates,
+            unique: totals.unique,
+            kept: totals.unique + folder.clusters.len(),
             copies: folder.scan.stats.copies,
             partials: folder.scan.stats.partials,
-            flagged: evidence.len(),
+            flagged: totals.flagged,
         };
         Ok(ReportData {
             scan: &folder.scan,
@@ -276,6 +324,7 @@ impl<'a> ReportData<'a> {
             texts,
             evidence,
             texts_kept: folder.texts.is_some(),
+            limits: [REJECTED_SHOWN, FLAGGED_SHOWN],
         })
     }
 }

@@ -9,15 +9,14 @@ mod read;
 
 use crate::error::{Error, Result};
 use base64::Engine as _;
-use data::ReportData;
+use data::{DocTotals, FLAGGED_SHOWN, REJECTED_SHOWN, ReportData};
 use read::ScanFolder;
+use read::StatusIn;
 use std::io::Write;
 use std::path::Path;
 
 const STYLE: &str = include_str!("report.css");
 const SCRIPT: &str = include_str!("report.js");
-/// Bins of the quality histograms: a twentieth of the [0, 1] range each.
-const QUALITY_BINS: usize = 20;
 
 /// What was written: the page's size and how much of it is data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,14 +32,14 @@ pub struct HtmlReportSize {
 /// Builds the report of the scan folder `dir` and writes it to `out` (named `path` in
 /// errors).
 pub fn write_html_report(dir: &Path, out: &mut dyn Write, path: &Path) -> Result<HtmlReportSize> {
-    let folder = ScanFolder::read(dir)?;
-    let data = ReportData::of(&folder).map_err(|message| Error::ReportFolder {
+    let (folder, totals) = read_folder(dir)?;
+    let data = ReportData::of(&folder, &totals).map_err(|message| Error::ReportFolder {
         path: dir.to_path_buf(),
         line: 0,
         message,
     })?;
     let json = embedded_json(&data);
-    let page = page(&folder, &json).map_err(|message| Error::ReportFolder {
+    let page = page(&folder, &totals, &json).map_err(|message| Error::ReportFolder {
         path: dir.to_path_buf(),
         line: 0,
         message,
@@ -62,8 +61,8 @@ fn embedded_json(data: &ReportData) -> String {
 /// The embedded data of the scan folder `dir`, as JSON: for tests.
 #[cfg(any(test, feature = "testing"))]
 pub fn report_data_json(dir: &Path) -> Result<String> {
-    let folder = ScanFolder::read(dir)?;
-    let data = ReportData::of(&folder).map_err(|message| Error::ReportFolder {
+    let (folder, totals) = read_folder(dir)?;
+    let data = ReportData::of(&folder, &totals).map_err(|message| Error::ReportFolder {
         path: dir.to_path_buf(),
         line: 0,
         message,
@@ -71,7 +70,59 @@ pub fn report_data_json(dir: &Path) -> Result<String> {
     Ok(embedded_json(&data))
 }
 
-fn page(folder: &ScanFolder, json: &str) -> std::result::Result<String, String> {
+/// Reads the scan folder `dir`, keeping of `docs.jsonl` the documents the page shows: those a
+/// cluster, pair or text names, the first [`REJECTED_SHOWN`] rejected records, and the
+/// [`FLAGGED_SHOWN`] worst-scored flagged documents; and counts them all.
+fn read_folder(dir: &Path) -> Result<(ScanFolder, DocTotals)> {
+    use std::collections::BinaryHeap;
+    /// A flagged document, ordered by score (then line) so the heap's top is the best.
+    struct Flagged(u64, u32, read::DocIn);
+    impl PartialEq for Flagged {
+        fn eq(&self, other: &Self) -> bool {
+            (self.0, self.1) == (other.0, other.1)
+        }
+    }
+    impl Eq for Flagged {}
+    impl PartialOrd for Flagged {
+        fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+            Some(self.cmp(other))
+        }
+    }
+    impl Ord for Flagged {
+        fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+            (self.0, self.1).cmp(&(other.0, other.1))
+        }
+    }
+    let mut totals = DocTotals::default();
+    let mut worst: BinaryHeap<Flagged> = BinaryHeap::new();
+    let mut folder = ScanFolder::read(dir, |number, doc, named| {
+        totals.count(&doc);
+        if named || (doc.status == StatusIn::Rejected && totals.rejected <= REJECTED_SHOWN) {
+            return Some(doc);
+        }
+        if let Some(q) = doc.quality.as_ref().filter(|q| !q.flags.is_empty()) {
+            // Scores are in [0, 1]: their bits sort as they do.
+            worst.push(Flagged(q.score.max(0.0).to_bits(), number, doc));
+            if worst.len() > FLAGGED_SHOWN {
+                worst.pop();
+            }
+        }
+        None
+    })?;
+    folder.docs.extend(
+        worst
+            .into_iter()
+            .map(|Flagged(_, number, doc)| (number, doc)),
+    );
+    folder.docs.sort_by_key(|(number, _)| *number);
+    Ok((folder, totals))
+}
+
+fn page(
+    folder: &ScanFolder,
+    totals: &DocTotals,
+    json: &str,
+) -> std::result::Result<String, String> {
     let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
     gzip.write_all(json.as_bytes()).map_err(|e| e.to_string())?;
     let compressed = gzip.finish().map_err(|e| e.to_string())?;
@@ -87,22 +138,12 @@ fn page(folder: &ScanFolder, json: &str) -> std::result::Result<String, String> 
     )?;
     let lsh = folder.scan.lsh().map_err(|e| format!("scan.json: {e}"))?;
     let s_curve = plots::s_curve(&lsh, folder.scan.threshold)?;
-    let scored = |pick: fn(&read::QualityIn) -> f64| -> Vec<f64> {
-        folder
-            .docs
-            .iter()
-            .filter_map(|d| d.quality.as_ref().map(pick))
-            .collect()
-    };
+    let [score, boilerplate, padding, stuffing] = &totals.histograms;
     let quality_plots = [
-        plots::unit_histogram(
-            "score (higher is better)",
-            &scored(|q| q.score),
-            QUALITY_BINS,
-        )?,
-        plots::unit_histogram("boilerplate", &scored(|q| q.boilerplate), QUALITY_BINS)?,
-        plots::unit_histogram("padding", &scored(|q| q.padding), QUALITY_BINS)?,
-        plots::unit_histogram("stuffing", &scored(|q| q.stuffing), QUALITY_BINS)?,
+        plots::unit_histogram("score (higher is better)", score)?,
+        plots::unit_histogram("boilerplate", boilerplate)?,
+        plots::unit_histogram("padding", padding)?,
+        plots::unit_histogram("stuffing", stuffing)?,
     ];
     let figure = |svg: &str| format!("<figure>{svg}</figure>");
     let quality_figures: String = quality_plots.iter().map(|s| figure(s)).collect();

@@ -8,6 +8,7 @@ use super::super::texts::TextLine;
 use crate::error::{Error, Result};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use std::collections::HashSet;
 use std::path::Path;
 
 /// A document's status, as `docs.jsonl` names it.
@@ -133,11 +134,13 @@ pub struct FlowIn {
     pub partial: usize,
 }
 
-/// Everything a scan folder holds.
+/// What a report needs of a scan folder: every file but `docs.jsonl` whole, and of
+/// `docs.jsonl` only the documents the page shows (see [`ScanFolder::read`]), with their line
+/// numbers from 0.
 #[derive(Debug)]
 pub struct ScanFolder {
     pub scan: ScanFile,
-    pub docs: Vec<DocIn>,
+    pub docs: Vec<(u32, DocIn)>,
     pub pairs: Vec<PairIn>,
     pub clusters: Vec<ClusterIn>,
     pub outlets: Vec<OutletIn>,
@@ -146,8 +149,13 @@ pub struct ScanFolder {
 }
 
 impl ScanFolder {
-    /// Reads the folder `dir` a scan wrote.
-    pub fn read(dir: &Path) -> Result<ScanFolder> {
+    /// Reads the folder `dir` a scan wrote. `docs.jsonl`, the one file as long as the corpus,
+    /// is read line by line: `each_doc` gets every document with its line number (from 0) and
+    /// whether a cluster, a pair or a text names its id, and gives back those to keep.
+    pub fn read(
+        dir: &Path,
+        mut each_doc: impl FnMut(u32, DocIn, bool) -> Option<DocIn>,
+    ) -> Result<ScanFolder> {
         let scan_path = dir.join("scan.json");
         let scan_json = read_file(&scan_path)?;
         let scan = serde_json::from_slice(&scan_json).map_err(|e| Error::ReportFolder {
@@ -156,15 +164,34 @@ impl ScanFolder {
             message: e.to_string(),
         })?;
         let texts_path = dir.join("texts.jsonl");
-        let texts = match texts_path.exists() {
+        let texts: Option<Vec<TextLine>> = match texts_path.exists() {
             true => Some(read_lines(&texts_path)?),
             false => None,
         };
+        let pairs: Vec<PairIn> = read_lines(&dir.join("pairs.jsonl"))?;
+        let clusters: Vec<ClusterIn> = read_lines(&dir.join("clusters.jsonl"))?;
+        let named: HashSet<&str> = clusters
+            .iter()
+            .flat_map(|c| c.members.iter())
+            .chain(pairs.iter().flat_map(|p| [&p.a, &p.b]))
+            .chain(texts.iter().flatten().map(|t| &t.id))
+            .map(String::as_str)
+            .collect();
+        let mut docs = Vec::new();
+        for_each_line(&dir.join("docs.jsonl"), |number, doc: DocIn| {
+            let number = number as u32;
+            let is_named = doc.status != StatusIn::Rejected
+                && doc.id.as_deref().is_some_and(|id| named.contains(id));
+            if let Some(doc) = each_doc(number, doc, is_named) {
+                docs.push((number, doc));
+            }
+        })?;
+        drop(named);
         Ok(ScanFolder {
             scan,
-            docs: read_lines(&dir.join("docs.jsonl"))?,
-            pairs: read_lines(&dir.join("pairs.jsonl"))?,
-            clusters: read_lines(&dir.join("clusters.jsonl"))?,
+            docs,
+            pairs,
+            clusters,
             outlets: read_lines(&dir.join("outlets.jsonl"))?,
             texts,
         })
@@ -172,7 +199,11 @@ impl ScanFolder {
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| match e.kind() {
+    std::fs::read(path).map_err(|e| not_found_or(path, e))
+}
+
+fn not_found_or(path: &Path, e: std::io::Error) -> Error {
+    match e.kind() {
         std::io::ErrorKind::NotFound => Error::ReportFolder {
             path: path.to_path_buf(),
             line: 0,
@@ -181,22 +212,42 @@ fn read_file(path: &Path) -> Result<Vec<u8>> {
                 .to_string(),
         },
         _ => Error::io(path, e),
-    })
+    }
 }
 
 /// Parses every line of a JSONL file, naming the file and line of the first bad one.
 fn read_lines<T: DeserializeOwned>(path: &Path) -> Result<Vec<T>> {
-    let bytes = read_file(path)?;
-    bytes
-        .split(|&b| b == b'\n')
-        .enumerate()
-        .filter(|(_, line)| !line.trim_ascii().is_empty())
-        .map(|(number, line)| {
-            serde_json::from_slice(line).map_err(|e| Error::ReportFolder {
+    let mut lines = Vec::new();
+    for_each_line(path, |_, line| lines.push(line))?;
+    Ok(lines)
+}
+
+/// Hands `each` every line of a JSONL file, parsed, with its number from 0 (blank lines are
+/// skipped but counted), reading the file as a stream; names the file and line of the first
+/// bad one.
+fn for_each_line<T: DeserializeOwned>(path: &Path, mut each: impl FnMut(usize, T)) -> Result<()> {
+    use std::io::BufRead;
+    let file = std::fs::File::open(path).map_err(|e| not_found_or(path, e))?;
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
+    let mut line = Vec::new();
+    let mut number = 0;
+    loop {
+        line.clear();
+        if reader
+            .read_until(b'\n', &mut line)
+            .map_err(|e| Error::io(path, e))?
+            == 0
+        {
+            return Ok(());
+        }
+        if !line.trim_ascii().is_empty() {
+            let value = serde_json::from_slice(&line).map_err(|e| Error::ReportFolder {
                 path: path.to_path_buf(),
                 line: number + 1,
                 message: e.to_string(),
-            })
-        })
-        .collect()
+            })?;
+            each(number, value);
+        }
+        number += 1;
+    }
 }

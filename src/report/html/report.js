@@ -149,6 +149,7 @@ function overview() {
       `${int(s.verified)} verified at Jaccard ≥ ${D.scan.threshold}. `,
       D.scan.all_pairs ? 'Every related pair is listed.' : 'In a cluster, each member’s pair with its original is listed.'),
     el('p', { class: 'note' }, embeddedNote()),
+    rejectedList(),
   );
   const flows = (list) => list.slice(0, 3).map((f) => `${f.source} (${f.copy} copied, ${f.partial} partial)`).join('; ');
   $('outlets').replaceChildren(D.outlet_table.length === 0 ? el('p', { class: 'muted' }, 'No record names its outlet (field "source").') :
@@ -160,6 +161,15 @@ function overview() {
         el('td', null, flows(o.takes_from)), el('td', null, flows(o.taken_by)))))));
 }
 
+function rejectedList() {
+  const reasons = Object.values(D.docs.rejected);
+  if (reasons.length === 0) return null;
+  const more = D.counts.rejected - reasons.length;
+  return el('details', { id: 'rejected' }, el('summary', null, `${int(D.counts.rejected)} rejected record(s) and why`),
+    el('ul', null, reasons.map((r) => el('li', null, r))),
+    more > 0 ? el('p', { class: 'note' }, `… and ${int(more)} more: the page lists the first ${int(D.limits[0])}; docs.jsonl has them all.`) : null);
+}
+
 function embeddedNote() {
   if (!D.texts_kept) return 'This scan kept no texts (scan --no-report): the pair and document views show figures only.';
   const has = (i) => D.docs.text[i] >= 0;
@@ -167,11 +177,13 @@ function embeddedNote() {
   let partial = 0, partialWith = 0;
   for (let k = 0; k < D.pairs.a.length; k++) if (D.pairs.relation[k] === 1) { partial++; if (has(D.pairs.a[k]) && has(D.pairs.b[k])) partialWith++; }
   const flaggedWith = D.evidence.filter(([i]) => has(i)).length;
+  const flaggedListed = D.evidence.length < D.counts.flagged
+    ? ` The ${int(D.evidence.length)} worst-scored of ${int(D.counts.flagged)} flagged documents are listed.` : '';
   const all = D.texts.length === D.counts.records - D.counts.rejected;
   return `Texts embedded: ${int(D.texts.length)} of ${int(D.counts.records - D.counts.rejected)} documents` +
     (all ? '.' : ` (a report embeds texts up to a cap: clusters first, then partial reuse, then the worst-scored). ` +
       `With texts: ${int(clustersWith)} of ${int(D.clusters.length)} clusters, ${int(partialWith)} of ${int(partial)} partial pairs, ` +
-      `${int(flaggedWith)} of ${int(D.evidence.length)} flagged documents; the rest show figures only.`);
+      `${int(flaggedWith)} of ${int(D.evidence.length)} flagged documents; the rest show figures only.`) + flaggedListed;
 }
 
 // ---- clusters ---------------------------------------------------------------------------
@@ -427,6 +439,8 @@ function openDoc(i) {
       const other = D.pairs.a[k] === i ? D.pairs.b[k] : D.pairs.a[k];
       return el('a', { href: `#pair/${i}/${other}`, style: 'margin-right:10px' }, `${D.pairs.relation[k] ? 'partial' : 'copy'} with ${docLabel(other)}`);
     })) : null,
+    ev.some((e) => e.signal === 'boilerplate.dropped_by_extraction')
+      ? el('p', { class: 'note' }, 'This page’s text below is its extracted main text: what extraction dropped counts as boilerplate but is not shown.') : null,
     el('p', { class: 'legend note' }, el('mark', { class: 'bp' }, 'boilerplate line'), el('mark', { class: 'rep' }, 'repeated phrase'), el('mark', { class: 'stuff' }, 'stuffed phrase')),
     t < 0 ? el('p', { class: 'note' }, D.texts_kept ? 'Text not embedded: the report embeds texts up to a cap.' : 'No texts kept (scan --no-report).')
       : el('div', { class: 'text', id: 'doc-text' }, markedText(D.texts[t].text, ranges)));
