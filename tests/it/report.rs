@@ -323,13 +323,13 @@ mod browser {
     }
 
     /// An open report page, with the errors it logged.
-    struct Page_ {
+    struct OpenReport {
         _browser: Browser,
         tab: Arc<Tab>,
         errors: Arc<Mutex<Vec<String>>>,
     }
 
-    fn open(chromium: PathBuf, report: &Path) -> Page_ {
+    fn open(chromium: PathBuf, report: &Path) -> OpenReport {
         let browser = Browser::new(LaunchOptions {
             headless: true,
             sandbox: false,
@@ -386,14 +386,14 @@ mod browser {
         let url = format!("file://{}", report.canonicalize().unwrap().display());
         tab.navigate_to(&url).unwrap();
         tab.wait_for_element("body[data-ready]").unwrap();
-        Page_ {
+        OpenReport {
             _browser: browser,
             tab,
             errors,
         }
     }
 
-    impl Page_ {
+    impl OpenReport {
         /// The value of a JavaScript expression, passed back as JSON (objects would come
         /// back as references).
         fn eval(&self, js: &str) -> Value {
@@ -527,6 +527,41 @@ mod browser {
         // The document view of the original, from the pair view's link.
         page.click("#side-a h3 a");
         page.tab.wait_for_element("#doc-text").unwrap();
+        page.assert_no_placeholders();
+        page.assert_no_errors();
+    }
+
+    #[test]
+    fn the_partial_list_names_each_lift_and_opens_its_pair() {
+        let Some(chromium) = chromium() else { return };
+        let scanned = scan_sample();
+        let partials = summary_counts(&scanned.stdout)
+            .into_iter()
+            .find(|(key, _)| *key == "partials")
+            .unwrap()
+            .1;
+        let page = open(chromium, &scanned.out().join("report.html"));
+        page.click("header nav a[data-view=partial]");
+        let rows = page.eval("document.querySelectorAll('#partial-table tr.link').length");
+        assert_eq!(rows, partials);
+        let snippets = page.eval(
+            "[...document.querySelectorAll('#partial-table tr.link')].map(r => r.lastChild.textContent)",
+        );
+        assert!(
+            snippets
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|s| s.as_str().unwrap().len() > 20),
+            "{snippets}"
+        );
+        page.click("#partial-table tr.link");
+        page.tab.wait_for_element("#side-b mark.passage").unwrap();
+        assert!(
+            page.eval("document.querySelectorAll('#side-a mark.passage').length")
+                .as_u64()
+                > Some(0)
+        );
         page.assert_no_placeholders();
         page.assert_no_errors();
     }

@@ -255,11 +255,11 @@ function clusterDetail(r) {
     el('td', null, isRep ? 'original' : 'member'), el('td', null, docLabel(m)), el('td', null, outletOf(m)), el('td', null, dateOf(m)),
     el('td', null, k == null ? (isRep ? '' : 'no pair listed') : el('span', { class: 'tag ' + (p.relation[k] ? 'partial' : 'copy') }, p.relation[k] ? 'partial' : 'copy')),
     el('td', { class: 'num' }, k == null ? fmt(D.docs.similarity[m]) : fmt(p.jaccard[k])),
-    el('td', { class: 'num' }, k == null ? '' : pct(mine === 'a' ? p.share_a[k] : p.share_b[k])),
+    el('td', { class: 'num' }, k == null ? '' : `${pct(mine === 'a' ? p.share_a[k] : p.share_b[k])} / ${pct(mine === 'a' ? p.share_b[k] : p.share_a[k])}`),
     el('td', null, dir), el('td', null, k == null ? '' : p.reason[k]));
   });
   return [head,
-    el('table', null, el('thead', null, el('tr', null, ['role', 'id', 'outlet', 'date', 'relation', 'Jaccard', 'share', 'direction', 'reason'].map((h) => el('th', null, h)))),
+    el('table', null, el('thead', null, el('tr', null, ['role', 'id', 'outlet', 'date', 'relation', 'Jaccard', 'shares (member / original)', 'direction', 'reason'].map((h) => el('th', null, h)))),
       el('tbody', null, rows)),
     hidden ? el('p', { class: 'note' }, `${hidden} member(s) from other outlets hidden by the outlet filter.`) : null];
 }
@@ -290,15 +290,26 @@ function partials() {
     { key: 'src_outlet', label: 'outlet', sort: (l) => outletOf(l.src) },
     { key: 'share', label: 'share of its words', num: true, sort: (l) => l.share },
     { key: 'words', label: 'words reused', num: true, sort: (l) => p.passage_words[l.k] || 0 },
-    { key: 'reason', label: 'why' },
+    { key: 'passage', label: 'the passage' },
   ], { key: 'share', dir: -1 }, (l) => [el('tr', { class: 'link', 'data-pair': l.k, onclick: () => go(`pair/${l.src}/${l.taker}`) },
     el('td', null, docLabel(l.taker)), el('td', null, outletOf(l.taker)),
     el('td', null, l.known ? docLabel(l.src) : docLabel(l.src) + ' (direction unknown)'), el('td', null, outletOf(l.src)),
-    el('td', { class: 'num' }, pct(l.share)), el('td', { class: 'num' }, p.passage_words[l.k] ?? '–'), el('td', null, p.direction[l.k] || p.reason[l.k]))]);
+    el('td', { class: 'num' }, pct(l.share)), el('td', { class: 'num' }, p.passage_words[l.k] ?? '–'), el('td', { class: 'muted' }, passageSnippet(l)))]);
   function apply() {
     table.set(lifts.filter((l) => outlet < 0 || D.docs.outlet[l.taker] === outlet || D.docs.outlet[l.src] === outlet));
   }
   apply();
+}
+
+// The start of the longest passage, as the source has it; '' when its text is not embedded.
+function passageSnippet(l) {
+  const passages = D.pairs.passages[l.k];
+  const t = D.docs.text[l.src];
+  if (!passages || !passages.length || t < 0) return '';
+  const inA = D.pairs.a[l.k] === l.src;
+  const q = passages.reduce((x, y) => (y[4] > x[4] ? y : x));
+  const text = D.texts[t].text.slice(inA ? q[0] : q[2], inA ? q[1] : q[3]).replace(/\s+/g, ' ').trim();
+  return text.length > 90 ? text.slice(0, 90) + '…' : text;
 }
 
 // ---- quality ----------------------------------------------------------------------------
