@@ -7,7 +7,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A file of a scan's report folder is not what `scan --output` writes.
-    #[error("{path}:{line}: {message}")]
+    #[error("{}{}: {message}", path.display(), line_suffix(*line))]
     ReportFolder {
         /// The file.
         path: PathBuf,
@@ -119,5 +119,13 @@ impl Error {
             name,
             message: message.into(),
         }
+    }
+}
+
+/// `:line` after a file name, or nothing for a file as a whole (line 0).
+fn line_suffix(line: usize) -> String {
+    match line {
+        0 => String::new(),
+        line => format!(":{line}"),
     }
 }

@@ -598,6 +598,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Report { dir, output } => {
+            if !dir.is_dir() {
+                return Err(reprint::Error::ReportFolder {
+                    path: dir,
+                    line: 0,
+                    message: "not a folder; give the folder `reprint scan --output` wrote".into(),
+                }
+                .into());
+            }
             let path = output.unwrap_or_else(|| dir.join(report::HTML_REPORT_FILES[1]));
             let destination = Destination::from_arg(&path);
             let mut out = Output::open(&destination)?;

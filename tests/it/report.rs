@@ -137,6 +137,17 @@ fn a_broken_scan_folder_is_named_with_its_line() {
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("pairs.jsonl:2:"), "{stderr}");
+    let output = reprint()
+        .arg("report")
+        .arg("no/such/folder")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr.starts_with("error: no/such/folder: not a folder"),
+        "{stderr}"
+    );
     let empty = tempfile::tempdir().unwrap();
     let output = reprint().arg("report").arg(empty.path()).output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);

@@ -32,42 +32,47 @@ pub struct HtmlReportSize {
 /// Builds the report of the scan folder `dir` and writes it to `out` (named `path` in
 /// errors).
 pub fn write_html_report(dir: &Path, out: &mut dyn Write, path: &Path) -> Result<HtmlReportSize> {
-    let (folder, totals) = read_folder(dir)?;
-    let data = ReportData::of(&folder, &totals).map_err(|message| Error::ReportFolder {
-        path: dir.to_path_buf(),
-        line: 0,
-        message,
-    })?;
-    let json = embedded_json(&data);
-    let page = page(&folder, &totals, &json).map_err(|message| Error::ReportFolder {
-        path: dir.to_path_buf(),
-        line: 0,
-        message,
-    })?;
-    out.write_all(page.as_bytes())
-        .map_err(|e| Error::io(path, e))?;
-    Ok(HtmlReportSize {
-        bytes: page.len(),
-        data_bytes: json.len(),
-        texts: data.texts.len(),
+    with_data(dir, |folder, totals, data| {
+        let json = embedded_json(data);
+        let page = page(folder, totals, &json).map_err(|message| folder_error(dir, message))?;
+        out.write_all(page.as_bytes())
+            .map_err(|e| Error::io(path, e))?;
+        Ok(HtmlReportSize {
+            bytes: page.len(),
+            data_bytes: json.len(),
+            texts: data.texts.len(),
+        })
     })
-}
-
-/// The embedded data as JSON (what the golden test compares).
-fn embedded_json(data: &ReportData) -> String {
-    serde_json::to_string(data).expect("report data serializes")
 }
 
 /// The embedded data of the scan folder `dir`, as JSON: for tests.
 #[cfg(any(test, feature = "testing"))]
 pub fn report_data_json(dir: &Path) -> Result<String> {
+    with_data(dir, |_, _, data| Ok(embedded_json(data)))
+}
+
+/// Reads the scan folder `dir` and hands `use_data` what the page is made of.
+fn with_data<T>(
+    dir: &Path,
+    use_data: impl FnOnce(&ScanFolder, &DocTotals, &ReportData) -> Result<T>,
+) -> Result<T> {
     let (folder, totals) = read_folder(dir)?;
-    let data = ReportData::of(&folder, &totals).map_err(|message| Error::ReportFolder {
+    let data = ReportData::of(&folder, &totals).map_err(|message| folder_error(dir, message))?;
+    use_data(&folder, &totals, &data)
+}
+
+/// A folder whose files disagree with each other (no one line is at fault).
+fn folder_error(dir: &Path, message: String) -> Error {
+    Error::ReportFolder {
         path: dir.to_path_buf(),
         line: 0,
         message,
-    })?;
-    Ok(embedded_json(&data))
+    }
+}
+
+/// The embedded data as JSON (what the golden test compares).
+fn embedded_json(data: &ReportData) -> String {
+    serde_json::to_string(data).expect("report data serializes")
 }
 
 /// Reads the scan folder `dir`, keeping of `docs.jsonl` the documents the page shows: those a
