@@ -98,6 +98,10 @@ enum Command {
         id_a: String,
         /// Id of the second document.
         id_b: String,
+        /// Print one JSON object (relation, reason, figures, direction, passages as byte
+        /// ranges) instead of the highlighted texts.
+        #[arg(long)]
+        json: bool,
         #[command(flatten)]
         input: InputArgs,
     },
@@ -681,10 +685,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             out.finish()?;
         }
         Command::Index { command } => run_index(command)?,
-        Command::Explain { id_a, id_b, input } => {
+        Command::Explain {
+            id_a,
+            id_b,
+            json,
+            input,
+        } => {
             let params = input.params()?;
             let corpus = input.corpus()?;
             let explanation = pipeline::explain(&corpus, &params, &id_a, &id_b)?;
+            if json {
+                let mut stdout = std::io::stdout().lock();
+                serde_json::to_writer(&mut stdout, &report::explanation_line(&explanation))?;
+                writeln!(stdout)?;
+                return Ok(());
+            }
             let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             let text = report::render_explanation(&explanation, colour);
             std::io::stdout().lock().write_all(text.as_bytes())?;

@@ -1,6 +1,7 @@
 //! `explain` on a terminal: the figures, the passages in both wordings, both texts
 //! highlighted.
 
+use super::jsonl::{PassageLine, relation_name};
 use super::*;
 use crate::pipeline::Explanation;
 use crate::relate::PairSide;
@@ -128,4 +129,67 @@ fn snippet(text: &str) -> String {
     let head: String = chars[..100].iter().collect();
     let tail: String = chars[chars.len() - 40..].iter().collect();
     format!("{head} … {tail}")
+}
+
+/// `explain --json` (and the Python `explain`): the explanation as one JSON object.
+#[derive(Debug, serde::Serialize)]
+pub struct ExplanationLine<'a> {
+    /// The first document's id.
+    pub a: &'a str,
+    /// The second document's id.
+    pub b: &'a str,
+    /// `copy`, `partial` or `none`.
+    pub relation: &'static str,
+    /// Why, with the figures that decided it.
+    pub reason: String,
+    /// Exact Jaccard similarity of the shingle sets.
+    pub jaccard: f64,
+    /// Share of `a`'s shingles found in `b`.
+    pub containment_ab: f64,
+    /// Share of `b`'s shingles found in `a`.
+    pub containment_ba: f64,
+    /// Whether the pair reaches the scan threshold.
+    pub above_threshold: bool,
+    /// Shingles of `a` and of `b`.
+    pub shingles: [usize; 2],
+    /// Normalized words of `a` and of `b`.
+    pub words: [usize; 2],
+    /// The id of the document the text was taken from, or null.
+    pub from: Option<&'a str>,
+    /// Why `from` is the source (empty for the relation `none`).
+    pub direction: String,
+    /// The reused passages, as byte ranges of both texts.
+    pub passages: Vec<PassageLine>,
+}
+
+/// The JSON shape of an [`Explanation`].
+pub fn explanation_line(explanation: &Explanation) -> ExplanationLine<'_> {
+    let e = explanation;
+    let (a, b) = (e.a.id.as_str(), e.b.id.as_str());
+    ExplanationLine {
+        a,
+        b,
+        relation: relation_name(e.verdict.relation()),
+        reason: e.verdict.to_string(),
+        jaccard: round6(e.figures.jaccard),
+        containment_ab: round6(e.figures.containment_ab),
+        containment_ba: round6(e.figures.containment_ba),
+        above_threshold: e.above_threshold,
+        shingles: [e.shingles.0, e.shingles.1],
+        words: [e.words.0, e.words.1],
+        from: e
+            .direction
+            .as_ref()
+            .and_then(|d| d.source())
+            .map(|side| match side {
+                PairSide::A => a,
+                PairSide::B => b,
+            }),
+        direction: e
+            .direction
+            .as_ref()
+            .map(|d| d.describe((a, b), &[]).to_string())
+            .unwrap_or_default(),
+        passages: e.passages.iter().map(PassageLine::from).collect(),
+    }
 }

@@ -16,7 +16,7 @@ mod scan_file;
 mod summary;
 mod texts;
 
-pub use explain::render_explanation;
+pub use explain::{ExplanationLine, explanation_line, render_explanation};
 pub use feed::{FeedStats, feed_summary, write_feed};
 pub use generated::{ArticleLine, Generated, TruthLine, write_generated};
 #[cfg(any(test, feature = "testing"))]

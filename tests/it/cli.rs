@@ -770,3 +770,46 @@ fn html_files_and_html_fields_are_extracted_and_scored() {
         )
     );
 }
+
+/// `explain --json` says what `pairs.jsonl` says of the same pair.
+#[test]
+fn explain_json_agrees_with_the_pairs_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    reprint()
+        .args(["scan", "--no-report", "--out"])
+        .arg(&out)
+        .arg(crate::support::sample_corpus())
+        .assert()
+        .success();
+    let pairs = std::fs::read_to_string(out.join("pairs.jsonl")).unwrap();
+    let mut checked = 0;
+    for line in pairs.lines() {
+        let pair: Value = serde_json::from_str(line).unwrap();
+        if pair["relation"] != "partial" {
+            continue;
+        }
+        let output = reprint()
+            .args(["explain", "--json"])
+            .arg(pair["a"].as_str().unwrap())
+            .arg(pair["b"].as_str().unwrap())
+            .arg(crate::support::sample_corpus())
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        let explained: Value = serde_json::from_slice(&output.stdout).unwrap();
+        for field in [
+            "relation",
+            "reason",
+            "jaccard",
+            "containment_ab",
+            "containment_ba",
+            "from",
+            "passages",
+        ] {
+            assert_eq!(explained[field], pair[field], "{field} of {line}");
+        }
+        checked += 1;
+    }
+    assert!(checked >= 5, "{checked} partial pairs");
+}
