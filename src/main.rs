@@ -7,15 +7,14 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use reprint::candidates::lsh::LshParams;
-use reprint::candidates::minhash::{DEFAULT_MINHASH_SEED, MinHashParams, SketchScheme};
-use reprint::candidates::winnow::WinnowParams;
-use reprint::ingest::{Corpus, CorpusOptions, InputSpec, ReadOptions, check_outputs_apart};
-use reprint::pipeline::{self, DEFAULT_TEMPLATE_MIN_DOCS, Progress, ScanParams, ScanResult};
+use reprint::candidates::minhash::{DEFAULT_MINHASH_SEED, SketchScheme};
+use reprint::ingest::{Corpus, CorpusOptions, InputSpec, check_outputs_apart};
+use reprint::pipeline::{
+    self, DEFAULT_TEMPLATE_MIN_DOCS, Progress, ScanOptions, ScanParams, ScanResult,
+};
 use reprint::relate::relation::RelationParams;
 use reprint::report::{self, Destination, Output, ReportDir};
 use reprint::synth::{Generator, SynthParams};
-use reprint::text::shingle::{DEFAULT_SHINGLE_SEED, ShingleKind, ShingleParams};
 
 /// Find articles that reuse each other's wording.
 #[derive(Parser)]
@@ -245,16 +244,16 @@ struct InputArgs {
     #[arg(required = true)]
     inputs: Vec<String>,
     /// Least exact Jaccard similarity for near-duplicates.
-    #[arg(long, default_value_t = 0.5)]
+    #[arg(long, default_value_t = ScanOptions::default().threshold)]
     threshold: f64,
     /// Words per shingle.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = ScanOptions::default().shingle)]
     shingle: usize,
     /// Use character n-grams of this length instead of word shingles. By default, off.
     #[arg(long, conflicts_with = "shingle")]
     char_ngrams: Option<usize>,
     /// MinHash signature size.
-    #[arg(long, default_value_t = 128)]
+    #[arg(long, default_value_t = ScanOptions::default().hashes)]
     hashes: usize,
     /// MinHash scheme.
     #[arg(long, value_enum, default_value_t = Scheme::Oph)]
@@ -337,54 +336,32 @@ struct InputArgs {
 
 impl InputArgs {
     fn params(&self) -> reprint::Result<ScanParams> {
-        let kind = match self.char_ngrams {
-            Some(n) => ShingleKind::Chars(n),
-            None => ShingleKind::Words(self.shingle),
-        };
-        let scheme = match self.scheme {
-            Scheme::Oph => SketchScheme::OnePermutation,
-            Scheme::Classic => SketchScheme::KPermutation,
-        };
-        let minhash = MinHashParams::new(self.hashes, self.seed, scheme)?;
-        let lsh = match (self.bands, self.rows) {
-            (Some(bands), Some(rows)) => Some(LshParams::new(bands, rows, self.hashes)?),
-            _ => None,
-        };
-        let mut params = ScanParams::new(
-            ReadOptions {
-                id_field: self.id_field.clone(),
-                text_field: self.text_field.clone(),
+        ScanOptions {
+            id_field: self.id_field.clone(),
+            text_field: self.text_field.clone(),
+            threshold: self.threshold,
+            shingle: self.shingle,
+            char_ngrams: self.char_ngrams,
+            hashes: self.hashes,
+            scheme: match self.scheme {
+                Scheme::Oph => SketchScheme::OnePermutation,
+                Scheme::Classic => SketchScheme::KPermutation,
             },
-            ShingleParams::new(kind, DEFAULT_SHINGLE_SEED)?,
-            minhash,
-            self.threshold,
-            lsh,
-            self.threads,
-        )?
-        .with_cluster_floor(self.cluster_floor)?;
-        params.relation =
-            RelationParams::new(self.copy_share, self.partial_words, self.partial_share)?;
-        params.passages = !self.no_passages;
-        params.all_pairs = self.all_pairs;
-        if self.template_min_docs < 2 {
-            return Err(reprint::Error::param(
-                "--template-min-docs",
-                format!("must be at least 2, got {}", self.template_min_docs),
-            ));
+            seed: self.seed,
+            bands_rows: self.bands.zip(self.rows),
+            threads: self.threads,
+            copy_share: self.copy_share,
+            partial_words: self.partial_words,
+            partial_share: self.partial_share,
+            cluster_floor: self.cluster_floor,
+            passages: !self.no_passages,
+            all_pairs: self.all_pairs,
+            quality: !self.no_quality,
+            template_min_docs: self.template_min_docs,
+            jaccard_only: self.jaccard_only,
+            winnow_window: self.winnow_window,
         }
-        params.quality = !self.no_quality;
-        params.template_min_docs = self.template_min_docs;
-        let defaults = WinnowParams::for_shingles(kind);
-        params.winnow = if self.jaccard_only {
-            None
-        } else {
-            Some(WinnowParams::new(
-                self.winnow_window.unwrap_or(defaults.window()),
-                defaults.min_shared(),
-                defaults.max_postings(),
-            )?)
-        };
-        Ok(params)
+        .params()
     }
 
     fn specs(&self) -> Vec<InputSpec> {

@@ -38,7 +38,7 @@ pub use explain::{Explanation, explain};
 pub use first_pass::first_pass_records;
 use first_pass::*;
 pub use generate::generate;
-pub use params::{DEFAULT_TEMPLATE_MIN_DOCS, ScanParams};
+pub use params::{DEFAULT_TEMPLATE_MIN_DOCS, ScanOptions, ScanParams};
 pub use progress::{Progress, Silent};
 use relations::*;
 use templates::*;
