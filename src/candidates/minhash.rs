@@ -148,9 +148,48 @@ impl MinHasher {
     pub fn builder(&self) -> SketchBuilder<'_> {
         SketchBuilder {
             hasher: self,
-            slots: vec![u64::MAX; self.params.num_hashes],
+            slots: self.empty_slots(),
             any: false,
         }
+    }
+
+    /// Slots before any shingle: the start of a sketch kept by its owner (a [`SketchBuilder`],
+    /// or a MinHash object updated over time).
+    pub fn empty_slots(&self) -> Vec<u64> {
+        vec![u64::MAX; self.params.num_hashes]
+    }
+
+    /// Adds one shingle hash to `slots` (of [`MinHasher::empty_slots`]'s length).
+    #[inline]
+    pub fn add_to(&self, slots: &mut [u64], shingle: u64) {
+        match self.params.scheme {
+            SketchScheme::OnePermutation => {
+                let value = permute(shingle ^ self.params.seed);
+                // Multiply-shift maps the hash onto 0..bins without a division.
+                let bin = ((value as u128 * slots.len() as u128) >> 64) as usize;
+                if value < slots[bin] {
+                    slots[bin] = value;
+                }
+            }
+            SketchScheme::KPermutation => {
+                let x = avalanche(shingle ^ self.params.seed);
+                for (slot, &(a, b)) in slots.iter_mut().zip(&self.permutations) {
+                    let value = a.wrapping_mul(x).wrapping_add(b);
+                    if value < *slot {
+                        *slot = value;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The signature of slots that at least one shingle was added to (one-permutation bins
+    /// left empty are filled from others).
+    pub fn signature_of(&self, mut slots: Vec<u64>) -> Signature {
+        if self.params.scheme == SketchScheme::OnePermutation {
+            self.densify(&mut slots);
+        }
+        Signature(slots)
     }
 
     /// Fills the empty bins of a one-permutation sketch. A bin is empty when it still holds
@@ -207,38 +246,16 @@ impl SketchBuilder<'_> {
     #[inline]
     pub fn add(&mut self, shingle: u64) {
         self.any = true;
-        let params = &self.hasher.params;
-        match params.scheme {
-            SketchScheme::OnePermutation => {
-                let value = permute(shingle ^ params.seed);
-                // Multiply-shift maps the hash onto 0..bins without a division.
-                let bin = ((value as u128 * self.slots.len() as u128) >> 64) as usize;
-                if value < self.slots[bin] {
-                    self.slots[bin] = value;
-                }
-            }
-            SketchScheme::KPermutation => {
-                let x = avalanche(shingle ^ params.seed);
-                for (slot, &(a, b)) in self.slots.iter_mut().zip(&self.hasher.permutations) {
-                    let value = a.wrapping_mul(x).wrapping_add(b);
-                    if value < *slot {
-                        *slot = value;
-                    }
-                }
-            }
-        }
+        self.hasher.add_to(&mut self.slots, shingle);
     }
 
     /// The signature, or `None` when no shingle was added: an empty document has no
     /// meaningful signature, and giving all of them the same one would make them collide.
-    pub fn finish(mut self) -> Option<Signature> {
+    pub fn finish(self) -> Option<Signature> {
         if !self.any {
             return None;
         }
-        if self.hasher.params.scheme == SketchScheme::OnePermutation {
-            self.hasher.densify(&mut self.slots);
-        }
-        Some(Signature(self.slots))
+        Some(self.hasher.signature_of(self.slots))
     }
 }
 

@@ -24,8 +24,9 @@ pub use html::report_data_json;
 pub use html::{HtmlReportSize, write_html_report};
 pub use index::{IndexLine, IndexStatsLine, RelationLine, index_stats_line, write_index_lines};
 pub use jsonl::{
-    ClusterLine, DocLine, PairLine, ReuseLine, ScoreLine, rejection, write_clusters, write_docs,
-    write_pairs, write_report_dir, write_scores, write_scores_with_clean_text,
+    ClusterLine, DocLine, EvidenceLine, PairLine, PassageLine, QualityLine, ReuseLine, ScoreLine,
+    rejection, write_clusters, write_docs, write_pairs, write_report_dir, write_scores,
+    write_scores_with_clean_text,
 };
 use jsonl::{id_of, round6, write_line};
 pub use outlets::{OutletFlow, OutletLine, outlets, write_outlets};
