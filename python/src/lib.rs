@@ -3,6 +3,8 @@
 //! Python sees exactly the fields and values the CLI writes. Work that takes time runs with
 //! the GIL released, on rayon's threads.
 
+mod arrow;
+
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyOSError, PyValueError};
 use pyo3::prelude::*;
@@ -164,11 +166,55 @@ fn scan_jsonl(
 ) -> PyResult<(String, String, String, String)> {
     let params = options(kwargs)?.params().map_err(py_error)?;
     let file = write_records(py, records)?;
+    let [docs, pairs, clusters, outlets] = scan_file(py, &file, &params)?;
+    Ok((docs, pairs, clusters, outlets))
+}
+
+/// `scan_arrow(table, **params)`: the rows of an Arrow table (anything with
+/// `__arrow_c_stream__`, such as a `pyarrow.Table`) scanned as records, every column read as
+/// text; docs, pairs and clusters come back as `pyarrow.Table`s.
+#[pyfunction]
+#[pyo3(signature = (table, **kwargs))]
+fn scan_arrow<'py>(
+    py: Python<'py>,
+    table: pyo3_arrow::PyTable,
+    kwargs: Option<&Bound<'py, PyDict>>,
+) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+    let params = options(kwargs)?.params().map_err(py_error)?;
+    let (batches, _) = table.into_inner();
+    let dir = tempfile::tempdir().map_err(io_error)?;
+    let file = RecordFile { dir };
+    let path = file.path();
+    py.detach(|| -> PyResult<()> {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&path).map_err(io_error)?);
+        arrow::write_rows(&batches, &mut out)?;
+        out.flush().map_err(io_error)
+    })?;
+    let [docs, pairs, clusters, _] = scan_file(py, &file, &params)?;
+    let table = |lines: &str, columns| -> PyResult<Bound<'py, PyAny>> {
+        let batch = arrow::batch_of(lines, columns)?;
+        let schema = batch.schema();
+        pyo3_arrow::PyTable::try_new(vec![batch], schema)?.into_pyarrow(py)
+    };
+    Ok((
+        table(&docs, arrow::DOC_COLUMNS)?,
+        table(&pairs, arrow::PAIR_COLUMNS)?,
+        table(&clusters, arrow::CLUSTER_COLUMNS)?,
+    ))
+}
+
+/// Scans the records of `file` with the GIL released: the CLI's docs, pairs, clusters and
+/// outlets lines.
+fn scan_file(
+    py: Python<'_>,
+    file: &RecordFile,
+    params: &reprint::pipeline::ScanParams,
+) -> PyResult<[String; 4]> {
     let path = file.path();
     let outputs = py
         .detach(|| -> reprint::Result<[Vec<u8>; 4]> {
             let corpus = Corpus::open(&[InputSpec::Path(path.clone())])?;
-            let result = pipeline::scan(&corpus, &params, &Silent)?;
+            let result = pipeline::scan(&corpus, params, &Silent)?;
             let mut outputs: [Vec<u8>; 4] = Default::default();
             let name = Path::new("records");
             report::write_docs(&result, &mut outputs[0], name)?;
@@ -179,12 +225,12 @@ fn scan_jsonl(
         })
         .map_err(py_error)?;
     let [docs, pairs, clusters, outlets] = outputs;
-    Ok((
+    Ok([
         file.unname(docs)?,
         file.unname(pairs)?,
         file.unname(clusters)?,
         file.unname(outlets)?,
-    ))
+    ])
 }
 
 /// `quality(text, title=None)`: the quality object of `docs.jsonl`, as JSON.
@@ -551,6 +597,7 @@ impl MinHashLSH {
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scan_jsonl, m)?)?;
+    m.add_function(wrap_pyfunction!(scan_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(quality_json, m)?)?;
     m.add_function(wrap_pyfunction!(explain_json, m)?)?;
     m.add_class::<MinHash>()?;

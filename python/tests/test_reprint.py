@@ -55,6 +55,28 @@ def test_scan_equals_the_cli_on_the_sample_corpus():
     assert [d["origin"] for d in result["docs"][:2]] == ["records:1", "records:2"]
 
 
+def test_scan_arrow_equals_scan():
+    pa = pytest.importorskip("pyarrow")
+    table = pa.Table.from_pylist(records())
+    arrow = reprint.scan_arrow(table)
+    plain = reprint.scan(records())
+    assert isinstance(arrow["docs"], pa.Table)
+    docs = arrow["docs"].to_pylist()
+    assert len(docs) == len(plain["docs"])
+    for got, want in zip(docs, plain["docs"]):
+        for field in ["id", "cluster", "duplicate_of", "similarity", "status", "source", "title"]:
+            assert got[field] == want[field], field
+        quality = want["quality"] or {}
+        assert got["score"] == quality.get("score")
+        assert got["flags"] == quality.get("flags")
+        assert json.loads(got["reuses"]) == want["reuses"]
+    pairs = arrow["pairs"].to_pylist()
+    assert [(p["a"], p["b"], p["relation"], p["jaccard"]) for p in pairs] == [
+        (p["a"], p["b"], p["relation"], p["jaccard"]) for p in plain["pairs"]]
+    assert [json.loads(p["passages"]) for p in pairs] == [p["passages"] for p in plain["pairs"]]
+    assert arrow["clusters"].to_pylist() == plain["clusters"]
+
+
 def test_parameters_are_the_clis():
     result = reprint.scan(records(), threshold=0.8, all_pairs=True, quality=False)
     assert all(doc["quality"] is None for doc in result["docs"])

@@ -11,9 +11,10 @@ import json
 from ._native import MinHash, MinHashLSH, ReprintError
 from ._native import explain_json as _explain_json
 from ._native import quality_json as _quality_json
+from ._native import scan_arrow as _scan_arrow
 from ._native import scan_jsonl as _scan_jsonl
 
-__all__ = ["scan", "quality", "explain", "MinHash", "MinHashLSH", "ReprintError"]
+__all__ = ["scan", "scan_arrow", "quality", "explain", "MinHash", "MinHashLSH", "ReprintError"]
 
 
 def _lines(text):
@@ -41,6 +42,17 @@ def scan(records, **params):
         "clusters": _lines(clusters),
         "outlets": _lines(outlets),
     }
+
+
+def scan_arrow(table, **params):
+    """``scan`` for an Arrow table (a ``pyarrow.Table`` or anything with
+    ``__arrow_c_stream__``), one record per row, every column read as text: returns
+    ``{"docs", "pairs", "clusters"}`` as ``pyarrow.Table``s, built without a Python object per
+    row. Columns are those of ``docs.jsonl`` (the quality object's ``score``, ``boilerplate``,
+    ``padding``, ``stuffing`` and ``flags`` flattened; ``reuses`` and ``evidence`` as JSON
+    text), ``pairs.jsonl`` (``passages`` as JSON text) and ``clusters.jsonl``."""
+    docs, pairs, clusters = _scan_arrow(table, **params)
+    return {"docs": docs, "pairs": pairs, "clusters": clusters}
 
 
 def quality(text, title=None):
