@@ -77,6 +77,23 @@ def test_scan_arrow_equals_scan():
     assert arrow["clusters"].to_pylist() == plain["clusters"]
 
 
+def test_scan_equals_the_cli_on_20000_generated_articles(tmp_path):
+    corpus = tmp_path / "gen.jsonl"
+    subprocess.run([cli(), "gen", "--docs", "20000", "--seed", "3", "--syndication", "-o", corpus],
+                   check=True, capture_output=True)
+    out = tmp_path / "out"
+    subprocess.run([cli(), "scan", corpus, "--out", out, "--no-report"], check=True,
+                   capture_output=True)
+    expected = {name: [json.loads(l) for l in (out / f"{name}.jsonl").read_text().splitlines()]
+                for name in ["docs", "pairs", "clusters"]}
+    with corpus.open() as f:
+        result = reprint.scan(json.loads(line) for line in f)
+    assert without_origin(result["docs"]) == without_origin(expected["docs"])
+    assert result["pairs"] == expected["pairs"]
+    assert result["clusters"] == expected["clusters"]
+    assert len(result["pairs"]) > 5000
+
+
 def test_parameters_are_the_clis():
     result = reprint.scan(records(), threshold=0.8, all_pairs=True, quality=False)
     assert all(doc["quality"] is None for doc in result["docs"])
