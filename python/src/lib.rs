@@ -127,13 +127,17 @@ impl RecordFile {
 fn write_records(py: Python<'_>, records: &Bound<'_, PyAny>) -> PyResult<RecordFile> {
     let json = py.import("json")?;
     let dumps = json.getattr("dumps")?;
+    // Dates and times (datetime, date, pandas Timestamp) as ISO 8601, which the reader parses;
+    // other values JSON lacks as their str().
+    let options = PyDict::new(py);
+    options.set_item("default", py.import("reprint")?.getattr("_json_value")?)?;
     let dir = tempfile::tempdir().map_err(io_error)?;
     let file = RecordFile { dir };
     let mut out = std::io::BufWriter::new(std::fs::File::create(file.path()).map_err(io_error)?);
     for record in PyIterator::from_object(records)? {
         let record = record?;
         let line: String = if record.is_instance_of::<PyDict>() {
-            match dumps.call1((&record,)) {
+            match dumps.call((&record,), Some(&options)) {
                 Ok(line) => line.extract()?,
                 Err(e) => not_a_record(&format!("the record cannot be written as JSON: {e}")),
             }

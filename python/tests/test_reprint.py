@@ -114,6 +114,14 @@ def test_bad_records_are_reported_one_by_one():
     assert "duplicate id" in docs[5]["reason"]
 
 
+def test_dates_may_be_datetimes():
+    import datetime
+    story = records()[0]
+    when = datetime.datetime(2025, 6, 3, 6, 0, tzinfo=datetime.timezone.utc)
+    result = reprint.scan([dict(story, date=when), dict(story, id="day", date=when.date())])
+    assert [d["date"] for d in result["docs"]] == ["2025-06-03T06:00:00Z", "2025-06-03T00:00:00Z"]
+
+
 def test_quality_of_one_text():
     stuffed = "Cheap ferry tickets! Book cheap ferry tickets with the cheap ferry tickets team. " * 6
     q = reprint.quality(stuffed, title="Cheap ferry tickets")

@@ -17,6 +17,12 @@ from ._native import scan_jsonl as _scan_jsonl
 __all__ = ["scan", "scan_arrow", "quality", "explain", "MinHash", "MinHashLSH", "ReprintError"]
 
 
+def _json_value(value):
+    """A value JSON lacks, as the reader takes it: dates and times in ISO 8601, else str()."""
+    isoformat = getattr(value, "isoformat", None)
+    return isoformat() if callable(isoformat) else str(value)
+
+
 def _lines(text):
     return [json.loads(line) for line in text.splitlines() if line]
 
