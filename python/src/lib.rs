@@ -464,8 +464,8 @@ impl Key {
 }
 
 /// Locality-sensitive hashing over MinHash signatures, in the part of datasketch's
-/// `MinHashLSH` API most code uses. The band shape comes from reprint's own choice for the
-/// threshold (least error with at least 0.98 recall at the threshold) unless `params=(b, r)`.
+/// `MinHashLSH` API most code uses. The band shape is chosen as datasketch chooses it (least
+/// weighted false-positive and false-negative area, `weights`), unless `params=(b, r)`.
 #[pyclass(module = "reprint")]
 struct MinHashLSH {
     lsh: LshParams,
@@ -481,11 +481,16 @@ struct MinHashLSH {
 #[pymethods]
 impl MinHashLSH {
     #[new]
-    #[pyo3(signature = (threshold=0.9, num_perm=128, params=None))]
-    fn new(threshold: f64, num_perm: usize, params: Option<(usize, usize)>) -> PyResult<Self> {
+    #[pyo3(signature = (threshold=0.9, num_perm=128, weights=(0.5, 0.5), params=None))]
+    fn new(
+        threshold: f64,
+        num_perm: usize,
+        weights: (f64, f64),
+        params: Option<(usize, usize)>,
+    ) -> PyResult<Self> {
         let lsh = match params {
             Some((bands, rows)) => LshParams::new(bands, rows, num_perm),
-            None => LshParams::for_threshold(threshold, num_perm),
+            None => LshParams::for_threshold_weighted(threshold, num_perm, weights),
         }
         .map_err(py_error)?;
         Ok(MinHashLSH {

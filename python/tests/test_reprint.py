@@ -177,6 +177,17 @@ def test_the_same_calls_work_on_both(module):
     assert lsh.is_empty()
 
 
+@pytest.mark.parametrize("threshold", [0.3, 0.5, 0.7, 0.8, 0.9])
+@pytest.mark.parametrize("num_perm", [64, 128, 256])
+def test_the_band_shape_is_datasketchs(threshold, num_perm):
+    ours = reprint.MinHashLSH(threshold=threshold, num_perm=num_perm)
+    theirs = datasketch.MinHashLSH(threshold=threshold, num_perm=num_perm)
+    assert (ours.b, ours.r) == (theirs.b, theirs.r)
+    skewed = dict(threshold=threshold, num_perm=num_perm, weights=(0.2, 0.8))
+    assert (reprint.MinHashLSH(**skewed).b, reprint.MinHashLSH(**skewed).r) == (
+        datasketch.MinHashLSH(**skewed).b, datasketch.MinHashLSH(**skewed).r)
+
+
 def test_estimates_are_as_accurate_as_datasketchs():
     errors = {reprint: [], datasketch: []}
     for seed in range(40):

@@ -105,6 +105,40 @@ impl LshParams {
         Ok(shape)
     }
 
+    /// The shape with the least weighted error for a Jaccard threshold in (0, 1]:
+    /// `weights.0` times the false-positive area (the S-curve below the threshold) plus
+    /// `weights.1` times the false-negative area (one minus it above), with no recall floor.
+    /// This is how datasketch's `MinHashLSH` picks its shape, so the Python package's
+    /// `MinHashLSH` gives datasketch's users the bands they expect; scans use
+    /// [`LshParams::for_threshold`], which also asks for [`RECALL_FLOOR`] at the threshold.
+    pub fn for_threshold_weighted(
+        threshold: f64,
+        num_hashes: usize,
+        weights: (f64, f64),
+    ) -> Result<Self> {
+        if !(threshold > 0.0 && threshold <= 1.0) {
+            return Err(Error::param(
+                "--threshold",
+                format!("must be in (0, 1], got {threshold}"),
+            ));
+        }
+        if num_hashes == 0 {
+            return Err(Error::param("--hashes", "must be at least 1"));
+        }
+        let mut best: Option<(f64, LshParams)> = None;
+        for bands in 1..=num_hashes {
+            for rows in 1..=num_hashes / bands {
+                let shape = LshParams { bands, rows };
+                let error = weights.0 * shape.false_positive_area(threshold)
+                    + weights.1 * shape.false_negative_area(threshold);
+                if best.is_none_or(|(e, _)| error < e) {
+                    best = Some((error, shape));
+                }
+            }
+        }
+        Ok(best.expect("at least one shape exists").1)
+    }
+
     /// Number of bands.
     pub fn bands(&self) -> usize {
         self.bands
