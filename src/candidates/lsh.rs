@@ -74,29 +74,17 @@ impl LshParams {
 
     /// The shape derived from a Jaccard threshold in (0, 1] (see the module docs).
     pub fn for_threshold(threshold: f64, num_hashes: usize) -> Result<Self> {
-        if !(threshold > 0.0 && threshold <= 1.0) {
-            return Err(Error::param(
-                "--threshold",
-                format!("must be in (0, 1], got {threshold}"),
-            ));
-        }
-        if num_hashes == 0 {
-            return Err(Error::param("--hashes", "must be at least 1"));
-        }
+        check_threshold(threshold, num_hashes)?;
         let mut best_floored: Option<(f64, LshParams)> = None;
         let mut best_any: Option<(f64, LshParams)> = None;
-        for bands in 1..=num_hashes {
-            for rows in 1..=num_hashes / bands {
-                let shape = LshParams { bands, rows };
-                let error =
-                    shape.false_positive_area(threshold) + shape.false_negative_area(threshold);
-                let better = |best: &Option<(f64, LshParams)>| best.is_none_or(|(e, _)| error < e);
-                if better(&best_any) {
-                    best_any = Some((error, shape));
-                }
-                if shape.candidate_probability(threshold) >= RECALL_FLOOR && better(&best_floored) {
-                    best_floored = Some((error, shape));
-                }
+        for shape in shapes(num_hashes) {
+            let error = shape.false_positive_area(threshold) + shape.false_negative_area(threshold);
+            let better = |best: &Option<(f64, LshParams)>| best.is_none_or(|(e, _)| error < e);
+            if better(&best_any) {
+                best_any = Some((error, shape));
+            }
+            if shape.candidate_probability(threshold) >= RECALL_FLOOR && better(&best_floored) {
+                best_floored = Some((error, shape));
             }
         }
         let (_, shape) = best_floored
@@ -116,24 +104,13 @@ impl LshParams {
         num_hashes: usize,
         weights: (f64, f64),
     ) -> Result<Self> {
-        if !(threshold > 0.0 && threshold <= 1.0) {
-            return Err(Error::param(
-                "--threshold",
-                format!("must be in (0, 1], got {threshold}"),
-            ));
-        }
-        if num_hashes == 0 {
-            return Err(Error::param("--hashes", "must be at least 1"));
-        }
+        check_threshold(threshold, num_hashes)?;
         let mut best: Option<(f64, LshParams)> = None;
-        for bands in 1..=num_hashes {
-            for rows in 1..=num_hashes / bands {
-                let shape = LshParams { bands, rows };
-                let error = weights.0 * shape.false_positive_area(threshold)
-                    + weights.1 * shape.false_negative_area(threshold);
-                if best.is_none_or(|(e, _)| error < e) {
-                    best = Some((error, shape));
-                }
+        for shape in shapes(num_hashes) {
+            let error = weights.0 * shape.false_positive_area(threshold)
+                + weights.1 * shape.false_negative_area(threshold);
+            if best.is_none_or(|(e, _)| error < e) {
+                best = Some((error, shape));
             }
         }
         Ok(best.expect("at least one shape exists").1)
@@ -179,6 +156,26 @@ impl LshParams {
             })
             .collect()
     }
+}
+
+/// A threshold in (0, 1] and a signature of at least one hash, or the CLI's error.
+fn check_threshold(threshold: f64, num_hashes: usize) -> Result<()> {
+    if !(threshold > 0.0 && threshold <= 1.0) {
+        return Err(Error::param(
+            "--threshold",
+            format!("must be in (0, 1], got {threshold}"),
+        ));
+    }
+    if num_hashes == 0 {
+        return Err(Error::param("--hashes", "must be at least 1"));
+    }
+    Ok(())
+}
+
+/// Every band shape that fits in a signature of `num_hashes`, bands first.
+fn shapes(num_hashes: usize) -> impl Iterator<Item = LshParams> {
+    (1..=num_hashes)
+        .flat_map(move |bands| (1..=num_hashes / bands).map(move |rows| LshParams { bands, rows }))
 }
 
 /// Midpoint rule; the S-curve is smooth, 200 steps are far more than the choice needs.
