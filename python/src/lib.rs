@@ -40,6 +40,17 @@ fn io_error(error: std::io::Error) -> PyErr {
     PyOSError::new_err(error.to_string())
 }
 
+/// The MinHash scheme by the CLI's name for it (`--scheme oph|classic`).
+fn scheme(name: &str) -> PyResult<SketchScheme> {
+    match name {
+        "oph" => Ok(SketchScheme::OnePermutation),
+        "classic" => Ok(SketchScheme::KPermutation),
+        other => Err(PyValueError::new_err(format!(
+            "invalid parameter --scheme: {other:?}; use \"oph\" or \"classic\""
+        ))),
+    }
+}
+
 /// The scan settings from keyword arguments named as the CLI's flags (`threshold`, `shingle`,
 /// `hashes`, `seed`, `bands`, `rows`, `threads`, `all_pairs`, `passages`, `quality`, ...).
 fn options(kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<ScanOptions> {
@@ -58,17 +69,7 @@ fn options(kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<ScanOptions> {
             "char_ngrams" => options.char_ngrams = value.extract()?,
             "hashes" => options.hashes = value.extract()?,
             "seed" => options.seed = value.extract()?,
-            "scheme" => {
-                options.scheme = match value.extract::<String>()?.as_str() {
-                    "oph" => SketchScheme::OnePermutation,
-                    "classic" => SketchScheme::KPermutation,
-                    other => {
-                        return Err(PyValueError::new_err(format!(
-                            "invalid parameter scheme: {other:?}; use \"oph\" or \"classic\""
-                        )));
-                    }
-                }
-            }
+            "scheme" => options.scheme = scheme(&value.extract::<String>()?)?,
             "bands" => bands = Some(value.extract()?),
             "rows" => rows = Some(value.extract()?),
             "threads" => options.threads = value.extract()?,
@@ -121,9 +122,8 @@ impl RecordFile {
     }
 }
 
-/// Writes `records` (an iterable of dicts) as JSON lines. A record that is not a dict, or
-/// holds a value JSON cannot carry, is written as a line the reader rejects with the reason,
-/// so it is reported in `docs` like any bad record rather than failing the batch.
+/// Writes `records` (an iterable of dicts) as JSON lines. A bad record is reported in `docs`
+/// like any rejected record rather than failing the batch.
 fn write_records(py: Python<'_>, records: &Bound<'_, PyAny>) -> PyResult<RecordFile> {
     let json = py.import("json")?;
     let dumps = json.getattr("dumps")?;
@@ -136,16 +136,14 @@ fn write_records(py: Python<'_>, records: &Bound<'_, PyAny>) -> PyResult<RecordF
     let mut out = std::io::BufWriter::new(std::fs::File::create(file.path()).map_err(io_error)?);
     for record in PyIterator::from_object(records)? {
         let record = record?;
-        let line: String = if record.is_instance_of::<PyDict>() {
-            match dumps.call((&record,), Some(&options)) {
-                Ok(line) => line.extract()?,
-                Err(e) => not_a_record(&format!("the record cannot be written as JSON: {e}")),
-            }
-        } else {
-            not_a_record(&format!(
-                "a record must be a dict, got {}",
-                record.get_type().name()?
-            ))
+        // A record that is not a dict, or that JSON cannot carry (a circular reference), is
+        // written as `null`: the reader rejects it as "not a JSON object", in its place.
+        let line: String = match record.is_instance_of::<PyDict>() {
+            true => dumps
+                .call((&record,), Some(&options))
+                .and_then(|line| line.extract())
+                .unwrap_or_else(|_| "null".to_string()),
+            false => "null".to_string(),
         };
         // json.dumps escapes line breaks inside strings, so a record is one line.
         out.write_all(line.as_bytes()).map_err(io_error)?;
@@ -153,11 +151,6 @@ fn write_records(py: Python<'_>, records: &Bound<'_, PyAny>) -> PyResult<RecordF
     }
     out.flush().map_err(io_error)?;
     Ok(file)
-}
-
-/// A line the reader rejects, carrying `why` (a JSON string is not a record).
-fn not_a_record(why: &str) -> String {
-    serde_json::to_string(why).expect("a string serializes")
 }
 
 /// `scan(records, **params)`: docs, pairs, clusters and outlets as the CLI's JSONL text.
@@ -320,16 +313,7 @@ impl MinHash {
     #[new]
     #[pyo3(signature = (num_perm=128, seed=1, scheme="oph"))]
     fn new(num_perm: usize, seed: u64, scheme: &str) -> PyResult<Self> {
-        let scheme = match scheme {
-            "oph" => SketchScheme::OnePermutation,
-            "classic" => SketchScheme::KPermutation,
-            other => {
-                return Err(PyValueError::new_err(format!(
-                    "scheme must be \"oph\" or \"classic\", got {other:?}"
-                )));
-            }
-        };
-        let params = MinHashParams::new(num_perm, seed, scheme).map_err(py_error)?;
+        let params = MinHashParams::new(num_perm, seed, self::scheme(scheme)?).map_err(py_error)?;
         let hasher = Arc::new(MinHasher::new(params));
         Ok(MinHash {
             slots: hasher.empty_slots(),

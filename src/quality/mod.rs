@@ -570,12 +570,12 @@ fn stuffing_evidence(stuffing: &Stuffing) -> Option<Evidence> {
     })
 }
 
-/// Where `phrase` occurs in `text`, word for word as the quality measures read words (case
-/// and punctuation aside): byte ranges of `text`, in order, not overlapping. Marks the
-/// evidence of padding and stuffing in a document view.
-pub fn phrase_occurrences(text: &str, phrase: &str) -> Vec<std::ops::Range<usize>> {
+/// Where `phrase` occurs in the text whose words are `words` (built once per text with
+/// [`TextWords::new`]), word for word as the quality measures read words (case and punctuation
+/// aside): byte ranges of the text, in order, not overlapping. Marks the evidence of padding
+/// and stuffing in a document view.
+pub fn phrase_occurrences(words: &TextWords, phrase: &str) -> Vec<std::ops::Range<usize>> {
     let wanted = TextWords::new(phrase);
-    let words = TextWords::new(text);
     let (wanted, ids) = (wanted.ids(), words.ids());
     let mut found = Vec::new();
     if wanted.is_empty() {
@@ -600,7 +600,8 @@ mod tests {
     #[test]
     fn a_phrase_is_found_whatever_its_case_and_punctuation() {
         let text = "Cheap ferry tickets! Buy cheap, ferry tickets now. CHEAP FERRY TICKETS.";
-        let found = phrase_occurrences(text, "cheap ferry tickets");
+        let words = TextWords::new(text);
+        let found = phrase_occurrences(&words, "cheap ferry tickets");
         let marked: Vec<&str> = found.iter().map(|r| &text[r.clone()]).collect();
         assert_eq!(
             marked,
@@ -610,8 +611,8 @@ mod tests {
                 "CHEAP FERRY TICKETS"
             ]
         );
-        assert!(phrase_occurrences(text, "").is_empty());
-        assert!(phrase_occurrences(text, "ferry boats").is_empty());
+        assert!(phrase_occurrences(&words, "").is_empty());
+        assert!(phrase_occurrences(&words, "ferry boats").is_empty());
     }
 
     #[test]

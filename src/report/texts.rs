@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::ingest::Corpus;
 use crate::pipeline::{DocStatus, ScanResult};
 use crate::quality::boilerplate::{TextKind, analyze_lines};
-use crate::quality::{Signal, example_phrase, phrase_occurrences};
+use crate::quality::{Signal, TextWords, example_phrase, phrase_occurrences};
 use crate::relate::relation::Relation;
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -190,6 +190,7 @@ fn marks(text: &str, index: usize, result: &ScanResult) -> Vec<MarkLine> {
         })
         .collect();
     if let Some(quality) = &doc.quality {
+        let words = TextWords::new(text);
         for evidence in &quality.report.evidence {
             let phrase = match (&evidence.signal, &evidence.text) {
                 (Signal::Padding(_), Some(example)) => example_phrase(example),
@@ -197,7 +198,7 @@ fn marks(text: &str, index: usize, result: &ScanResult) -> Vec<MarkLine> {
                 _ => continue,
             };
             marks.extend(
-                phrase_occurrences(text, phrase)
+                phrase_occurrences(&words, phrase)
                     .into_iter()
                     .map(|range| mark(range, evidence.signal.to_string())),
             );

@@ -18,13 +18,11 @@ use std::path::Path;
 const STYLE: &str = include_str!("report.css");
 const SCRIPT: &str = include_str!("report.js");
 
-/// What was written: the page's size and how much of it is data.
+/// What was written: the page's size and the texts it embeds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HtmlReportSize {
     /// Bytes of the page.
     pub bytes: usize,
-    /// Bytes of the embedded data before compression.
-    pub data_bytes: usize,
     /// Texts embedded.
     pub texts: usize,
 }
@@ -39,7 +37,6 @@ pub fn write_html_report(dir: &Path, out: &mut dyn Write, path: &Path) -> Result
             .map_err(|e| Error::io(path, e))?;
         Ok(HtmlReportSize {
             bytes: page.len(),
-            data_bytes: json.len(),
             texts: data.texts.len(),
         })
     })
