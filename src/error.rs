@@ -30,6 +30,13 @@ pub enum Error {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// The engine that runs a sharded scan's stages on its workers (Spark) failed, or gave
+    /// back what a stage cannot have produced.
+    #[error("the engine running the scan failed: {message}")]
+    Engine {
+        /// What went wrong, in the engine's words.
+        message: String,
+    },
     /// A parameter is out of its valid range.
     #[error("invalid parameter {name}: {message}")]
     InvalidParameter {

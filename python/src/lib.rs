@@ -4,6 +4,7 @@
 //! the GIL released, on rayon's threads.
 
 mod arrow;
+mod spark;
 
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyOSError, PyValueError};
@@ -595,6 +596,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(explain_json, m)?)?;
     m.add_class::<MinHash>()?;
     m.add_class::<MinHashLSH>()?;
+    m.add_function(wrap_pyfunction!(spark::spark_settings, m)?)?;
+    m.add_function(wrap_pyfunction!(spark::spark_analyze, m)?)?;
+    m.add_function(wrap_pyfunction!(spark::spark_verify, m)?)?;
+    m.add_class::<spark::SparkDriver>()?;
     m.add("ReprintError", m.py().get_type::<ReprintError>())?;
     Ok(())
 }

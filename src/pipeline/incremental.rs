@@ -35,6 +35,8 @@ pub struct SketchedDoc {
     pub text: String,
     /// Problems that did not reject it.
     pub warnings: Vec<Warning>,
+    /// What identifies its text, for grouping identical texts (default when rejected).
+    pub identity: TextIdentity,
 }
 
 /// A record read: its document, or its outcome when it could not be read.
@@ -93,6 +95,7 @@ fn sketched(analyzed: first_pass::Analyzed) -> SketchedDoc {
         line_keys: analyzed.lines.iter().map(|line| line.key).collect(),
         text: analyzed.text,
         warnings: analyzed.warnings,
+        identity: analyzed.identity,
         outcome: analyzed.outcome,
     }
 }

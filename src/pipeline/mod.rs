@@ -15,6 +15,7 @@ mod main_text;
 mod params;
 mod progress;
 mod relations;
+pub mod sharded;
 mod templates;
 mod verify_pass;
 
@@ -27,7 +28,7 @@ use crate::ingest::{Corpus, Origin, PageOrigin, Spool, SpoolRange};
 use crate::quality::Assessment;
 use crate::quality::boilerplate::TemplateLines;
 use crate::relate::cluster::{Cluster, MemberInfo, build_clusters, unverified_links};
-use crate::relate::exact::{ExactGroups, join_exact_groups};
+use crate::relate::exact::{ExactGroups, TextIdentity, join_exact_groups};
 use crate::relate::relation::{RelatedPair, Relation};
 use crate::text::shingle::ShingleKind;
 
@@ -296,6 +297,44 @@ pub struct ScanStats {
     pub identical: usize,
 }
 
+impl ScanStats {
+    /// The counts of a scan's outcome, `candidates` being (all, from LSH, from the passage
+    /// index); the input's bytes and ignored files are left at 0 for the caller.
+    fn of(
+        docs: &[DocOutcome],
+        pairs: &[RelatedPair],
+        params: &ScanParams,
+        candidates: (usize, usize, usize),
+        verified: usize,
+        identical: usize,
+    ) -> ScanStats {
+        let related = |relation| pairs.iter().filter(|p| p.relation() == relation).count();
+        ScanStats {
+            records: docs.len(),
+            rejected: docs
+                .iter()
+                .filter(|d| d.status == DocStatus::Rejected)
+                .count(),
+            candidates: candidates.0,
+            lsh_candidates: candidates.1,
+            winnow_candidates: candidates.2,
+            verified,
+            copies: related(Relation::Copy),
+            partials: related(Relation::Partial),
+            input_bytes: 0,
+            ignored_files: 0,
+            identical,
+            by_character: match params.shingle.kind() {
+                ShingleKind::Words(_) => docs
+                    .iter()
+                    .filter(|d| matches!(d.tokens, Some(Tokens::Characters | Tokens::Mixed)))
+                    .count(),
+                ShingleKind::Chars(_) => 0,
+            },
+        }
+    }
+}
+
 /// Everything a scan found.
 #[derive(Debug, Clone)]
 pub struct ScanResult {
@@ -481,13 +520,65 @@ fn scan_in_pool(
             judge
         },
     };
+    let mut verify = |pairs| relate_streaming(corpus, params, &sources, pairs, progress);
+    let linked = verify_and_cluster(&docs, &identities, &exact, candidates, &mut verify, params)?;
+    drop(sources);
+    progress.stage("relating", 0);
+    let (pairs, clusters, templates, verified) =
+        conclude(&mut docs, linked, &lines, &examples, params);
+    drop(lines);
+    progress.finish();
+
+    let stats = ScanStats {
+        input_bytes: corpus.total_bytes(),
+        ignored_files: corpus.ignored_files().len(),
+        ..ScanStats::of(
+            &docs,
+            &pairs,
+            params,
+            (candidate_count, lsh_count, winnow_count),
+            verified,
+            exact.followers(),
+        )
+    };
+    Ok(ScanResult {
+        params: params.clone(),
+        docs,
+        pairs,
+        clusters,
+        stats,
+        warnings,
+        templates,
+        spool: Arc::new(spool),
+    })
+}
+
+/// What verification and clustering found, before the documents are told their outcome.
+struct Linked {
+    verified: Verified,
+    clusters: Vec<Cluster>,
+}
+
+/// Verifies `candidates` through `verify` (the scan reads the corpus again; an engine such as
+/// Spark verifies on its workers), then the links the clustering needs that no candidate
+/// covered, builds the clusters without chaining, joins the identical texts to their leaders'
+/// clusters and hands the leaders' pairs on to them. Shared by every way of running a scan,
+/// so that they cannot differ in what they relate.
+fn verify_and_cluster(
+    docs: &[DocOutcome],
+    identities: &[TextIdentity],
+    exact: &ExactGroups,
+    candidates: Vec<CandidatePair>,
+    verify: &mut dyn FnMut(Vec<CandidatePair>) -> Result<Verified>,
+    params: &ScanParams,
+) -> Result<Linked> {
     let kept_candidates = (!params.all_pairs).then(|| candidates.clone());
-    let mut verified = relate_streaming(corpus, params, &sources, candidates, progress)?;
+    let mut verified = verify(candidates)?;
     if let Some(candidates) = kept_candidates {
         // Links the clustering needs that no candidate pair covered (members of a star
         // bucket with the group's original), verified now.
         let links: Vec<CandidatePair> = unverified_links(
-            &member_infos(&docs, &verified.shingle_counts),
+            &member_infos(docs, &verified.shingle_counts),
             &verified.pairs,
             params.cluster_floor,
             |a, b| candidates.binary_search(&CandidatePair::new(a, b)).is_ok(),
@@ -496,32 +587,24 @@ fn scan_in_pool(
         .map(|(a, b)| CandidatePair::new(a, b))
         .collect();
         drop(candidates);
-        let more = relate_streaming(corpus, params, &sources, links, progress)?;
+        let more = verify(links)?;
         verified.absorb(more);
     }
-    // Clusters, outlet templates and directions: corpus-wide, from what the passes kept.
-    progress.stage("relating", 0);
-    let members = member_infos(&docs, &verified.shingle_counts);
+    let members = member_infos(docs, &verified.shingle_counts);
     let clusters = build_clusters(&members, &verified.pairs, params.cluster_floor);
-    let clusters = join_exact_groups(clusters, &exact, &members);
+    let clusters = join_exact_groups(clusters, exact, &members);
     drop(members);
     if !params.all_pairs {
         let cluster_of = cluster_of(docs.len(), &clusters);
         let inheritance = inherited_pairs(
             &verified.pairs,
-            &exact,
-            &identities,
+            exact,
+            identities,
             &clusters,
             &cluster_of,
             params.passages,
         );
-        let mut more = relate_streaming(
-            corpus,
-            params,
-            &sources,
-            inheritance.to_verify.clone(),
-            progress,
-        )?;
+        let mut more = verify(inheritance.to_verify.clone())?;
         let twins = inheritance.twins(&more.pairs);
         let mut taken = inheritance.taken;
         taken.extend(twins);
@@ -563,72 +646,48 @@ fn scan_in_pool(
             .pairs
             .retain(|p| collapse::reported(p, &cluster_of, &clusters));
     }
-    drop(sources);
-    let Verified {
-        mut pairs,
-        partial_lines,
-        ..
-    } = verified;
+    Ok(Linked { verified, clusters })
+}
+
+/// Tells every document its cluster, counts the outlet templates (from the recurring `lines`)
+/// and takes them into the quality reports, drops the partial pairs that share only template
+/// lines and the pairs kept only for the cluster floor, and says who took from whom. The related pairs, clusters,
+/// templates and the number of pairs at or above the threshold.
+fn conclude(
+    docs: &mut [DocOutcome],
+    linked: Linked,
+    lines: &[LineEntry],
+    examples: &Examples,
+    params: &ScanParams,
+) -> (Vec<RelatedPair>, Vec<Cluster>, TemplateLines, usize) {
+    let Linked {
+        verified:
+            Verified {
+                mut pairs,
+                partial_lines,
+                ..
+            },
+        clusters,
+    } = linked;
     let verified = pairs
         .iter()
         .filter(|p| p.figures.jaccard >= params.threshold)
         .count();
-    assign_clusters(&mut docs, &clusters, &pairs);
+    assign_clusters(docs, &clusters, &pairs);
     // Pairs kept only to let the cluster floor admit members are not reuse.
     pairs.retain(|p| p.relation() != Relation::None);
     // Outlet templates come from the corpus's lines, with or without quality.
     let templates = if params.templates {
-        count_templates(&lines, &docs, params.template_min_docs)
+        count_templates(lines, docs, params.template_min_docs)
     } else {
         TemplateLines::none()
     };
     if params.quality {
-        apply_templates(&lines, &templates, &examples, &mut docs);
+        apply_templates(lines, &templates, examples, docs);
     }
     // Outlet template lines shared by two of its stories are not reuse of either.
     pairs.retain(|p| !only_templates(p, &partial_lines, &templates));
-    drop(lines);
-    orient_pairs(&mut pairs, &docs, &clusters);
-    record_reuses(&mut docs, &pairs, &clusters);
-    progress.finish();
-
-    let stats = ScanStats {
-        records: docs.len(),
-        rejected: docs
-            .iter()
-            .filter(|d| d.status == DocStatus::Rejected)
-            .count(),
-        candidates: candidate_count,
-        lsh_candidates: lsh_count,
-        winnow_candidates: winnow_count,
-        verified,
-        copies: pairs
-            .iter()
-            .filter(|p| p.relation() == Relation::Copy)
-            .count(),
-        partials: pairs
-            .iter()
-            .filter(|p| p.relation() == Relation::Partial)
-            .count(),
-        input_bytes: corpus.total_bytes(),
-        ignored_files: corpus.ignored_files().len(),
-        identical: exact.followers(),
-        by_character: match params.shingle.kind() {
-            ShingleKind::Words(_) => docs
-                .iter()
-                .filter(|d| matches!(d.tokens, Some(Tokens::Characters | Tokens::Mixed)))
-                .count(),
-            ShingleKind::Chars(_) => 0,
-        },
-    };
-    Ok(ScanResult {
-        params: params.clone(),
-        docs,
-        pairs,
-        clusters,
-        stats,
-        warnings,
-        templates,
-        spool: Arc::new(spool),
-    })
+    orient_pairs(&mut pairs, docs, &clusters);
+    record_reuses(docs, &pairs, &clusters);
+    (pairs, clusters, templates, verified)
 }

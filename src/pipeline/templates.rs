@@ -61,6 +61,12 @@ impl LineEntry {
         }
     }
 
+    /// A line counted towards the templates only, for a run that does not assess quality
+    /// (`pipeline::sharded`): its position, characters and words serve the quality report.
+    pub(super) fn counted_only(key: u64, doc: u32) -> Self {
+        LineEntry::new(key, doc, true, 0, 0, 0)
+    }
+
     fn kept(&self) -> bool {
         self.packed & KEPT_BIT != 0
     }

@@ -13,7 +13,9 @@ use crate::verify::VerifiedPair;
 use crate::verify::align::Passage;
 
 /// How two documents relate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Relation {
     /// The same article republished.
     Copy,
@@ -182,7 +184,7 @@ fn heaviest_ordered_chain(passages: &[Passage]) -> (u32, u32) {
 }
 
 /// One of the two documents of a pair.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum PairSide {
     /// The document earlier in the input.
     A,
@@ -201,7 +203,7 @@ impl std::fmt::Display for PairSide {
 
 /// The relation of a pair with the figures that decided it: which step of [`decide`]'s rule
 /// applied. `Display` gives the reason in words.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Verdict {
     /// `copy`: the two texts are the same after normalization (the same words in the same
     /// order), found by a hash of their shingles before any pair was compared.
@@ -525,7 +527,9 @@ pub fn decide(
 
 /// A verified pair with its relation, the reused passages and, once clusters are known, who
 /// took the text from whom.
-#[derive(Debug, Clone, PartialEq)]
+// Serialized only to carry a verified pair from the worker that verified it to the one that
+// clusters (`pipeline::sharded`); the direction is decided after that, on the clusters.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RelatedPair {
     /// Exact Jaccard and containment.
     pub figures: VerifiedPair,
@@ -537,6 +541,7 @@ pub struct RelatedPair {
     /// The reused passages, when they were computed and asked for.
     pub passages: Option<Vec<Passage>>,
     /// Who took the text from whom, and why; `None` until clusters are known.
+    #[serde(skip)]
     pub direction: Option<Direction>,
 }
 

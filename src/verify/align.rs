@@ -57,7 +57,7 @@ impl AlignParams {
 }
 
 /// One reused passage. Byte ranges point into the original (not normalized) texts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Passage {
     /// Start byte in text A.
     pub a_start: u32,

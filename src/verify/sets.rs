@@ -3,7 +3,7 @@
 pub use crate::text::sets::intersection_size;
 
 /// Exact overlap figures of two documents, by their corpus index.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerifiedPair {
     /// The earlier document (input order).
     pub a: u32,
