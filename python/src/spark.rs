@@ -6,6 +6,7 @@
 //! the scan's corpus index. Keys cross into Spark as 64-bit integers: line keys (u64) keep
 //! their bits, so grouping on them groups as the scan does.
 
+use crate::arrow::{self, Kind};
 use crate::{ReprintError, options, py_error};
 use arrow_array::builder::{Int64Builder, ListBuilder, StringBuilder};
 use arrow_array::{Array, ArrayRef, BinaryArray, Int64Array, RecordBatch, StringArray};
@@ -384,64 +385,109 @@ impl SparkDriver {
         Ok(self.scan()?.followers())
     }
 
-    /// Relates the candidates: `verify(a, b)` runs a verification round on the executors and
-    /// returns the `part` bytes of every batch. Returns the docs, pairs and clusters as the
-    /// CLI's JSON lines.
+    /// Relates the candidates (a table of `a`, `b`), with `lines` (`key`, `ordinal`: the lines
+    /// in at least `--template-min-docs` accepted documents) for the outlet templates and
+    /// `counts` of the candidates from LSH and from the passage index: `verify(a, b)` runs a
+    /// verification round on the executors and returns the `part` bytes of every batch. Returns the docs (in input order), pairs and
+    /// clusters as `pyarrow.Table`s with the columns of the CLI's files.
     #[allow(clippy::too_many_arguments)]
-    fn relate(
+    fn relate<'py>(
         &mut self,
-        line_keys: Vec<i64>,
-        line_docs: Vec<u32>,
-        candidates_a: Vec<u32>,
-        candidates_b: Vec<u32>,
+        py: Python<'py>,
+        lines: pyo3_arrow::PyTable,
+        candidates: pyo3_arrow::PyTable,
         counts: (usize, usize),
-        verify: Bound<'_, PyAny>,
-    ) -> PyResult<(String, String, String)> {
+        verify: Bound<'py, PyAny>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>, Bound<'py, PyAny>)> {
         let scan = self
             .scan
             .take()
             .ok_or_else(|| engine_error("this driver has already related its candidates"))?;
-        let entries: Vec<(u64, u32)> = line_keys
-            .into_iter()
-            .map(|k| k as u64)
-            .zip(line_docs)
-            .collect();
-        let candidates: Vec<CandidatePair> = candidates_a
-            .into_iter()
-            .zip(candidates_b)
-            .map(|(a, b)| CandidatePair::new(a, b))
-            .collect();
-        let mut round = |pairs: Vec<CandidatePair>| -> reprint::Result<Vec<VerifiedPart>> {
+        let (line_batches, _) = lines.into_inner();
+        let mut entries: Vec<(u64, u32)> = Vec::new();
+        for batch in &line_batches {
+            let keys = column::<Int64Array>(batch, "key")?;
+            let docs = column::<Int64Array>(batch, "ordinal")?;
+            entries.extend(
+                keys.values()
+                    .iter()
+                    .zip(docs.values())
+                    .map(|(&key, &doc)| (key as u64, doc as u32)),
+            );
+        }
+        let (candidate_batches, _) = candidates.into_inner();
+        let mut pairs: Vec<CandidatePair> = Vec::new();
+        for batch in &candidate_batches {
+            let a = column::<Int64Array>(batch, "a")?;
+            let b = column::<Int64Array>(batch, "b")?;
+            pairs.extend(
+                a.values()
+                    .iter()
+                    .zip(b.values())
+                    .map(|(&a, &b)| CandidatePair::new(a as u32, b as u32)),
+            );
+        }
+        let candidates = pairs;
+        // The driver's work runs with the GIL released; each verification round takes it back
+        // to call into Spark.
+        let verify = verify.unbind();
+        let round = |pairs: Vec<CandidatePair>| -> reprint::Result<Vec<VerifiedPart>> {
             let (a, b): (Vec<u32>, Vec<u32>) = pairs.iter().map(|p| (p.a, p.b)).unzip();
-            let engine = |e: PyErr| reprint::Error::Engine {
+            let parts: Vec<Vec<u8>> = Python::attach(|py| {
+                verify
+                    .bind(py)
+                    .call1((a, b))
+                    .and_then(|parts| parts.extract::<Vec<Bound<'_, PyBytes>>>())
+                    .map(|parts| parts.iter().map(|p| p.as_bytes().to_vec()).collect())
+            })
+            .map_err(|e| reprint::Error::Engine {
                 message: e.to_string(),
-            };
-            let parts: Vec<Bound<'_, PyBytes>> = verify
-                .call1((a, b))
-                .and_then(|parts| parts.extract())
-                .map_err(engine)?;
+            })?;
             parts
                 .iter()
                 .map(|part| {
-                    serde_json::from_slice(part.as_bytes()).map_err(|e| reprint::Error::Engine {
+                    serde_json::from_slice(part).map_err(|e| reprint::Error::Engine {
                         message: format!("a verified part cannot be read: {e}"),
                     })
                 })
                 .collect()
         };
-        let result = scan
-            .relate(&entries, candidates, counts, &mut round)
+        let outputs = py
+            .detach(|| -> reprint::Result<[Vec<u8>; 3]> {
+                let mut round = round;
+                let result = scan.relate(&entries, candidates, counts, &mut round)?;
+                let name = Path::new(ORIGIN_NAME);
+                let mut outputs: [Vec<u8>; 3] = Default::default();
+                report::write_docs(&result, &mut outputs[0], name)?;
+                report::write_pairs(&result, &mut outputs[1], name)?;
+                report::write_clusters(&result, &mut outputs[2], name)?;
+                Ok(outputs)
+            })
             .map_err(py_error)?;
-        let name = Path::new(ORIGIN_NAME);
-        let mut outputs: [Vec<u8>; 3] = Default::default();
-        report::write_docs(&result, &mut outputs[0], name).map_err(py_error)?;
-        report::write_pairs(&result, &mut outputs[1], name).map_err(py_error)?;
-        report::write_clusters(&result, &mut outputs[2], name).map_err(py_error)?;
-        let [docs, pairs, clusters] =
-            outputs.map(|bytes| String::from_utf8(bytes).map_err(engine_error));
-        Ok((docs?, pairs?, clusters?))
+        let [docs, pairs, clusters] = outputs;
+        let table = |bytes: Vec<u8>, columns| -> PyResult<Bound<'py, PyAny>> {
+            let lines = String::from_utf8(bytes).map_err(engine_error)?;
+            let batch = arrow::batch_of(&lines, columns)?;
+            let schema = batch.schema();
+            pyo3_arrow::PyTable::try_new(vec![batch], schema)?.into_pyarrow(py)
+        };
+        Ok((
+            table(docs, DRIVER_DOC_COLUMNS)?,
+            table(pairs, arrow::PAIR_COLUMNS)?,
+            table(clusters, arrow::CLUSTER_COLUMNS)?,
+        ))
     }
 }
+
+/// The columns of the driver's docs: each record's outcome.
+const DRIVER_DOC_COLUMNS: &[(&str, &str, Kind)] = &[
+    ("id", "id", Kind::Str),
+    ("status", "status", Kind::Str),
+    ("cluster", "cluster", Kind::Int),
+    ("duplicate_of", "duplicate_of", Kind::Str),
+    ("similarity", "similarity", Kind::Float),
+    ("reason", "reason", Kind::Str),
+];
 
 impl SparkDriver {
     fn scan(&self) -> PyResult<&ShardedScan> {

@@ -31,6 +31,7 @@ def spark():
     os.environ["PYSPARK_PYTHON"] = sys.executable
     session = (SparkSession.builder.master("local[2]").appName("reprint-tests")
                .config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
                .config("spark.sql.shuffle.partitions", "4")
                # Files over 16 MB are read in several partitions (the 20,000 articles in six),
                # so that input order is kept across partitions.

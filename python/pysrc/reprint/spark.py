@@ -24,7 +24,6 @@ where this stops scaling.
 """
 
 from collections import namedtuple
-import json
 
 from . import _native
 
@@ -45,17 +44,6 @@ _DRIVER_COLUMNS = [
     "bytes", "span_start", "span_end", "identity_words",
 ]
 
-DOCS_SCHEMA = (
-    "id string, status string, cluster long, duplicate_of string, similarity double, "
-    "relation_reasons array<string>, reason string"
-)
-
-PAIRS_SCHEMA = (
-    "a string, b string, relation string, jaccard double, containment_ab double, "
-    "containment_ba double, share_a double, share_b double, `from` string, direction string, "
-    "reason string, passages array<struct<a_start:long, a_end:long, b_start:long, b_end:long, "
-    "words:long>>"
-)
 
 
 def dedup(df, id_col="id", text_col="text", date_col=None, title_col=None, source_col=None,
@@ -101,32 +89,38 @@ def dedup(df, id_col="id", text_col="text", date_col=None, title_col=None, sourc
 
 
 def _dedup_analyzed(spark, analyzed, settings, params):
+    import pyarrow as pa
     from pyspark.sql import functions as F
 
+    step = _Steps(spark)
+    step("analyse the records; collect their outcomes and identities")
     meta = analyzed.select(*_DRIVER_COLUMNS).orderBy("ordinal").toArrow()
     driver = _native.SparkDriver(meta, **params)
-    duplicate_ids = driver.rejected_as_duplicate_ids()
-    left_out = _ordinals(spark, [doc for doc, _ in duplicate_ids])
+    left_out = _ordinals(spark, [doc for doc, _ in driver.rejected_as_duplicate_ids()])
     accepted = analyzed.where(F.col("rejected").isNull()).join(
         F.broadcast(left_out), "ordinal", "left_anti")
 
     # Lines in enough documents to be templates: the verification judges lines with them.
+    step("count the recurring lines")
     lines = accepted.select("ordinal", F.explode("line_keys").alias("key"))
     recurring = (lines.groupBy("key").count()
-                 .where(F.col("count") >= settings["template_min_docs"]).collect())
-    recurring_keys = [row["key"] for row in recurring]
-    recurring_counts = [row["count"] for row in recurring]
-    entries = lines.join(F.broadcast(_keys(spark, recurring_keys)), "key").collect()
+                 .where(F.col("count") >= settings["template_min_docs"]).toArrow())
+    recurring_keys = recurring.column("key").to_pylist()
+    recurring_counts = recurring.column("count").to_pylist()
+    entries = lines.join(F.broadcast(spark.createDataFrame(recurring.select(["key"]))),
+                         "key").toArrow()
 
+    step("find the candidate pairs")
     compared = accepted.join(F.broadcast(_ordinals(spark, driver.followers())), "ordinal",
                              "left_anti")
-    from_lsh = _band_pairs(compared, settings["star_above"]).persist()
+    from_lsh = _band_pairs(compared, settings["star_above"])
     from_winnow = _fingerprint_pairs(compared, settings)
+    found = from_lsh.withColumn("lsh", F.lit(True))
     if from_winnow is not None:
-        from_winnow = from_winnow.persist()
-    candidates_df = from_lsh if from_winnow is None else from_lsh.union(from_winnow).distinct()
-    candidates = candidates_df.collect()
-    counts = (from_lsh.count(), 0 if from_winnow is None else from_winnow.count())
+        found = found.unionByName(from_winnow.withColumn("lsh", F.lit(False)))
+    found = found.toArrow()
+    lsh = pa.compute.equal(found.column("lsh"), True)
+    counts = (pa.compute.sum(lsh).as_py() or 0, found.num_rows - (pa.compute.sum(lsh).as_py() or 0))
 
     texts = accepted.select("ordinal", "text", "title").persist()
 
@@ -136,57 +130,118 @@ def _dedup_analyzed(spark, analyzed, settings, params):
             yield native.spark_verify(batch, recurring_keys, recurring_counts, **params)
 
     def verify(a, b):
-        pairs = spark.createDataFrame(list(zip(a, b)), "a long, b long")
+        step(f"verify {len(a)} pairs")
+        pairs = spark.createDataFrame(pa.table({"a": pa.array(a, pa.int64()),
+                                                "b": pa.array(b, pa.int64())}))
         side = lambda s: texts.select(F.col("ordinal").alias(s), F.col("text").alias("text_" + s),
                                       F.col("title").alias("title_" + s))
         joined = pairs.join(side("a"), "a").join(side("b"), "b").select(
             "a", "b", "text_a", "title_a", "text_b", "title_b")
-        return [row["part"] for row in joined.mapInArrow(verify_batches, "part binary").collect()]
+        return joined.mapInArrow(verify_batches, "part binary").toArrow().column("part").to_pylist()
 
     try:
         docs, pairs, clusters = driver.relate(
-            [row["key"] for row in entries], [row["ordinal"] for row in entries],
-            [row["a"] for row in candidates], [row["b"] for row in candidates], counts, verify)
+            entries.select(["key", "ordinal"]), found.select(["a", "b"]), counts, verify)
     finally:
         texts.unpersist()
-        from_lsh.unpersist()
-        if from_winnow is not None:
-            from_winnow.unpersist()
 
-    rejected_here = dict(analyzed.where(F.col("rejected").isNotNull())
-                         .select("ordinal", "rejected").collect())
-    return Dedup(
-        spark.createDataFrame(_doc_rows(docs, pairs, clusters, rejected_here), DOCS_SCHEMA),
-        spark.createDataFrame(_pair_rows(pairs), PAIRS_SCHEMA),
-    )
+    step("assemble the results")
+    docs = docs.append_column("ordinal", pa.array(range(docs.num_rows), pa.int64()))
+    return Dedup(_docs_frame(spark, analyzed, docs, pairs, clusters), _pairs_frame(spark, pairs))
+
+
+class _Steps:
+    """Names each step's Spark jobs (as the Spark UI and its REST API show them)."""
+
+    def __init__(self, spark):
+        self.context = spark.sparkContext
+
+    def __call__(self, description):
+        self.context.setJobDescription(f"reprint.spark.dedup: {description}")
+
+
+def _docs_frame(spark, analyzed, docs, pairs, clusters):
+    """One row per record, in input order: the driver's outcome, the reason an executor
+    rejected it, and the reasons behind its relations."""
+    from pyspark.sql import functions as F
+
+    pairs = spark.createDataFrame(pairs)
+    clusters = spark.createDataFrame(clusters)
+    originals = clusters.select(
+        F.col("representative").alias("id"),
+        F.format_string("original of cluster %d: %s", "cluster", "reason").alias("why"))
+    taken = pairs.where(F.col("from").isNotNull()).select(
+        F.when(F.col("from") == F.col("a"), F.col("b")).otherwise(F.col("a")).alias("id"),
+        F.format_string("%s from %s: %s", "relation", "from", "reason").alias("why"))
+    # Sorted, so that the list does not depend on how the shuffle ordered it.
+    reasons = originals.unionByName(taken).groupBy("id").agg(
+        F.array_sort(F.collect_list("why")).alias("relation_reasons"))
+    rejected = analyzed.where(F.col("rejected").isNotNull()).select(
+        "ordinal", F.col("rejected").alias("rejected_here"))
+    accepted_reasons = reasons.withColumn("accepted", F.lit(True))
+    out = (spark.createDataFrame(docs)
+           .join(rejected, "ordinal", "left")
+           .withColumn("accepted", F.col("status") != "rejected")
+           .join(accepted_reasons, ["id", "accepted"], "left")
+           .orderBy("ordinal"))
+    # The driver's reason names the record's origin (`dataframe:N: ...`); the row stands for it.
+    reason = F.coalesce(F.col("rejected_here"),
+                        F.regexp_replace(F.col("reason"), r"^dataframe:\d+: ", ""))
+    return out.select(
+        "id", "status", "cluster", "duplicate_of", "similarity",
+        F.coalesce(F.col("relation_reasons"), F.array().cast("array<string>"))
+        .alias("relation_reasons"),
+        reason.alias("reason"))
+
+
+def _pairs_frame(spark, pairs):
+    from pyspark.sql import functions as F
+
+    passages = ("array<struct<a_start:long, a_end:long, b_start:long, b_end:long, "
+                "words:long>>")
+    frame = spark.createDataFrame(pairs)
+    return frame.withColumn("passages", F.coalesce(F.from_json("passages", passages),
+                                                   F.array().cast(passages)))
 
 
 def _ordinals(spark, ordinals):
     return spark.createDataFrame([(o,) for o in ordinals], "ordinal long")
 
 
-def _keys(spark, keys):
-    return spark.createDataFrame([(k,) for k in keys], "key long")
-
-
 def _band_pairs(compared, star_above):
     """Every two documents sharing a band key; a bucket of more than ``star_above`` documents
-    paired with its first document only."""
+    paired with its first document only. One shuffle groups each bucket's documents (sorted);
+    its pairs are made in place by Spark's array functions."""
     from pyspark.sql import functions as F
 
-    bands = compared.select("ordinal", F.posexplode("band_keys").alias("band", "key"))
-    buckets = bands.groupBy("band", "key").agg(F.count("*").alias("n"),
-                                               F.min("ordinal").alias("hub"))
-    shared = bands.join(buckets.where(F.col("n") >= 2), ["band", "key"])
-    full = shared if star_above is None else shared.where(F.col("n") <= star_above)
-    x, y = full.alias("x"), full.alias("y")
-    pairs = (x.join(y, ["band", "key"]).where(F.col("x.ordinal") < F.col("y.ordinal"))
-             .select(F.col("x.ordinal").alias("a"), F.col("y.ordinal").alias("b")))
-    if star_above is not None:
-        star = (shared.where((F.col("n") > star_above) & (F.col("ordinal") != F.col("hub")))
-                .select(F.col("hub").alias("a"), F.col("ordinal").alias("b")))
-        pairs = pairs.union(star)
-    return pairs.distinct()
+    buckets = (compared.select("ordinal", F.posexplode("band_keys").alias("band", "key"))
+               .groupBy("band", "key").agg(F.array_sort(F.collect_list("ordinal")).alias("docs"))
+               .where(F.size("docs") >= 2))
+    if star_above is None:
+        pairs = _all_pairs(F.col("docs"))
+    else:
+        pairs = F.when(F.size("docs") > star_above, _star_pairs(F.col("docs"))).otherwise(
+            _all_pairs(F.col("docs")))
+    return buckets.select(F.explode(pairs).alias("pair")).select("pair.a", "pair.b").distinct()
+
+
+def _all_pairs(docs):
+    """Every (a, b) with a before b in the sorted array ``docs``."""
+    from pyspark.sql import functions as F
+
+    return F.flatten(F.transform(
+        F.sequence(F.lit(1), F.size(docs) - 1),
+        lambda i: F.transform(F.slice(docs, i + 1, F.size(docs) - i),
+                              lambda b: F.struct(F.element_at(docs, i).alias("a"),
+                                                 b.alias("b")))))
+
+
+def _star_pairs(docs):
+    """The first document of the sorted array ``docs`` with each of the others."""
+    from pyspark.sql import functions as F
+
+    return F.transform(F.slice(docs, 2, F.size(docs) - 1),
+                       lambda b: F.struct(F.element_at(docs, 1).alias("a"), b.alias("b")))
 
 
 def _fingerprint_pairs(compared, settings):
@@ -196,47 +251,11 @@ def _fingerprint_pairs(compared, settings):
 
     if settings["winnow_min_shared"] is None:
         return None
-    postings = compared.select("ordinal", F.explode("fingerprints").alias("fingerprint"))
-    holders = postings.groupBy("fingerprint").count().where(
-        (F.col("count") >= 2) & (F.col("count") <= settings["winnow_max_postings"]))
-    held = postings.join(holders.select("fingerprint"), "fingerprint")
-    x, y = held.alias("x"), held.alias("y")
-    return (x.join(y, "fingerprint").where(F.col("x.ordinal") < F.col("y.ordinal"))
-            .groupBy(F.col("x.ordinal").alias("a"), F.col("y.ordinal").alias("b")).count()
+    holders = (compared.select("ordinal", F.explode("fingerprints").alias("fingerprint"))
+               .groupBy("fingerprint")
+               .agg(F.array_sort(F.collect_list("ordinal")).alias("docs"))
+               .where((F.size("docs") >= 2)
+                      & (F.size("docs") <= settings["winnow_max_postings"])))
+    return (holders.select(F.explode(_all_pairs(F.col("docs"))).alias("pair"))
+            .groupBy("pair.a", "pair.b").count()
             .where(F.col("count") >= settings["winnow_min_shared"]).select("a", "b"))
-
-
-def _lines(text):
-    return [json.loads(line) for line in text.splitlines() if line]
-
-
-def _doc_rows(docs, pairs, clusters, rejected_here):
-    """One row per record, in input order, with the reasons behind its outcome."""
-    reasons = {}
-    for cluster in _lines(clusters):
-        reasons.setdefault(cluster["representative"], []).append(
-            f"original of cluster {cluster['cluster']}: {cluster['reason']}")
-    for pair in _lines(pairs):
-        source = pair["from"]
-        if source is None:
-            continue
-        taker = pair["b"] if source == pair["a"] else pair["a"]
-        reasons.setdefault(taker, []).append(
-            f"{pair['relation']} from {source}: {pair['reason']}")
-    rows = []
-    for ordinal, doc in enumerate(_lines(docs)):
-        reason = doc["reason"]
-        if doc["status"] == "rejected":
-            # The reason without the record's origin, which the row itself stands for.
-            reason = rejected_here.get(ordinal) or (reason or "").split(": ", 1)[-1]
-        rows.append((doc["id"], doc["status"], doc["cluster"], doc["duplicate_of"],
-                     doc["similarity"], reasons.get(doc["id"], []) if doc["id"] else [], reason))
-    return rows
-
-
-def _pair_rows(pairs):
-    return [(p["a"], p["b"], p["relation"], p["jaccard"], p["containment_ab"],
-             p["containment_ba"], p["share_a"], p["share_b"], p["from"], p["direction"],
-             p["reason"], [(q["a_start"], q["a_end"], q["b_start"], q["b_end"], q["words"])
-                           for q in p.get("passages") or []])
-            for p in _lines(pairs)]
