@@ -6,13 +6,15 @@
 //! the scan's corpus index. Keys cross into Spark as 64-bit integers: line keys (u64) keep
 //! their bits, so grouping on them groups as the scan does.
 
-use crate::arrow::{self, Kind};
+use crate::arrow;
 use crate::{ReprintError, options, py_error};
-use arrow_array::builder::{Int64Builder, ListBuilder, StringBuilder};
-use arrow_array::{Array, ArrayRef, BinaryArray, Int64Array, RecordBatch, StringArray};
+use arrow_array::builder::{Float64Builder, Int64Builder, ListBuilder, StringBuilder};
+use arrow_array::{
+    Array, ArrayRef, BinaryArray, Int64Array, LargeBinaryArray, RecordBatch, StringArray,
+};
 use arrow_schema::{DataType, Field, Schema};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict};
+use pyo3::types::PyDict;
 use reprint::candidates::lsh::CandidatePair;
 use reprint::ingest::{Origin, Payload, RawRecord, RecordPosition};
 use reprint::pipeline::incremental::TextToRelate;
@@ -388,7 +390,8 @@ impl SparkDriver {
     /// Relates the candidates (a table of `a`, `b`), with `lines` (`key`, `ordinal`: the lines
     /// in at least `--template-min-docs` accepted documents) for the outlet templates and
     /// `counts` of the candidates from LSH and from the passage index: `verify(a, b)` runs a
-    /// verification round on the executors and returns the `part` bytes of every batch. Returns the docs (in input order), pairs and
+    /// verification round on the executors and returns a `pyarrow.Table` of the `part` of
+    /// every batch. Returns the docs (in input order), pairs and
     /// clusters as `pyarrow.Table`s with the columns of the CLI's files.
     #[allow(clippy::too_many_arguments)]
     fn relate<'py>(
@@ -433,61 +436,114 @@ impl SparkDriver {
         let verify = verify.unbind();
         let round = |pairs: Vec<CandidatePair>| -> reprint::Result<Vec<VerifiedPart>> {
             let (a, b): (Vec<u32>, Vec<u32>) = pairs.iter().map(|p| (p.a, p.b)).unzip();
-            let parts: Vec<Vec<u8>> = Python::attach(|py| {
+            // The parts come as an Arrow table (`part`: binary), read here without a copy
+            // into Python objects, each deserialized as it is reached.
+            let table: pyo3_arrow::PyTable = Python::attach(|py| {
                 verify
                     .bind(py)
                     .call1((a, b))
-                    .and_then(|parts| parts.extract::<Vec<Bound<'_, PyBytes>>>())
-                    .map(|parts| parts.iter().map(|p| p.as_bytes().to_vec()).collect())
+                    .and_then(|table| table.extract())
             })
             .map_err(|e| reprint::Error::Engine {
                 message: e.to_string(),
             })?;
-            parts
-                .iter()
-                .map(|part| {
-                    serde_json::from_slice(part).map_err(|e| reprint::Error::Engine {
-                        message: format!("a verified part cannot be read: {e}"),
-                    })
-                })
-                .collect()
+            let (batches, _) = table.into_inner();
+            let mut parts = Vec::new();
+            for batch in &batches {
+                let column = batch.column_by_name("part");
+                let values: Vec<&[u8]> = if let Some(array) =
+                    column.and_then(|c| c.as_any().downcast_ref::<BinaryArray>())
+                {
+                    array.iter().flatten().collect()
+                } else if let Some(array) =
+                    column.and_then(|c| c.as_any().downcast_ref::<LargeBinaryArray>())
+                {
+                    array.iter().flatten().collect()
+                } else {
+                    return Err(reprint::Error::Engine {
+                        message: "verification gave no binary column \"part\"".to_string(),
+                    });
+                };
+                for value in values {
+                    parts.push(serde_json::from_slice(value).map_err(|e| {
+                        reprint::Error::Engine {
+                            message: format!("a verified part cannot be read: {e}"),
+                        }
+                    })?);
+                }
+            }
+            Ok(parts)
         };
-        let outputs = py
-            .detach(|| -> reprint::Result<[Vec<u8>; 3]> {
+        let (docs, outputs) = py
+            .detach(|| -> reprint::Result<(RecordBatch, [Vec<u8>; 2])> {
                 let mut round = round;
                 let result = scan.relate(&entries, candidates, counts, &mut round)?;
+                let docs = doc_batch(&result).map_err(|e| reprint::Error::Engine {
+                    message: e.to_string(),
+                })?;
                 let name = Path::new(ORIGIN_NAME);
-                let mut outputs: [Vec<u8>; 3] = Default::default();
-                report::write_docs(&result, &mut outputs[0], name)?;
-                report::write_pairs(&result, &mut outputs[1], name)?;
-                report::write_clusters(&result, &mut outputs[2], name)?;
-                Ok(outputs)
+                let mut outputs: [Vec<u8>; 2] = Default::default();
+                report::write_pairs(&result, &mut outputs[0], name)?;
+                report::write_clusters(&result, &mut outputs[1], name)?;
+                Ok((docs, outputs))
             })
             .map_err(py_error)?;
-        let [docs, pairs, clusters] = outputs;
-        let table = |bytes: Vec<u8>, columns| -> PyResult<Bound<'py, PyAny>> {
-            let lines = String::from_utf8(bytes).map_err(engine_error)?;
-            let batch = arrow::batch_of(&lines, columns)?;
+        let [pairs, clusters] = outputs;
+        let table = |batch: RecordBatch| -> PyResult<Bound<'py, PyAny>> {
             let schema = batch.schema();
             pyo3_arrow::PyTable::try_new(vec![batch], schema)?.into_pyarrow(py)
         };
+        let lines = |bytes: Vec<u8>, columns| -> PyResult<RecordBatch> {
+            arrow::batch_of(&String::from_utf8(bytes).map_err(engine_error)?, columns)
+        };
         Ok((
-            table(docs, DRIVER_DOC_COLUMNS)?,
-            table(pairs, arrow::PAIR_COLUMNS)?,
-            table(clusters, arrow::CLUSTER_COLUMNS)?,
+            table(docs)?,
+            table(lines(pairs, arrow::PAIR_COLUMNS)?)?,
+            table(lines(clusters, arrow::CLUSTER_COLUMNS)?)?,
         ))
     }
 }
 
-/// The columns of the driver's docs: each record's outcome.
-const DRIVER_DOC_COLUMNS: &[(&str, &str, Kind)] = &[
-    ("id", "id", Kind::Str),
-    ("status", "status", Kind::Str),
-    ("cluster", "cluster", Kind::Int),
-    ("duplicate_of", "duplicate_of", Kind::Str),
-    ("similarity", "similarity", Kind::Float),
-    ("reason", "reason", Kind::Str),
-];
+/// Every record's outcome, in input order, as the columns `id`, `status`, `cluster`,
+/// `duplicate_of`, `similarity` and `reason`, with the values of its `docs.jsonl` line (built
+/// from the report layer's line, without writing a million of them as JSON first).
+fn doc_batch(
+    result: &reprint::pipeline::ScanResult,
+) -> Result<RecordBatch, arrow_schema::ArrowError> {
+    let mut id = StringBuilder::new();
+    let mut status = StringBuilder::new();
+    let mut cluster = Int64Builder::new();
+    let mut duplicate_of = StringBuilder::new();
+    let mut similarity = Float64Builder::new();
+    let mut reason = StringBuilder::new();
+    for doc in &result.docs {
+        let line = report::doc_line(doc, |i| report::id_of(result, i));
+        id.append_option(line.id);
+        status.append_value(line.status);
+        cluster.append_option(line.cluster.map(i64::from));
+        duplicate_of.append_option(line.duplicate_of);
+        similarity.append_option(line.similarity);
+        reason.append_option(line.reason);
+    }
+    let columns: Vec<(&str, ArrayRef)> = vec![
+        ("id", Arc::new(id.finish())),
+        ("status", Arc::new(status.finish())),
+        ("cluster", Arc::new(cluster.finish())),
+        ("duplicate_of", Arc::new(duplicate_of.finish())),
+        ("similarity", Arc::new(similarity.finish())),
+        ("reason", Arc::new(reason.finish())),
+    ];
+    let schema = Schema::new(
+        columns
+            .iter()
+            .map(|(name, array)| Field::new(*name, array.data_type().clone(), true))
+            .collect::<Vec<_>>(),
+    );
+    RecordBatch::try_new(
+        Arc::new(schema),
+        columns.into_iter().map(|(_, a)| a).collect(),
+    )
+}
 
 impl SparkDriver {
     fn scan(&self) -> PyResult<&ShardedScan> {

@@ -242,7 +242,8 @@ pub(super) fn write_line(out: &mut dyn Write, value: &impl Serialize, path: &Pat
     out.write_all(b"\n").map_err(|e| Error::io(path, e))
 }
 
-pub(super) fn id_of(result: &ScanResult, index: u32) -> &str {
+/// The id of the document at `index` ("" for a record without one).
+pub fn id_of(result: &ScanResult, index: u32) -> &str {
     result.id(index).unwrap_or("")
 }
 
@@ -255,7 +256,7 @@ pub fn write_docs(result: &ScanResult, out: &mut dyn Write, path: &Path) -> Resu
 }
 
 /// A document's `docs.jsonl` line; `name` gives the id of a document by its number.
-pub(super) fn doc_line<'a>(doc: &'a DocOutcome, name: impl Fn(u32) -> &'a str) -> DocLine<'a> {
+pub fn doc_line<'a>(doc: &'a DocOutcome, name: impl Fn(u32) -> &'a str) -> DocLine<'a> {
     DocLine {
         id: doc.id.as_deref(),
         cluster: doc.cluster,

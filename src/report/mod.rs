@@ -25,10 +25,10 @@ pub use html::{HtmlReportSize, write_html_report};
 pub use index::{IndexLine, IndexStatsLine, RelationLine, index_stats_line, write_index_lines};
 pub use jsonl::{
     ClusterLine, DocLine, EvidenceLine, PairLine, PassageLine, QualityLine, ReuseLine, ScoreLine,
-    rejection, write_clusters, write_docs, write_pairs, write_report_dir, write_scores,
-    write_scores_with_clean_text,
+    doc_line, id_of, rejection, write_clusters, write_docs, write_pairs, write_report_dir,
+    write_scores, write_scores_with_clean_text,
 };
-use jsonl::{id_of, round6, write_line};
+use jsonl::{round6, write_line};
 pub use outlets::{OutletFlow, OutletLine, outlets, write_outlets};
 pub use output::{Destination, HTML_REPORT_FILES, Output, REPORT_FILES, ReportDir};
 pub use scan_file::{ScanCounts, ScanFile, write_scan_file};

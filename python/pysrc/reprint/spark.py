@@ -137,7 +137,7 @@ def _dedup_analyzed(spark, analyzed, settings, params):
                                       F.col("title").alias("title_" + s))
         joined = pairs.join(side("a"), "a").join(side("b"), "b").select(
             "a", "b", "text_a", "title_a", "text_b", "title_b")
-        return joined.mapInArrow(verify_batches, "part binary").toArrow().column("part").to_pylist()
+        return joined.mapInArrow(verify_batches, "part binary").toArrow()
 
     try:
         docs, pairs, clusters = driver.relate(
