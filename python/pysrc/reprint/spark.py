@@ -18,9 +18,10 @@ The work is the engine's own operations around reprint's Rust stages:
    linked to its cluster's original directly), verifies the few links and inherited pairs that
    needs on the executors again, counts outlet templates and orients every pair.
 
-Step 6 runs on the driver: it holds, per related pair, its figures and passages, and per
-record about 100 bytes; BENCHMARKS.md ("Beyond one machine") gives the measured sizes and
-where this stops scaling.
+Step 6 runs on the driver at every size: it holds every record's outcome and identity and
+every verified pair with its passages (about 6 KB a record measured with everything the driver
+process keeps); BENCHMARKS.md ("Beyond one machine") gives the measured sizes and where this
+stops scaling.
 """
 
 from collections import namedtuple
