@@ -19,8 +19,8 @@ The work is the engine's own operations around reprint's Rust stages:
    needs on the executors again, counts outlet templates and orients every pair.
 
 Step 6 runs on the driver at every size: it holds every record's outcome and identity and
-every verified pair with its passages (about 6 KB a record measured with everything the driver
-process keeps); BENCHMARKS.md ("Beyond one machine") gives the measured sizes and where this
+every verified pair with its passages (about 2.2 KB a record measured for the whole driver
+process); BENCHMARKS.md ("Beyond one machine") gives the measured sizes and where this
 stops scaling.
 """
 
