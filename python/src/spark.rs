@@ -219,17 +219,7 @@ fn analysis_batch(
         ("line_keys", Arc::new(line_keys.finish())),
         ("text", Arc::new(text.finish())),
     ];
-    let schema = Schema::new(
-        columns
-            .iter()
-            .map(|(name, array)| Field::new(*name, array.data_type().clone(), true))
-            .collect::<Vec<_>>(),
-    );
-    RecordBatch::try_new(
-        Arc::new(schema),
-        columns.into_iter().map(|(_, a)| a).collect(),
-    )
-    .map_err(engine_error)
+    named_batch(columns).map_err(engine_error)
 }
 
 /// The recurring lines as the executors receive them: keys (as i64) and counts.
@@ -533,6 +523,19 @@ fn doc_batch(
         ("similarity", Arc::new(similarity.finish())),
         ("reason", Arc::new(reason.finish())),
     ];
+    named_batch(columns)
+}
+
+impl SparkDriver {
+    fn scan(&self) -> PyResult<&ShardedScan> {
+        self.scan
+            .as_ref()
+            .ok_or_else(|| engine_error("this driver has already related its candidates"))
+    }
+}
+
+/// A record batch of named columns, every field nullable.
+fn named_batch(columns: Vec<(&str, ArrayRef)>) -> Result<RecordBatch, arrow_schema::ArrowError> {
     let schema = Schema::new(
         columns
             .iter()
@@ -543,12 +546,4 @@ fn doc_batch(
         Arc::new(schema),
         columns.into_iter().map(|(_, a)| a).collect(),
     )
-}
-
-impl SparkDriver {
-    fn scan(&self) -> PyResult<&ShardedScan> {
-        self.scan
-            .as_ref()
-            .ok_or_else(|| engine_error("this driver has already related its candidates"))
-    }
 }

@@ -184,23 +184,37 @@ pub fn prepare(
         .map_init(
             || (Shingler::new(params.shingle), MainTextJudge::default()),
             |(shingler, judge), doc| {
-                let (main, own) = judge.main_and_own_text(
-                    doc.text,
-                    doc.title,
-                    doc.page,
-                    params.shingle.seed(),
-                    recurring,
-                );
-                let main = match main {
-                    std::borrow::Cow::Borrowed(_) => None,
-                    std::borrow::Cow::Owned(main) => Some(main),
-                };
-                let mut open = OpenDoc::new(doc.text.to_string(), main, params, shingler, false);
-                open.own = own.map(|own| shingler.set(&own).0);
-                PreparedDoc(open)
+                PreparedDoc(open_doc(doc, recurring, params, shingler, judge, false))
             },
         )
         .collect()
+}
+
+/// One text prepared for verification, as the verification pass prepares it: its boilerplate
+/// lines blanked and its own text found against `recurring`; `keep_text` keeps the text for
+/// keying its lines later.
+pub(super) fn open_doc(
+    doc: &TextToRelate<'_>,
+    recurring: &TemplateLines,
+    params: &ScanParams,
+    shingler: &mut Shingler,
+    judge: &mut MainTextJudge,
+    keep_text: bool,
+) -> OpenDoc {
+    let (main, own) = judge.main_and_own_text(
+        doc.text,
+        doc.title,
+        doc.page,
+        params.shingle.seed(),
+        recurring,
+    );
+    let main = match main {
+        std::borrow::Cow::Borrowed(_) => None,
+        std::borrow::Cow::Owned(main) => Some(main),
+    };
+    let mut open = OpenDoc::new(doc.text.to_string(), main, params, shingler, keep_text);
+    open.own = own.map(|own| shingler.set(&own).0);
+    open
 }
 
 /// The copy or partial relation of documents `a` < `b` (numbers the caller gives them), with

@@ -9,7 +9,7 @@
 //! The caller numbers the records in input order: what a scan decides by input order (the
 //! first use of an id, the hub of a large band bucket, `a < b`) is then decided alike.
 
-use super::incremental::{ParsedRecord, TextToRelate, parse_records, sketch_documents};
+use super::incremental::{ParsedRecord, TextToRelate, open_doc, parse_records, sketch_documents};
 use super::main_text::MainTextJudge;
 use super::templates::{Examples, KeyedLines, LineEntry};
 use super::verify_pass::{OpenDoc, Verified, keyed_lines_of, relate_pair};
@@ -94,20 +94,10 @@ pub fn verify_part(
         .map_init(
             || (Shingler::new(params.shingle), MainTextJudge::default()),
             |(shingler, judge), (doc, text)| {
-                let (main, own) = judge.main_and_own_text(
-                    text.text,
-                    text.title,
-                    text.page,
-                    params.shingle.seed(),
-                    recurring,
-                );
-                let main = match main {
-                    std::borrow::Cow::Borrowed(_) => None,
-                    std::borrow::Cow::Owned(main) => Some(main),
-                };
-                let mut open = OpenDoc::new(text.text.to_string(), main, params, shingler, true);
-                open.own = own.map(|own| shingler.set(&own).0);
-                (*doc, open)
+                (
+                    *doc,
+                    open_doc(text, recurring, params, shingler, judge, true),
+                )
             },
         )
         .collect();
