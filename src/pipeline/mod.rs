@@ -163,7 +163,7 @@ pub enum RejectReason {
 /// What a document's shingles are made of: words, or characters of a script written without
 /// spaces (Han, kana, Thai, Lao, Khmer, Myanmar), each a token of its own so that a shingle is
 /// a character n-gram there.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Tokens {
     /// Words separated by spaces or punctuation.
     Words,
@@ -521,7 +521,16 @@ fn scan_in_pool(
         },
     };
     let mut verify = |pairs| relate_streaming(corpus, params, &sources, pairs, progress);
-    let linked = verify_and_cluster(&docs, &identities, &exact, candidates, &mut verify, params)?;
+    let first = verify(candidates.clone())?;
+    let linked = verify_and_cluster(
+        &docs,
+        &identities,
+        &exact,
+        candidates,
+        first,
+        &mut verify,
+        params,
+    )?;
     drop(sources);
     progress.stage("relating", 0);
     let (pairs, clusters, templates, verified) =
@@ -559,22 +568,21 @@ struct Linked {
     clusters: Vec<Cluster>,
 }
 
-/// Verifies `candidates` through `verify` (the scan reads the corpus again; an engine such as
-/// Spark verifies on its workers), then the links the clustering needs that no candidate
-/// covered, builds the clusters without chaining, joins the identical texts to their leaders'
-/// clusters and hands the leaders' pairs on to them. Shared by every way of running a scan,
-/// so that they cannot differ in what they relate.
+/// From the verified `candidates` (`verified`), verifies through `verify` (the scan reads the
+/// corpus again; an engine such as Spark verifies on its workers) the links the clustering
+/// needs that no candidate covered, builds the clusters without chaining, joins the identical
+/// texts to their leaders' clusters and hands the leaders' pairs on to them. Shared by every
+/// way of running a scan, so that they cannot differ in what they relate.
 fn verify_and_cluster(
     docs: &[DocOutcome],
     identities: &[TextIdentity],
     exact: &ExactGroups,
     candidates: Vec<CandidatePair>,
+    mut verified: Verified,
     verify: &mut dyn FnMut(Vec<CandidatePair>) -> Result<Verified>,
     params: &ScanParams,
 ) -> Result<Linked> {
-    let kept_candidates = (!params.all_pairs).then(|| candidates.clone());
-    let mut verified = verify(candidates)?;
-    if let Some(candidates) = kept_candidates {
+    if !params.all_pairs {
         // Links the clustering needs that no candidate pair covered (members of a star
         // bucket with the group's original), verified now.
         let links: Vec<CandidatePair> = unverified_links(
@@ -660,22 +668,7 @@ fn conclude(
     examples: &Examples,
     params: &ScanParams,
 ) -> (Vec<RelatedPair>, Vec<Cluster>, TemplateLines, usize) {
-    let Linked {
-        verified:
-            Verified {
-                mut pairs,
-                partial_lines,
-                ..
-            },
-        clusters,
-    } = linked;
-    let verified = pairs
-        .iter()
-        .filter(|p| p.figures.jaccard >= params.threshold)
-        .count();
-    assign_clusters(docs, &clusters, &pairs);
-    // Pairs kept only to let the cluster floor admit members are not reuse.
-    pairs.retain(|p| p.relation() != Relation::None);
+    let (settled, verified) = settle_clusters(docs, linked, params);
     // Outlet templates come from the corpus's lines, with or without quality.
     let templates = if params.templates {
         count_templates(lines, docs, params.template_min_docs)
@@ -685,9 +678,51 @@ fn conclude(
     if params.quality {
         apply_templates(lines, &templates, examples, docs);
     }
+    let (pairs, clusters) = settle_relations(docs, settled, &templates);
+    (pairs, clusters, templates, verified)
+}
+
+/// Tells every document its cluster and drops the pairs kept only for the cluster floor;
+/// with the number of pairs at or above the threshold.
+fn settle_clusters(
+    docs: &mut [DocOutcome],
+    linked: Linked,
+    params: &ScanParams,
+) -> (Linked, usize) {
+    let Linked {
+        mut verified,
+        clusters,
+    } = linked;
+    let at_threshold = verified
+        .pairs
+        .iter()
+        .filter(|p| p.figures.jaccard >= params.threshold)
+        .count();
+    assign_clusters(docs, &clusters, &verified.pairs);
+    // Pairs kept only to let the cluster floor admit members are not reuse.
+    verified.pairs.retain(|p| p.relation() != Relation::None);
+    (Linked { verified, clusters }, at_threshold)
+}
+
+/// Once the outlet `templates` are known: drops the partial pairs that share only template
+/// lines, orients every pair and says who took from whom.
+fn settle_relations(
+    docs: &mut [DocOutcome],
+    settled: Linked,
+    templates: &TemplateLines,
+) -> (Vec<RelatedPair>, Vec<Cluster>) {
+    let Linked {
+        verified:
+            Verified {
+                mut pairs,
+                partial_lines,
+                ..
+            },
+        clusters,
+    } = settled;
     // Outlet template lines shared by two of its stories are not reuse of either.
-    pairs.retain(|p| !only_templates(p, &partial_lines, &templates));
+    pairs.retain(|p| !only_templates(p, &partial_lines, templates));
     orient_pairs(&mut pairs, docs, &clusters);
     record_reuses(docs, &pairs, &clusters);
-    (pairs, clusters, templates, verified)
+    (pairs, clusters)
 }

@@ -6,6 +6,14 @@
 //! once, on the driver, by the functions a scan calls (`verify_and_cluster`, `conclude`), so
 //! the two cannot differ in what they relate.
 //!
+//! When the verified pairs are too many for the driver, the engine finds the connected
+//! components of the related documents itself (pairs found by verification, identical texts)
+//! and relates each [`Component`] on a worker: the same `verify_and_cluster`, then, once the
+//! engine has counted the outlet templates over the clusters of every component, the rest of
+//! `conclude` ([`ClusteredComponent::conclude`]). Nothing a scan decides reaches across two
+//! components (a cluster, an inherited pair, a direction all lie within one), so each
+//! component's result is the scan's, restricted to it.
+//!
 //! The caller numbers the records in input order: what a scan decides by input order (the
 //! first use of an id, the hub of a large band bucket, `a < b`) is then decided alike.
 
@@ -15,6 +23,7 @@ use super::templates::{Examples, KeyedLines, LineEntry};
 use super::verify_pass::{OpenDoc, Verified, keyed_lines_of, relate_pair};
 use super::*;
 use crate::ingest::RawRecord;
+use crate::relate::direction::Direction;
 use crate::text::shingle::Shingler;
 use rayon::prelude::*;
 
@@ -134,6 +143,456 @@ pub fn verify_part(
     }
 }
 
+/// Gathers verified parts into what the clustering reads: the pairs sorted by `(a, b)`, the
+/// largest shingle count seen for each of `documents` documents, the first keyed lines given
+/// for each.
+fn gather(parts: Vec<VerifiedPart>, documents: usize) -> Result<Verified> {
+    let mut verified = Verified {
+        pairs: Vec::new(),
+        shingle_counts: vec![0; documents],
+        partial_lines: Default::default(),
+    };
+    for part in parts {
+        verified.pairs.extend(part.pairs);
+        for (doc, count) in part.shingle_counts {
+            let slot = verified
+                .shingle_counts
+                .get_mut(doc as usize)
+                .ok_or_else(|| Error::Engine {
+                    message: format!("a verified part names document {doc} of {documents}"),
+                })?;
+            *slot = (*slot).max(count);
+        }
+        for (doc, lines) in part.partial_lines {
+            verified.partial_lines.entry(doc).or_insert(lines);
+        }
+    }
+    verified
+        .pairs
+        .sort_unstable_by_key(|p| (p.figures.a, p.figures.b));
+    Ok(verified)
+}
+
+/// One finding of a verified part, about one pair or one document: an engine that relates
+/// each connected component on a worker of its own sends each where its documents went.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum VerifiedItem {
+    /// A pair worth keeping.
+    Pair(RelatedPair),
+    /// A document the part prepared: its shingle count and, when it is in a partial pair, its
+    /// keyed lines (for the template filter).
+    Doc {
+        /// The document.
+        doc: u32,
+        /// Its shingles, as verification counted them.
+        shingles: u32,
+        /// Its keyed lines, when it is in a partial pair.
+        lines: Option<KeyedLines>,
+    },
+}
+
+impl VerifiedItem {
+    /// The documents it is about: a pair's two, or one.
+    pub fn docs(&self) -> (u32, Option<u32>) {
+        match self {
+            VerifiedItem::Pair(pair) => (pair.figures.a, Some(pair.figures.b)),
+            VerifiedItem::Doc { doc, .. } => (*doc, None),
+        }
+    }
+}
+
+impl VerifiedPart {
+    /// Its findings one by one.
+    pub fn into_items(self) -> Vec<VerifiedItem> {
+        let mut lines: ahash::AHashMap<u32, KeyedLines> = self.partial_lines.into_iter().collect();
+        let docs = self
+            .shingle_counts
+            .into_iter()
+            .map(|(doc, shingles)| VerifiedItem::Doc {
+                doc,
+                shingles,
+                lines: lines.remove(&doc),
+            });
+        self.pairs
+            .into_iter()
+            .map(VerifiedItem::Pair)
+            .chain(docs)
+            .collect()
+    }
+}
+
+/// What a component keeps of each of its documents' outcomes between its two steps.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct Member {
+    id: Option<String>,
+    title: Option<String>,
+    source: Option<String>,
+    date: Option<i64>,
+    words: u32,
+    tokens: Option<Tokens>,
+}
+
+impl Member {
+    fn of(doc: &DocOutcome) -> Member {
+        Member {
+            id: doc.id.clone(),
+            title: doc.title.clone(),
+            source: doc.source.clone(),
+            date: doc.date,
+            words: doc.words,
+            tokens: doc.tokens,
+        }
+    }
+
+    /// The outcome of an accepted document before it is related; `origin` names the records,
+    /// the document's line being its corpus number from 1.
+    fn outcome(self, origin: &Arc<str>, ordinal: u32) -> DocOutcome {
+        DocOutcome {
+            origin: Origin {
+                file: origin.clone(),
+                line: u64::from(ordinal) + 1,
+            },
+            id: self.id,
+            title: self.title,
+            source: self.source,
+            date: self.date,
+            status: DocStatus::Unique,
+            cluster: None,
+            duplicate_of: None,
+            similarity: None,
+            reason: None,
+            words: self.words,
+            tokens: self.tokens,
+            reuses: Vec::new(),
+            quality: None,
+            page: None,
+        }
+    }
+}
+
+/// One connected component of the related documents (linked by a verified pair or by
+/// identical texts), every one accepted, as an engine hands it to a worker. Inside, documents
+/// are numbered from 0 in corpus order, so that what a scan decides by input order is decided
+/// alike; `ordinals` gives their corpus numbers.
+pub struct Component<'a> {
+    /// Corpus numbers, in any order.
+    pub ordinals: Vec<u32>,
+    /// Each document's outcome after analysis (accepted).
+    pub docs: Vec<DocOutcome>,
+    /// Each document's text identity.
+    pub identities: Vec<TextIdentity>,
+    /// Each document's text, as verification reads it.
+    pub texts: Vec<TextToRelate<'a>>,
+    /// The corpus number of each document's leader among identical texts, as the engine
+    /// found it (itself when it has none): the candidates were found among leaders only.
+    pub leaders: Vec<u32>,
+    /// Every candidate pair between two of its documents, by corpus number.
+    pub candidates: Vec<(u32, u32)>,
+    /// What verifying those candidates found about its documents.
+    pub verified: Vec<VerifiedItem>,
+}
+
+/// Clusters every component ([`Component::cluster`]) in parallel; the results in order.
+pub fn cluster_components(
+    components: Vec<Component<'_>>,
+    recurring: &TemplateLines,
+    params: &ScanParams,
+) -> Result<Vec<ClusteredComponent>> {
+    components
+        .into_par_iter()
+        .map(|component| component.cluster(recurring, params))
+        .collect()
+}
+
+/// Concludes every component ([`ClusteredComponent::conclude`]) in parallel, each with its
+/// cluster numbers and templates; the results in order.
+pub fn conclude_components(
+    components: Vec<(ClusteredComponent, Vec<u32>, TemplateLines)>,
+    origin: &Arc<str>,
+    params: &ScanParams,
+) -> Result<Vec<ConcludedComponent>> {
+    components
+        .into_par_iter()
+        .map(|(component, ids, templates)| component.conclude(&ids, &templates, origin, params))
+        .collect()
+}
+
+impl Component<'_> {
+    /// Clusters the component as a scan does, from the findings of verifying its candidate
+    /// pairs, verifying here the links and inherited pairs that needs. `recurring` are the
+    /// lines in at least `--template-min-docs` documents, as for [`verify_part`].
+    pub fn cluster(
+        self,
+        recurring: &TemplateLines,
+        params: &ScanParams,
+    ) -> Result<ClusteredComponent> {
+        let Component {
+            ordinals,
+            docs,
+            identities,
+            texts,
+            leaders,
+            candidates,
+            verified,
+        } = self;
+        let n = ordinals.len();
+        if [docs.len(), identities.len(), texts.len(), leaders.len()] != [n; 4] {
+            return Err(Error::Engine {
+                message: format!(
+                    "a component needs one outcome, identity, text and leader for each of its \
+                     {n} documents"
+                ),
+            });
+        }
+        // Documents in corpus order, whatever order the engine gave them in.
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_unstable_by_key(|&i| ordinals[i]);
+        let ordinals = in_order(ordinals, &order);
+        if let Some(w) = ordinals.windows(2).find(|w| w[0] == w[1]) {
+            return Err(Error::Engine {
+                message: format!("document {} is twice in its component", w[0]),
+            });
+        }
+        let (docs, identities) = (in_order(docs, &order), in_order(identities, &order));
+        let (texts, leaders) = (in_order(texts, &order), in_order(leaders, &order));
+        let local = |ordinal: u32| -> Result<u32> {
+            ordinals
+                .binary_search(&ordinal)
+                .map(|i| i as u32)
+                .map_err(|_| Error::Engine {
+                    message: format!("document {ordinal} is not in its component"),
+                })
+        };
+        let exact = match params.all_pairs {
+            true => ExactGroups::default(),
+            false => ExactGroups::find(&identities, &member_infos(&docs, &[]), &vec![true; n]),
+        };
+        if !params.all_pairs {
+            for (doc, &leader) in leaders.iter().enumerate() {
+                if ordinals[exact.leader(doc as u32) as usize] != leader {
+                    return Err(Error::Engine {
+                        message: format!(
+                            "document {} was given leader {leader} among identical texts; \
+                             a scan chooses {}",
+                            ordinals[doc],
+                            ordinals[exact.leader(doc as u32) as usize]
+                        ),
+                    });
+                }
+            }
+        }
+        let mut local_candidates = candidates
+            .iter()
+            .map(|&(a, b)| Ok(CandidatePair::new(local(a)?, local(b)?)))
+            .collect::<Result<Vec<CandidatePair>>>()?;
+        local_candidates.sort_unstable();
+        local_candidates.dedup();
+        let mut found = VerifiedPart::default();
+        for item in verified {
+            match item {
+                VerifiedItem::Pair(mut pair) => {
+                    pair.figures.a = local(pair.figures.a)?;
+                    pair.figures.b = local(pair.figures.b)?;
+                    found.pairs.push(pair);
+                }
+                VerifiedItem::Doc {
+                    doc,
+                    shingles,
+                    lines,
+                } => {
+                    let doc = local(doc)?;
+                    found.shingle_counts.push((doc, shingles));
+                    found.partial_lines.extend(lines.map(|lines| (doc, lines)));
+                }
+            }
+        }
+        let first = gather(vec![found], n)?;
+        // Later rounds are verified here, with the component's texts.
+        let mut verify = |pairs: Vec<CandidatePair>| -> Result<Verified> {
+            let mut needed = vec![false; n];
+            for pair in &pairs {
+                needed[pair.a as usize] = true;
+                needed[pair.b as usize] = true;
+            }
+            let texts: Vec<(u32, TextToRelate<'_>)> = texts
+                .iter()
+                .enumerate()
+                .filter(|&(doc, _)| needed[doc])
+                .map(|(doc, text)| (doc as u32, *text))
+                .collect();
+            let pairs: Vec<(u32, u32)> = pairs.iter().map(|p| (p.a, p.b)).collect();
+            match pairs.is_empty() {
+                true => gather(Vec::new(), n),
+                false => gather(vec![verify_part(&pairs, &texts, recurring, params)], n),
+            }
+        };
+        let Linked { verified, clusters } = verify_and_cluster(
+            &docs,
+            &identities,
+            &exact,
+            local_candidates,
+            first,
+            &mut verify,
+            params,
+        )?;
+        let mut partial_lines: Vec<(u32, KeyedLines)> =
+            verified.partial_lines.into_iter().collect();
+        partial_lines.sort_unstable_by_key(|(doc, _)| *doc);
+        Ok(ClusteredComponent {
+            members: docs.iter().map(Member::of).collect(),
+            ordinals,
+            clusters,
+            pairs: verified.pairs,
+            partial_lines,
+        })
+    }
+}
+
+/// `values` rearranged so that the `i`th is the `order[i]`th (`order` a permutation).
+fn in_order<T>(values: Vec<T>, order: &[usize]) -> Vec<T> {
+    let mut slots: Vec<Option<T>> = values.into_iter().map(Some).collect();
+    order
+        .iter()
+        .map(|&i| slots[i].take().expect("a permutation takes each once"))
+        .collect()
+}
+
+/// A component clustered, waiting for the outlet templates, which are counted over the
+/// clusters of every component.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct ClusteredComponent {
+    ordinals: Vec<u32>,
+    members: Vec<Member>,
+    clusters: Vec<Cluster>,
+    pairs: Vec<RelatedPair>,
+    partial_lines: Vec<(u32, KeyedLines)>,
+}
+
+impl ClusteredComponent {
+    /// The corpus number of each cluster's first member, in the component's cluster order
+    /// (the corpus numbers clusters in the order of their first member).
+    pub fn first_members(&self) -> Vec<u32> {
+        self.clusters
+            .iter()
+            .map(|c| self.ordinals[c.members[0] as usize])
+            .collect()
+    }
+
+    /// Every clustered document with its cluster's first member, both by corpus number: the
+    /// outlet templates count each cluster once.
+    pub fn clustered(&self) -> Vec<(u32, u32)> {
+        let mut clustered: Vec<(u32, u32)> = self
+            .clusters
+            .iter()
+            .flat_map(|c| {
+                let first = self.ordinals[c.members[0] as usize];
+                c.members
+                    .iter()
+                    .map(move |&m| (self.ordinals[m as usize], first))
+            })
+            .collect();
+        clustered.sort_unstable();
+        clustered
+    }
+
+    /// The keys of the lines of the documents in partial pairs: the only lines whose being
+    /// templates the rest of the work asks about.
+    pub fn partial_line_keys(&self) -> Vec<u64> {
+        let mut keys: Vec<u64> = self
+            .partial_lines
+            .iter()
+            .flat_map(|(_, lines)| lines.iter().filter_map(|(key, _)| *key))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+
+    /// Finishes the component as a scan does, given the outlet `templates` among its
+    /// [`partial_line_keys`](Self::partial_line_keys) and the corpus's number of each of its
+    /// clusters (`cluster_ids`, in its cluster order); `origin` names the records.
+    pub fn conclude(
+        self,
+        cluster_ids: &[u32],
+        templates: &TemplateLines,
+        origin: &Arc<str>,
+        params: &ScanParams,
+    ) -> Result<ConcludedComponent> {
+        let ClusteredComponent {
+            ordinals,
+            members,
+            clusters,
+            pairs,
+            partial_lines,
+        } = self;
+        if cluster_ids.len() != clusters.len() {
+            return Err(Error::Engine {
+                message: format!(
+                    "{} cluster numbers for a component of {} clusters",
+                    cluster_ids.len(),
+                    clusters.len()
+                ),
+            });
+        }
+        let mut docs: Vec<DocOutcome> = members
+            .into_iter()
+            .zip(&ordinals)
+            .map(|(member, &ordinal)| member.outcome(origin, ordinal))
+            .collect();
+        let linked = Linked {
+            verified: Verified {
+                pairs,
+                shingle_counts: Vec::new(),
+                partial_lines: partial_lines.into_iter().collect(),
+            },
+            clusters,
+        };
+        let (settled, _) = settle_clusters(&mut docs, linked, params);
+        let (mut pairs, mut clusters) = settle_relations(&mut docs, settled, templates);
+        // The corpus's cluster numbers, once nothing more indexes the component's clusters by
+        // theirs.
+        let number = |local: u32| cluster_ids[local as usize];
+        for cluster in &mut clusters {
+            cluster.id = number(cluster.id);
+        }
+        for doc in &mut docs {
+            doc.cluster = doc.cluster.map(number);
+        }
+        for pair in &mut pairs {
+            if let Some(Direction::ClusterOriginal { cluster, .. }) = &mut pair.direction {
+                *cluster = number(*cluster);
+            }
+        }
+        Ok(ConcludedComponent {
+            ordinals,
+            docs,
+            pairs,
+            clusters,
+        })
+    }
+}
+
+/// A component's outcome: its documents, pairs and clusters as a scan would report them, with
+/// the documents numbered inside the component and the clusters as the corpus numbers them.
+#[derive(Debug)]
+pub struct ConcludedComponent {
+    /// Corpus numbers of its documents, ascending.
+    pub ordinals: Vec<u32>,
+    /// Each document's outcome.
+    pub docs: Vec<DocOutcome>,
+    /// Its copy and partial pairs, sorted by `(a, b)`.
+    pub pairs: Vec<RelatedPair>,
+    /// Its clusters, in the corpus's order.
+    pub clusters: Vec<Cluster>,
+}
+
+impl ConcludedComponent {
+    /// The id of the document numbered `doc` inside the component ("" for none).
+    pub fn id(&self, doc: u32) -> &str {
+        self.docs[doc as usize].id.as_deref().unwrap_or("")
+    }
+}
+
 /// The driver's side of a sharded scan: every record's outcome and text identity, in input
 /// order, with duplicate ids rejected and identical texts grouped behind their leader.
 pub struct ShardedScan {
@@ -250,39 +709,18 @@ impl ShardedScan {
         let candidate_count = candidates.len();
         let documents = docs.len();
         let mut verify_parts = |pairs: Vec<CandidatePair>| -> Result<Verified> {
-            let mut verified = Verified {
-                pairs: Vec::new(),
-                shingle_counts: vec![0; documents],
-                partial_lines: Default::default(),
-            };
-            if pairs.is_empty() {
-                return Ok(verified);
+            match pairs.is_empty() {
+                true => gather(Vec::new(), documents),
+                false => gather(verify(pairs)?, documents),
             }
-            for part in verify(pairs)? {
-                verified.pairs.extend(part.pairs);
-                for (doc, count) in part.shingle_counts {
-                    let slot = verified
-                        .shingle_counts
-                        .get_mut(doc as usize)
-                        .ok_or_else(|| Error::Engine {
-                            message: format!("a verified part names document {doc} of {documents}"),
-                        })?;
-                    *slot = (*slot).max(count);
-                }
-                for (doc, lines) in part.partial_lines {
-                    verified.partial_lines.entry(doc).or_insert(lines);
-                }
-            }
-            verified
-                .pairs
-                .sort_unstable_by_key(|p| (p.figures.a, p.figures.b));
-            Ok(verified)
         };
+        let first = verify_parts(candidates.clone())?;
         let linked = verify_and_cluster(
             &docs,
             &identities,
             &exact,
             candidates,
+            first,
             &mut verify_parts,
             &params,
         )?;

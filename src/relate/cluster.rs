@@ -16,7 +16,9 @@ pub struct MemberInfo<'a> {
 }
 
 /// A group of near-duplicate documents.
-#[derive(Debug, Clone, PartialEq)]
+// Serialized only to carry one connected component's clusters between two steps of an
+// engine that relates each component on a worker of its own (`pipeline::sharded`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Cluster {
     /// Cluster number: clusters are numbered from 0 in the input order of their first member.
     pub id: u32,
@@ -29,7 +31,7 @@ pub struct Cluster {
 }
 
 /// Why a member represents its cluster, with the figures.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Representative {
     /// The only member with the earliest date.
     EarliestDate {
@@ -59,7 +61,7 @@ pub enum Representative {
 
 /// Why a cluster's representative was chosen, and whether the cluster was split from a
 /// larger group linked through copies.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterReason {
     /// How the representative was chosen.
     pub representative: Representative,

@@ -199,7 +199,14 @@ impl fmt::Display for Described<'_> {
                     "{} is the original of cluster {cluster}",
                     self.id(original)
                 )?;
-                match self.clusters.get(cluster as usize) {
+                // Clusters are ordered by number, which need not start at 0 (one connected
+                // component's clusters, numbered among the whole corpus's).
+                let found = self
+                    .clusters
+                    .binary_search_by_key(&cluster, |c| c.id)
+                    .ok()
+                    .map(|i| &self.clusters[i]);
+                match found {
                     Some(c) => write!(f, ": {}", c.reason),
                     None => Ok(()),
                 }

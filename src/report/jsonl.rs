@@ -8,7 +8,8 @@ use crate::error::{Error, Result};
 use crate::ingest::Corpus;
 use crate::pipeline::{DocOutcome, DocStatus, ScanResult, Tokens};
 use crate::quality::QualityReport;
-use crate::relate::relation::Relation;
+use crate::relate::cluster::Cluster;
+use crate::relate::relation::{RelatedPair, Relation};
 use crate::verify::align::Passage;
 use serde::Serialize;
 use std::io::Write;
@@ -330,52 +331,66 @@ pub fn write_scores_with_clean_text(
 /// then `b`.
 pub fn write_pairs(result: &ScanResult, out: &mut dyn Write, path: &Path) -> Result<()> {
     for pair in &result.pairs {
-        let figures = &pair.figures;
-        let line = PairLine {
-            a: id_of(result, figures.a),
-            b: id_of(result, figures.b),
-            jaccard: round6(figures.jaccard),
-            containment_ab: round6(figures.containment_ab),
-            containment_ba: round6(figures.containment_ba),
-            relation: relation_name(pair.relation()),
-            share_a: round6(pair.shares.0),
-            share_b: round6(pair.shares.1),
-            from: pair.from().map(|f| id_of(result, f)),
-            direction: pair
-                .direction
-                .as_ref()
-                .map(|d| {
-                    d.describe(
-                        (id_of(result, figures.a), id_of(result, figures.b)),
-                        &result.clusters,
-                    )
-                    .to_string()
-                })
-                .unwrap_or_default(),
-            reason: pair.verdict.to_string(),
-            passages: pair
-                .passages
-                .as_ref()
-                .map(|passages| passages.iter().map(PassageLine::from).collect()),
-        };
-        write_line(out, &line, path)?;
+        write_line(
+            out,
+            &pair_line(pair, &result.clusters, |i| id_of(result, i)),
+            path,
+        )?;
     }
     Ok(())
+}
+
+/// A pair's `pairs.jsonl` line; `name` gives the id of a document by its number, `clusters`
+/// (ordered by number) say why a cluster's original was chosen.
+pub fn pair_line<'a>(
+    pair: &RelatedPair,
+    clusters: &[Cluster],
+    name: impl Fn(u32) -> &'a str,
+) -> PairLine<'a> {
+    let figures = &pair.figures;
+    PairLine {
+        a: name(figures.a),
+        b: name(figures.b),
+        jaccard: round6(figures.jaccard),
+        containment_ab: round6(figures.containment_ab),
+        containment_ba: round6(figures.containment_ba),
+        relation: relation_name(pair.relation()),
+        share_a: round6(pair.shares.0),
+        share_b: round6(pair.shares.1),
+        from: pair.from().map(&name),
+        direction: pair
+            .direction
+            .as_ref()
+            .map(|d| {
+                d.describe((name(figures.a), name(figures.b)), clusters)
+                    .to_string()
+            })
+            .unwrap_or_default(),
+        reason: pair.verdict.to_string(),
+        passages: pair
+            .passages
+            .as_ref()
+            .map(|passages| passages.iter().map(PassageLine::from).collect()),
+    }
 }
 
 /// Writes `clusters.jsonl`: one line per cluster, in order of their first member.
 pub fn write_clusters(result: &ScanResult, out: &mut dyn Write, path: &Path) -> Result<()> {
     for cluster in &result.clusters {
-        let line = ClusterLine {
-            cluster: cluster.id,
-            representative: id_of(result, cluster.representative),
-            reason: cluster.reason.to_string(),
-            size: cluster.members.len(),
-            members: cluster.members.iter().map(|&m| id_of(result, m)).collect(),
-        };
-        write_line(out, &line, path)?;
+        write_line(out, &cluster_line(cluster, |i| id_of(result, i)), path)?;
     }
     Ok(())
+}
+
+/// A cluster's `clusters.jsonl` line; `name` gives the id of a document by its number.
+pub fn cluster_line<'a>(cluster: &Cluster, name: impl Fn(u32) -> &'a str) -> ClusterLine<'a> {
+    ClusterLine {
+        cluster: cluster.id,
+        representative: name(cluster.representative),
+        reason: cluster.reason.to_string(),
+        size: cluster.members.len(),
+        members: cluster.members.iter().map(|&m| name(m)).collect(),
+    }
 }
 
 /// Writes the reports of the opened `dir`: `docs.jsonl`, `pairs.jsonl`, `clusters.jsonl`,

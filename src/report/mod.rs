@@ -25,8 +25,8 @@ pub use html::{HtmlReportSize, write_html_report};
 pub use index::{IndexLine, IndexStatsLine, RelationLine, index_stats_line, write_index_lines};
 pub use jsonl::{
     ClusterLine, DocLine, EvidenceLine, PairLine, PassageLine, QualityLine, ReuseLine, ScoreLine,
-    doc_line, id_of, rejection, write_clusters, write_docs, write_pairs, write_report_dir,
-    write_scores, write_scores_with_clean_text,
+    cluster_line, doc_line, id_of, pair_line, rejection, write_clusters, write_docs, write_pairs,
+    write_report_dir, write_scores, write_scores_with_clean_text,
 };
 use jsonl::{round6, write_line};
 pub use outlets::{OutletFlow, OutletLine, outlets, write_outlets};

@@ -12,5 +12,6 @@ mod properties;
 mod report;
 mod sample_corpus;
 mod scripts;
+mod sharded;
 mod support;
 mod templates;
