@@ -599,6 +599,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(spark::spark_settings, m)?)?;
     m.add_function(wrap_pyfunction!(spark::spark_analyze, m)?)?;
     m.add_function(wrap_pyfunction!(spark::spark_verify, m)?)?;
+    m.add_function(wrap_pyfunction!(spark::spark_verify_items, m)?)?;
+    m.add_function(wrap_pyfunction!(spark::spark_duplicate_ids, m)?)?;
+    m.add_function(wrap_pyfunction!(spark::spark_cluster_components, m)?)?;
+    m.add_function(wrap_pyfunction!(spark::spark_conclude_components, m)?)?;
     m.add_class::<spark::SparkDriver>()?;
     m.add("ReprintError", m.py().get_type::<ReprintError>())?;
     Ok(())

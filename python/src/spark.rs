@@ -8,18 +8,20 @@
 
 use crate::arrow;
 use crate::{ReprintError, options, py_error};
-use arrow_array::builder::{Float64Builder, Int64Builder, ListBuilder, StringBuilder};
+use arrow_array::builder::{
+    BinaryBuilder, Float64Builder, Int64Builder, ListBuilder, StringBuilder,
+};
 use arrow_array::{
     Array, ArrayRef, BinaryArray, Int64Array, LargeBinaryArray, RecordBatch, StringArray,
 };
-use arrow_schema::{DataType, Field, Schema};
+use arrow_schema::{Field, Schema};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use reprint::candidates::lsh::CandidatePair;
 use reprint::ingest::{Origin, Payload, RawRecord, RecordPosition};
 use reprint::pipeline::incremental::TextToRelate;
 use reprint::pipeline::sharded::{self, ShardedScan, VerifiedPart};
-use reprint::pipeline::{DocOutcome, DocStatus, ScanParams, Tokens};
+use reprint::pipeline::{DocOutcome, DocStatus, RejectReason, ScanParams, Tokens};
 use reprint::quality::boilerplate::TemplateLines;
 use reprint::relate::exact::TextIdentity;
 use reprint::report;
@@ -73,6 +75,7 @@ pub fn spark_settings<'py>(
     )?;
     settings.set_item("template_min_docs", params.template_min_docs)?;
     settings.set_item("threshold", params.threshold)?;
+    settings.set_item("templates", params.templates)?;
     Ok(settings)
 }
 
@@ -227,6 +230,80 @@ fn recurring_of(keys: Vec<i64>, counts: Vec<u32>) -> TemplateLines {
     TemplateLines::from_counts(keys.into_iter().map(|k| k as u64).zip(counts))
 }
 
+/// `spark_duplicate_ids(batch)`: for rows (`ordinal`, `id`, `first`: the ordinal of the
+/// record that used the id first), the reason a scan gives for rejecting each (`ordinal`,
+/// `reason`).
+#[pyfunction]
+pub fn spark_duplicate_ids<'py>(
+    py: Python<'py>,
+    batch: pyo3_arrow::PyRecordBatch,
+) -> PyResult<Bound<'py, PyAny>> {
+    let batch = batch.into_inner();
+    let ordinal = column::<Int64Array>(&batch, "ordinal")?;
+    let id = column::<StringArray>(&batch, "id")?;
+    let first = column::<Int64Array>(&batch, "first")?;
+    let name: Arc<str> = Arc::from(ORIGIN_NAME);
+    let mut reason = StringBuilder::new();
+    for row in 0..batch.num_rows() {
+        let rejected = RejectReason::DuplicateId {
+            id: id.value(row).to_string(),
+            first: Origin {
+                file: name.clone(),
+                line: first.value(row) as u64 + 1,
+            },
+        };
+        reason.append_value(rejected.to_string());
+    }
+    let columns: Vec<(&str, ArrayRef)> = vec![
+        ("ordinal", Arc::new(ordinal.clone())),
+        ("reason", Arc::new(reason.finish())),
+    ];
+    let out = named_batch(columns).map_err(engine_error)?;
+    pyo3_arrow::PyRecordBatch::new(out).into_pyarrow(py)
+}
+
+/// The candidate pairs of a batch (`a`, `b`, `text_a`, `title_a`, `text_b`, `title_b`)
+/// verified as the scan verifies them, with the GIL released.
+fn verify_batch(
+    py: Python<'_>,
+    batch: &RecordBatch,
+    recurring_keys: Vec<i64>,
+    recurring_counts: Vec<u32>,
+    params: &ScanParams,
+) -> PyResult<VerifiedPart> {
+    let a = column::<Int64Array>(batch, "a")?;
+    let b = column::<Int64Array>(batch, "b")?;
+    let text_a = column::<StringArray>(batch, "text_a")?;
+    let text_b = column::<StringArray>(batch, "text_b")?;
+    let title_a = column::<StringArray>(batch, "title_a")?;
+    let title_b = column::<StringArray>(batch, "title_b")?;
+    Ok(py.detach(|| {
+        let recurring = recurring_of(recurring_keys, recurring_counts);
+        let mut pairs = Vec::with_capacity(batch.num_rows());
+        let mut texts = Vec::with_capacity(batch.num_rows() * 2);
+        for row in 0..batch.num_rows() {
+            let (doc_a, doc_b) = (a.value(row) as u32, b.value(row) as u32);
+            pairs.push((doc_a, doc_b));
+            for (doc, texts_of, titles) in [(doc_a, text_a, title_a), (doc_b, text_b, title_b)] {
+                texts.push((doc, text_to_relate(texts_of, titles, row)));
+            }
+        }
+        sharded::verify_part(&pairs, &texts, &recurring, params)
+    }))
+}
+
+fn text_to_relate<'a>(
+    texts: &'a StringArray,
+    titles: &'a StringArray,
+    row: usize,
+) -> TextToRelate<'a> {
+    TextToRelate {
+        text: texts.value(row),
+        title: titles.is_valid(row).then(|| titles.value(row)),
+        page: None,
+    }
+}
+
 /// `spark_verify(batch, recurring_keys, recurring_counts, **params)`: the candidate pairs of a
 /// batch (`a`, `b`, `text_a`, `title_a`, `text_b`, `title_b`) verified as the scan verifies
 /// them; one row, `part`, holding what was found, for the driver.
@@ -240,38 +317,368 @@ pub fn spark_verify<'py>(
     kwargs: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let params = spark_params(kwargs)?;
-    let batch = batch.into_inner();
-    let a = column::<Int64Array>(&batch, "a")?;
-    let b = column::<Int64Array>(&batch, "b")?;
-    let text_a = column::<StringArray>(&batch, "text_a")?;
-    let text_b = column::<StringArray>(&batch, "text_b")?;
-    let title_a = column::<StringArray>(&batch, "title_a")?;
-    let title_b = column::<StringArray>(&batch, "title_b")?;
-    let part = py.detach(|| -> PyResult<Vec<u8>> {
-        let recurring = recurring_of(recurring_keys, recurring_counts);
-        let mut pairs = Vec::with_capacity(batch.num_rows());
-        let mut texts = Vec::with_capacity(batch.num_rows() * 2);
-        for row in 0..batch.num_rows() {
-            let (doc_a, doc_b) = (a.value(row) as u32, b.value(row) as u32);
-            pairs.push((doc_a, doc_b));
-            for (doc, texts_of, titles) in [(doc_a, text_a, title_a), (doc_b, text_b, title_b)] {
-                texts.push((
-                    doc,
-                    TextToRelate {
-                        text: texts_of.value(row),
-                        title: titles.is_valid(row).then(|| titles.value(row)),
-                        page: None,
-                    },
-                ));
+    let part = verify_batch(
+        py,
+        &batch.into_inner(),
+        recurring_keys,
+        recurring_counts,
+        &params,
+    )?;
+    let part = serde_json::to_vec(&part).map_err(engine_error)?;
+    let array: ArrayRef = Arc::new(BinaryArray::from_vec(vec![part.as_slice()]));
+    let out = named_batch(vec![("part", array)]).map_err(engine_error)?;
+    pyo3_arrow::PyRecordBatch::new(out).into_pyarrow(py)
+}
+
+/// `spark_verify_items(batch, recurring_keys, recurring_counts, **params)`: as `spark_verify`,
+/// but one row per finding (`a`, `b`: the documents it is about, `b` null for one document;
+/// `item`), so that the engine can send each to its connected component.
+#[pyfunction]
+#[pyo3(signature = (batch, recurring_keys, recurring_counts, **kwargs))]
+pub fn spark_verify_items<'py>(
+    py: Python<'py>,
+    batch: pyo3_arrow::PyRecordBatch,
+    recurring_keys: Vec<i64>,
+    recurring_counts: Vec<u32>,
+    kwargs: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let params = spark_params(kwargs)?;
+    let part = verify_batch(
+        py,
+        &batch.into_inner(),
+        recurring_keys,
+        recurring_counts,
+        &params,
+    )?;
+    let mut a = Int64Builder::new();
+    let mut b = Int64Builder::new();
+    let mut items = BinaryBuilder::new();
+    for item in part.into_items() {
+        let (first, second) = item.docs();
+        a.append_value(i64::from(first));
+        b.append_option(second.map(i64::from));
+        items.append_value(serde_json::to_vec(&item).map_err(engine_error)?);
+    }
+    let columns: Vec<(&str, ArrayRef)> = vec![
+        ("a", Arc::new(a.finish())),
+        ("b", Arc::new(b.finish())),
+        ("item", Arc::new(items.finish())),
+    ];
+    let out = named_batch(columns).map_err(engine_error)?;
+    pyo3_arrow::PyRecordBatch::new(out).into_pyarrow(py)
+}
+
+/// The values of a binary column, whether Spark sent it as binary or large binary.
+fn binary_values<'a>(batch: &'a RecordBatch, name: &str) -> PyResult<Vec<Option<&'a [u8]>>> {
+    let column = batch.column_by_name(name);
+    if let Some(array) = column.and_then(|c| c.as_any().downcast_ref::<BinaryArray>()) {
+        Ok(array.iter().collect())
+    } else if let Some(array) = column.and_then(|c| c.as_any().downcast_ref::<LargeBinaryArray>()) {
+        Ok(array.iter().collect())
+    } else {
+        Err(engine_error(format!(
+            "the batch has no binary column {name:?}"
+        )))
+    }
+}
+
+fn unreadable(what: &str) -> impl Fn(serde_json::Error) -> PyErr + '_ {
+    move |e| engine_error(format!("{what} cannot be read: {e}"))
+}
+
+/// `spark_cluster_components(table, recurring_keys, recurring_counts, **params)`: the rows of
+/// whole connected components (`comp`, `kind`; `doc` rows: the document `a` with its analysis
+/// columns, `text` and `leader`; `candidate` rows: the pair `a`, `b`; `item` rows: a finding
+/// of verification), each component clustered as a scan clusters it. Returns rows of `comp`,
+/// `kind`, `a`, `b`, `state`: one `state` (the clustered component), a `cluster` row per
+/// cluster (`a` its number in the component, `b` its first member), a `clustered` row per
+/// clustered document (`a`, and `b` its cluster's first member) and a `line` row per key of a
+/// line of a document in a partial pair (`a`).
+#[pyfunction]
+#[pyo3(signature = (table, recurring_keys, recurring_counts, **kwargs))]
+pub fn spark_cluster_components<'py>(
+    py: Python<'py>,
+    table: pyo3_arrow::PyTable,
+    recurring_keys: Vec<i64>,
+    recurring_counts: Vec<u32>,
+    kwargs: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let params = spark_params(kwargs)?;
+    let (batches, _) = table.into_inner();
+    let name: Arc<str> = Arc::from(ORIGIN_NAME);
+    let mut components: std::collections::BTreeMap<i64, sharded::Component<'_>> =
+        Default::default();
+    for batch in &batches {
+        let comp = column::<Int64Array>(batch, "comp")?;
+        let kind = column::<StringArray>(batch, "kind")?;
+        let a = column::<Int64Array>(batch, "a")?;
+        let b = column::<Int64Array>(batch, "b")?;
+        let items = binary_values(batch, "item")?;
+        let leader = column::<Int64Array>(batch, "leader")?;
+        let texts = column::<StringArray>(batch, "text")?;
+        let titles = column::<StringArray>(batch, "title")?;
+        let docs = DocColumns::of(batch)?;
+        for (row, item) in items.iter().enumerate() {
+            let component =
+                components
+                    .entry(comp.value(row))
+                    .or_insert_with(|| sharded::Component {
+                        ordinals: Vec::new(),
+                        docs: Vec::new(),
+                        identities: Vec::new(),
+                        texts: Vec::new(),
+                        leaders: Vec::new(),
+                        candidates: Vec::new(),
+                        verified: Vec::new(),
+                    });
+            match kind.value(row) {
+                "doc" => {
+                    let ordinal = a.value(row) as u32;
+                    let (doc, identity) = docs.read(row, ordinal, &name);
+                    component.ordinals.push(ordinal);
+                    component.docs.push(doc);
+                    component.identities.push(identity);
+                    component.texts.push(text_to_relate(texts, titles, row));
+                    component.leaders.push(leader.value(row) as u32);
+                }
+                "candidate" => component
+                    .candidates
+                    .push((a.value(row) as u32, b.value(row) as u32)),
+                "item" => component.verified.push(
+                    serde_json::from_slice(item.unwrap_or_default())
+                        .map_err(unreadable("a verified finding"))?,
+                ),
+                other => return Err(engine_error(format!("unknown row kind {other:?}"))),
             }
         }
-        let part = sharded::verify_part(&pairs, &texts, &recurring, &params);
-        serde_json::to_vec(&part).map_err(engine_error)
-    })?;
-    let array: ArrayRef = Arc::new(BinaryArray::from_vec(vec![part.as_slice()]));
-    let schema = Schema::new(vec![Field::new("part", DataType::Binary, false)]);
-    let out = RecordBatch::try_new(Arc::new(schema), vec![array]).map_err(engine_error)?;
-    pyo3_arrow::PyRecordBatch::new(out).into_pyarrow(py)
+    }
+    let (keys, components): (Vec<i64>, Vec<sharded::Component<'_>>) =
+        components.into_iter().unzip();
+    let clustered = py
+        .detach(|| {
+            let recurring = recurring_of(recurring_keys, recurring_counts);
+            sharded::cluster_components(components, &recurring, &params)
+        })
+        .map_err(py_error)?;
+    let mut comp = Int64Builder::new();
+    let mut kind = StringBuilder::new();
+    let mut a = Int64Builder::new();
+    let mut b = Int64Builder::new();
+    let mut state = BinaryBuilder::new();
+    let mut row = |key: i64, name: &str, first: i64, second: Option<i64>, blob: Option<&[u8]>| {
+        comp.append_value(key);
+        kind.append_value(name);
+        a.append_value(first);
+        b.append_option(second);
+        state.append_option(blob);
+    };
+    for (key, component) in keys.into_iter().zip(clustered) {
+        for (index, first) in component.first_members().into_iter().enumerate() {
+            row(key, "cluster", index as i64, Some(i64::from(first)), None);
+        }
+        for (doc, first) in component.clustered() {
+            row(
+                key,
+                "clustered",
+                i64::from(doc),
+                Some(i64::from(first)),
+                None,
+            );
+        }
+        for line in component.partial_line_keys() {
+            row(key, "line", line as i64, None, None);
+        }
+        let blob = serde_json::to_vec(&component).map_err(engine_error)?;
+        row(key, "state", 0, None, Some(&blob));
+    }
+    let columns: Vec<(&str, ArrayRef)> = vec![
+        ("comp", Arc::new(comp.finish())),
+        ("kind", Arc::new(kind.finish())),
+        ("a", Arc::new(a.finish())),
+        ("b", Arc::new(b.finish())),
+        ("state", Arc::new(state.finish())),
+    ];
+    table_of(py, named_batch(columns).map_err(engine_error)?)
+}
+
+/// `spark_conclude_components(table, **params)`: the rows of whole components (`comp`,
+/// `kind`; a `state` row with the clustered component in `state`; `cluster` rows: the
+/// component's cluster `a` is the corpus's cluster `b`; `template` rows: the line key `a` is
+/// an outlet template in `b` clusters), each finished as a scan finishes it. Returns rows of
+/// `kind` (`doc`, `pair`, `cluster`), `a` and `b` (a document's number; a pair's two; a
+/// cluster's number) and `line`, the JSON line `docs.jsonl`, `pairs.jsonl` or
+/// `clusters.jsonl` would hold.
+#[pyfunction]
+#[pyo3(signature = (table, **kwargs))]
+pub fn spark_conclude_components<'py>(
+    py: Python<'py>,
+    table: pyo3_arrow::PyTable,
+    kwargs: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    type Parts = (
+        Option<sharded::ClusteredComponent>,
+        Vec<(u32, u32)>,
+        Vec<(u64, u32)>,
+    );
+    let params = spark_params(kwargs)?;
+    let (batches, _) = table.into_inner();
+    let mut components: std::collections::BTreeMap<i64, Parts> = Default::default();
+    for batch in &batches {
+        let comp = column::<Int64Array>(batch, "comp")?;
+        let kind = column::<StringArray>(batch, "kind")?;
+        let a = column::<Int64Array>(batch, "a")?;
+        let b = column::<Int64Array>(batch, "b")?;
+        let states = binary_values(batch, "state")?;
+        for (row, state) in states.iter().enumerate() {
+            let parts = components.entry(comp.value(row)).or_default();
+            match kind.value(row) {
+                "state" => {
+                    parts.0 = Some(
+                        serde_json::from_slice(state.unwrap_or_default())
+                            .map_err(unreadable("a clustered component"))?,
+                    )
+                }
+                "cluster" => parts.1.push((a.value(row) as u32, b.value(row) as u32)),
+                "template" => parts.2.push((a.value(row) as u64, b.value(row) as u32)),
+                other => return Err(engine_error(format!("unknown row kind {other:?}"))),
+            }
+        }
+    }
+    let work = components
+        .into_iter()
+        .map(|(key, (state, mut ids, templates))| {
+            let state =
+                state.ok_or_else(|| engine_error(format!("component {key} has no state")))?;
+            ids.sort_unstable();
+            let ids: Vec<u32> = ids.into_iter().map(|(_, id)| id).collect();
+            Ok((state, ids, TemplateLines::from_counts(templates)))
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    let name: Arc<str> = Arc::from(ORIGIN_NAME);
+    let concluded = py
+        .detach(|| sharded::conclude_components(work, &name, &params))
+        .map_err(py_error)?;
+    let mut kind = StringBuilder::new();
+    let mut a = Int64Builder::new();
+    let mut b = Int64Builder::new();
+    let mut line = StringBuilder::new();
+    for component in &concluded {
+        let name = |doc: u32| component.id(doc);
+        let ordinal = |doc: u32| i64::from(component.ordinals[doc as usize]);
+        for (index, doc) in component.docs.iter().enumerate() {
+            kind.append_value("doc");
+            a.append_value(ordinal(index as u32));
+            b.append_null();
+            line.append_value(
+                serde_json::to_string(&report::doc_line(doc, name)).map_err(engine_error)?,
+            );
+        }
+        for pair in &component.pairs {
+            kind.append_value("pair");
+            a.append_value(ordinal(pair.figures.a));
+            b.append_value(ordinal(pair.figures.b));
+            line.append_value(
+                serde_json::to_string(&report::pair_line(pair, &component.clusters, name))
+                    .map_err(engine_error)?,
+            );
+        }
+        for cluster in &component.clusters {
+            kind.append_value("cluster");
+            a.append_value(i64::from(cluster.id));
+            b.append_null();
+            line.append_value(
+                serde_json::to_string(&report::cluster_line(cluster, name))
+                    .map_err(engine_error)?,
+            );
+        }
+    }
+    let columns: Vec<(&str, ArrayRef)> = vec![
+        ("kind", Arc::new(kind.finish())),
+        ("a", Arc::new(a.finish())),
+        ("b", Arc::new(b.finish())),
+        ("line", Arc::new(line.finish())),
+    ];
+    table_of(py, named_batch(columns).map_err(engine_error)?)
+}
+
+fn table_of(py: Python<'_>, batch: RecordBatch) -> PyResult<Bound<'_, PyAny>> {
+    let schema = batch.schema();
+    pyo3_arrow::PyTable::try_new(vec![batch], schema)?.into_pyarrow(py)
+}
+
+/// The analysis's columns of a record's outcome and text identity in a batch.
+struct DocColumns<'a> {
+    id: &'a StringArray,
+    title: &'a StringArray,
+    source: &'a StringArray,
+    date: &'a Int64Array,
+    rejected: Option<&'a StringArray>,
+    words: &'a Int64Array,
+    tokens: &'a StringArray,
+    identity: [&'a Int64Array; 5],
+}
+
+impl<'a> DocColumns<'a> {
+    /// The columns of `batch`; `rejected` is optional (a component holds accepted records).
+    fn of(batch: &'a RecordBatch) -> PyResult<Self> {
+        let int = |name: &str| column::<Int64Array>(batch, name);
+        Ok(DocColumns {
+            id: column(batch, "id")?,
+            title: column(batch, "title")?,
+            source: column(batch, "source")?,
+            date: int("date")?,
+            rejected: batch
+                .column_by_name("rejected")
+                .and_then(|c| c.as_any().downcast_ref::<StringArray>()),
+            words: int("words")?,
+            tokens: column(batch, "tokens")?,
+            identity: [
+                int("content")?,
+                int("bytes")?,
+                int("span_start")?,
+                int("span_end")?,
+                int("identity_words")?,
+            ],
+        })
+    }
+
+    /// Row `row`'s outcome before relations (rejected when the analysis rejected it, which
+    /// keeps its reason there) and identity; `ordinal` is its number in the corpus.
+    fn read(&self, row: usize, ordinal: u32, name: &Arc<str>) -> (DocOutcome, TextIdentity) {
+        let text = |array: &StringArray| array.is_valid(row).then(|| array.value(row).to_string());
+        let status = match self.rejected.is_some_and(|r| r.is_valid(row)) {
+            true => DocStatus::Rejected,
+            false => DocStatus::Unique,
+        };
+        let doc = DocOutcome {
+            origin: Origin {
+                file: name.clone(),
+                line: u64::from(ordinal) + 1,
+            },
+            id: text(self.id),
+            title: text(self.title),
+            source: text(self.source),
+            date: self.date.is_valid(row).then(|| self.date.value(row)),
+            status,
+            cluster: None,
+            duplicate_of: None,
+            similarity: None,
+            reason: None,
+            words: self.words.value(row) as u32,
+            tokens: tokens_of(self.tokens.is_valid(row).then(|| self.tokens.value(row))),
+            reuses: Vec::new(),
+            quality: None,
+            page: None,
+        };
+        let [content, bytes, span_start, span_end, words] = self.identity.map(|c| c.value(row));
+        let identity = TextIdentity {
+            content: content as u64,
+            bytes: bytes as u64,
+            span: (span_start as u32, span_end as u32),
+            words: words as u32,
+        };
+        (doc, identity)
+    }
 }
 
 /// The driver's side of `reprint.spark.dedup`: every record's outcome and identity, from the
@@ -295,20 +702,7 @@ impl SparkDriver {
         let mut identities = Vec::new();
         for batch in &batches {
             let ordinal = column::<Int64Array>(batch, "ordinal")?;
-            let id = column::<StringArray>(batch, "id")?;
-            let title = column::<StringArray>(batch, "title")?;
-            let source = column::<StringArray>(batch, "source")?;
-            let date = column::<Int64Array>(batch, "date")?;
-            let rejected = column::<StringArray>(batch, "rejected")?;
-            let words = column::<Int64Array>(batch, "words")?;
-            let tokens = column::<StringArray>(batch, "tokens")?;
-            let int = |name: &str| column::<Int64Array>(batch, name);
-            let (content, bytes) = (int("content")?, int("bytes")?);
-            let (span_start, span_end, identity_words) =
-                (int("span_start")?, int("span_end")?, int("identity_words")?);
-            let text = |array: &StringArray, row: usize| {
-                array.is_valid(row).then(|| array.value(row).to_string())
-            };
+            let columns = DocColumns::of(batch)?;
             for row in 0..batch.num_rows() {
                 if ordinal.value(row) != docs.len() as i64 {
                     return Err(engine_error(format!(
@@ -317,38 +711,9 @@ impl SparkDriver {
                         ordinal.value(row)
                     )));
                 }
-                // A record rejected on an executor keeps its reason there; here it only needs
-                // to be left out.
-                let status = match rejected.is_valid(row) {
-                    true => DocStatus::Rejected,
-                    false => DocStatus::Unique,
-                };
-                docs.push(DocOutcome {
-                    origin: Origin {
-                        file: name.clone(),
-                        line: docs.len() as u64 + 1,
-                    },
-                    id: text(id, row),
-                    title: text(title, row),
-                    source: text(source, row),
-                    date: date.is_valid(row).then(|| date.value(row)),
-                    status,
-                    cluster: None,
-                    duplicate_of: None,
-                    similarity: None,
-                    reason: None,
-                    words: words.value(row) as u32,
-                    tokens: tokens_of(tokens.is_valid(row).then(|| tokens.value(row))),
-                    reuses: Vec::new(),
-                    quality: None,
-                    page: None,
-                });
-                identities.push(TextIdentity {
-                    content: content.value(row) as u64,
-                    bytes: bytes.value(row) as u64,
-                    span: (span_start.value(row) as u32, span_end.value(row) as u32),
-                    words: identity_words.value(row) as u32,
-                });
+                let (doc, identity) = columns.read(row, docs.len() as u32, &name);
+                docs.push(doc);
+                identities.push(identity);
             }
         }
         let scan = ShardedScan::new(docs, identities, Vec::new(), &params).map_err(py_error)?;

@@ -49,11 +49,16 @@ def cli_scan(path, out):
             for name in ["docs", "pairs", "clusters"]}
 
 
-def dedup(spark, path):
+def dedup(spark, path, components):
     import reprint.spark
 
     df = spark.read.json(str(path))
-    return reprint.spark.dedup(df, date_col="date", title_col="title", source_col="source")
+    return reprint.spark.dedup(df, date_col="date", title_col="title", source_col="source",
+                               components=components)
+
+
+#: Where the corpus-wide step runs: both must give the CLI's result.
+WHERE = pytest.mark.parametrize("components", ["driver", "distributed"])
 
 
 def assert_same_as_the_cli(result, expected):
@@ -78,9 +83,10 @@ def assert_same_as_the_cli(result, expected):
     return docs, pairs
 
 
-def test_dedup_equals_the_cli_on_the_sample_corpus(spark, tmp_path):
+@WHERE
+def test_dedup_equals_the_cli_on_the_sample_corpus(spark, tmp_path, components):
     expected = cli_scan(NEWS, tmp_path)
-    docs, pairs = assert_same_as_the_cli(dedup(spark, NEWS), expected)
+    docs, pairs = assert_same_as_the_cli(dedup(spark, NEWS, components), expected)
     assert sum(p["relation"] == "partial" for p in pairs) >= 5
     assert len({d["cluster"] for d in docs if d["cluster"] is not None}) >= 8
     # Every decision comes with its reasons.
@@ -91,18 +97,20 @@ def test_dedup_equals_the_cli_on_the_sample_corpus(spark, tmp_path):
                for r in duplicate["relation_reasons"])
 
 
-def test_dedup_equals_the_cli_on_20000_generated_articles(spark, tmp_path):
+@WHERE
+def test_dedup_equals_the_cli_on_20000_generated_articles(spark, tmp_path, components):
     corpus = tmp_path / "gen.jsonl"
     subprocess.run([cli(), "gen", "--docs", "20000", "--seed", "3", "--syndication", "-o", corpus],
                    check=True, capture_output=True)
     expected = cli_scan(corpus, tmp_path)
     assert spark.read.json(str(corpus)).rdd.getNumPartitions() > 1
-    docs, pairs = assert_same_as_the_cli(dedup(spark, corpus), expected)
+    docs, pairs = assert_same_as_the_cli(dedup(spark, corpus, components), expected)
     assert len(pairs) > 5000
     assert sum(d["status"] == "duplicate" for d in docs) > 1000
 
 
-def test_every_row_is_accounted_for_and_bad_rows_are_named(spark):
+@WHERE
+def test_every_row_is_accounted_for_and_bad_rows_are_named(spark, components):
     import reprint.spark
 
     rows = [
@@ -113,7 +121,7 @@ def test_every_row_is_accounted_for_and_bad_rows_are_named(spark):
         ("d", "too short"),
     ]
     df = spark.createDataFrame(rows, "id string, text string")
-    docs = [r.asDict() for r in reprint.spark.dedup(df).docs.collect()]
+    docs = [r.asDict() for r in reprint.spark.dedup(df, components=components).docs.collect()]
     assert [d["id"] for d in docs] == ["a", "b", "a", "c", "d"]
     assert [d["status"] for d in docs] == ["unique"] + ["rejected"] * 4
     assert docs[1]["reason"] == "empty text"

@@ -47,8 +47,14 @@ _DRIVER_COLUMNS = [
 
 
 
+#: Above this many records, ``components="auto"`` relates on the executors: the driver's
+#: share was measured at about 2.2 KB a record (BENCHMARKS.md, "Beyond one machine"), so
+#: 10 million records take about 22 GB there.
+DRIVER_MAX_RECORDS = 10_000_000
+
+
 def dedup(df, id_col="id", text_col="text", date_col=None, title_col=None, source_col=None,
-          **params):
+          components="auto", driver_max_records=DRIVER_MAX_RECORDS, **params):
     """Finds the copies and partial reuse among the rows of ``df`` as ``reprint scan`` does.
 
     ``id_col`` and ``text_col`` name the id and text columns; ``date_col``, ``title_col`` and
@@ -64,6 +70,13 @@ def dedup(df, id_col="id", text_col="text", date_col=None, title_col=None, sourc
       original, and each relation through which it took text, with the figures) and
       ``reason`` (why a row was rejected);
     - ``pairs``: the copy and partial pairs as ``pairs.jsonl`` gives them.
+
+    ``components`` says where the corpus-wide step runs (clusters without chaining, identical
+    texts, outlet templates, directions): ``"driver"`` collects every record's outcome and
+    every verified pair on the driver; ``"distributed"`` finds the connected components of
+    the related documents with DataFrame operations and relates each on an executor, so that
+    nothing on the driver grows with the corpus; ``"auto"`` (the default) takes the driver
+    up to ``driver_max_records`` records. Both give the same result.
     """
     from pyspark.sql import functions as F
 
@@ -82,9 +95,17 @@ def dedup(df, id_col="id", text_col="text", date_col=None, title_col=None, sourc
         for batch in batches:
             yield native.spark_analyze(batch, **params)
 
+    if components not in ("auto", "driver", "distributed"):
+        raise ValueError(
+            f'components: must be "auto", "driver" or "distributed", got {components!r}')
     analyzed = indexed.mapInArrow(analyze, _ANALYSIS_SCHEMA).persist()
     try:
-        return _dedup_analyzed(spark, analyzed, settings, params)
+        _something_read(analyzed)
+        if components == "auto":
+            components = "driver" if analyzed.count() <= driver_max_records else "distributed"
+        if components == "driver":
+            return _dedup_analyzed(spark, analyzed, settings, params)
+        return _dedup_distributed(spark, analyzed, settings, params)
     finally:
         analyzed.unpersist()
 
@@ -101,25 +122,14 @@ def _dedup_analyzed(spark, analyzed, settings, params):
     accepted = analyzed.where(F.col("rejected").isNull()).join(
         F.broadcast(left_out), "ordinal", "left_anti")
 
-    # Lines in enough documents to be templates: the verification judges lines with them.
     step("count the recurring lines")
-    lines = accepted.select("ordinal", F.explode("line_keys").alias("key"))
-    recurring = (lines.groupBy("key").count()
-                 .where(F.col("count") >= settings["template_min_docs"]).toArrow())
-    recurring_keys = recurring.column("key").to_pylist()
-    recurring_counts = recurring.column("count").to_pylist()
-    entries = lines.join(F.broadcast(spark.createDataFrame(recurring.select(["key"]))),
-                         "key").toArrow()
+    recurring_keys, recurring_counts, entries = _recurring_lines(spark, accepted, settings)
+    entries = entries.toArrow()
 
     step("find the candidate pairs")
     compared = accepted.join(F.broadcast(_ordinals(spark, driver.followers())), "ordinal",
                              "left_anti")
-    from_lsh = _band_pairs(compared, settings["star_above"])
-    from_winnow = _fingerprint_pairs(compared, settings)
-    found = from_lsh.withColumn("lsh", F.lit(True))
-    if from_winnow is not None:
-        found = found.unionByName(from_winnow.withColumn("lsh", F.lit(False)))
-    found = found.toArrow()
+    found = _candidates(compared, settings).toArrow()
     lsh = pa.compute.equal(found.column("lsh"), True)
     counts = (pa.compute.sum(lsh).as_py() or 0, found.num_rows - (pa.compute.sum(lsh).as_py() or 0))
 
@@ -148,7 +158,266 @@ def _dedup_analyzed(spark, analyzed, settings, params):
 
     step("assemble the results")
     docs = docs.append_column("ordinal", pa.array(range(docs.num_rows), pa.int64()))
-    return Dedup(_docs_frame(spark, analyzed, docs, pairs, clusters), _pairs_frame(spark, pairs))
+    return Dedup(_docs_frame(spark, analyzed, spark.createDataFrame(docs),
+                             spark.createDataFrame(pairs), spark.createDataFrame(clusters)),
+                 _pairs_frame(spark, pairs))
+
+
+def _something_read(analyzed):
+    """Raises the CLI's error when every record was rejected (a repeated id never is: the
+    record that used it first is kept)."""
+    from pyspark.sql import functions as F
+
+    if analyzed.where(F.col("rejected").isNull()).isEmpty():
+        first = analyzed.orderBy("ordinal").select("rejected").first()
+        raise _native.ReprintError(
+            "no document read: " + (
+                f"all {analyzed.count()} records were rejected; the first: {first[0]}"
+                if first is not None else "the input holds no records"))
+
+
+def _recurring_lines(spark, accepted, settings):
+    """Lines in enough documents to be templates, which verification judges lines with:
+    their keys and counts (sent to every executor) and the ``(key, ordinal)`` of each."""
+    from pyspark.sql import functions as F
+
+    lines = accepted.select("ordinal", F.explode("line_keys").alias("key"))
+    recurring = (lines.groupBy("key").count()
+                 .where(F.col("count") >= settings["template_min_docs"]).toArrow())
+    entries = lines.join(F.broadcast(spark.createDataFrame(recurring.select(["key"]))), "key")
+    return (recurring.column("key").to_pylist(), recurring.column("count").to_pylist(),
+            entries)
+
+
+def _candidates(compared, settings):
+    """The candidate pairs (``a``, ``b``) among the ``compared`` documents, ``lsh`` saying
+    which index found each (a pair found by both appears twice)."""
+    from pyspark.sql import functions as F
+
+    found = _band_pairs(compared, settings["star_above"]).withColumn("lsh", F.lit(True))
+    from_winnow = _fingerprint_pairs(compared, settings)
+    if from_winnow is not None:
+        found = found.unionByName(from_winnow.withColumn("lsh", F.lit(False)))
+    return found
+
+
+#: What ``spark_conclude_components`` gives as JSON lines, read back into columns.
+_DOC_LINE = "id string, status string, cluster long, duplicate_of string, similarity double"
+_PASSAGES = "array<struct<a_start:long, a_end:long, b_start:long, b_end:long, words:long>>"
+_PAIR_LINE = (
+    "a string, b string, jaccard double, containment_ab double, containment_ba double, "
+    "relation string, share_a double, share_b double, from string, direction string, "
+    f"reason string, passages {_PASSAGES}")
+_CLUSTER_LINE = ("cluster long, representative string, reason string, size long, "
+                 "members array<string>")
+#: The rows of whole components as ``spark_cluster_components`` reads them.
+_COMPONENT_ROWS = (
+    "comp long, kind string, a long, b long, item binary, id string, title string, "
+    "source string, date long, words long, tokens string, content long, bytes long, "
+    "span_start long, span_end long, identity_words long, text string, leader long")
+
+#: Label propagation stops with an error after this many rounds; large-star and small-star
+#: together need about log2 of the longest path (Kiveris et al., "Connected Components in
+#: MapReduce and Beyond", SoCC 2014), so this is reached only by a path longer than any
+#: corpus.
+_MAX_COMPONENT_ROUNDS = 64
+
+
+def _dedup_distributed(spark, analyzed, settings, params):
+    """``dedup`` with nothing on the driver that grows with the corpus: repeated ids and
+    identical texts by window and aggregate, connected components by label propagation in
+    DataFrames, each component clustered and concluded on an executor by the scan's code."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.window import Window
+
+    step = _Steps(spark)
+    step("reject repeated ids")
+    readable = analyzed.where(F.col("rejected").isNull())
+    first_use = readable.withColumn(
+        "first", F.min("ordinal").over(Window.partitionBy("id")))
+    repeated = first_use.where(F.col("ordinal") != F.col("first")).select(
+        "ordinal", "id", "first")
+
+    def name_repeats(batches):
+        from reprint import _native as native
+        for batch in batches:
+            yield native.spark_duplicate_ids(batch)
+
+    repeated = repeated.mapInArrow(name_repeats, "ordinal long, reason string").persist()
+    accepted = readable.join(repeated.select("ordinal"), "ordinal", "left_anti")
+
+    # A group of identical texts is compared through its leader: the member a cluster would
+    # choose as original, the earliest dated, then the smallest id, then the first (as
+    # `ExactGroups::find`; each component checks the leaders against it).
+    step("group identical texts")
+    choice = F.struct(F.col("date").isNull(), F.col("date"), F.coalesce(F.col("id"), F.lit("")),
+                      F.col("ordinal"))
+    leaders = (accepted.select("ordinal", "content", choice.alias("choice"))
+               .withColumn("best", F.min("choice").over(Window.partitionBy("content")))
+               .select("ordinal", F.col("best.ordinal").alias("leader")))
+    if settings["star_above"] is None:
+        # Every pair asked for (`all_pairs`): identical texts are compared like any others.
+        leaders = accepted.select("ordinal", F.col("ordinal").alias("leader"))
+    followers = leaders.where(F.col("ordinal") != F.col("leader")).persist()
+
+    step("count the recurring lines")
+    recurring_keys, recurring_counts, entries = _recurring_lines(spark, accepted, settings)
+
+    step("find the candidate pairs")
+    compared = accepted.join(followers.select("ordinal"), "ordinal", "left_anti")
+    found = _candidates(compared, settings).select("a", "b").distinct().persist()
+
+    step("verify the candidate pairs")
+    texts = accepted.select("ordinal", "text", "title")
+
+    def verify_items(batches):
+        from reprint import _native as native
+        for batch in batches:
+            yield native.spark_verify_items(batch, recurring_keys, recurring_counts, **params)
+
+    side = lambda s: texts.select(F.col("ordinal").alias(s), F.col("text").alias("text_" + s),
+                                  F.col("title").alias("title_" + s))
+    items = (found.join(side("a"), "a").join(side("b"), "b")
+             .select("a", "b", "text_a", "title_a", "text_b", "title_b")
+             .mapInArrow(verify_items, "a long, b long, item binary").persist())
+
+    step("find the connected components")
+    edges = items.where(F.col("b").isNotNull()).select("a", "b").unionByName(
+        followers.select(F.col("ordinal").alias("a"), F.col("leader").alias("b")))
+    nodes = _components(edges)
+
+    step("cluster each component")
+    comp_of = lambda col: nodes.select(F.col("node").alias(col), F.col("comp").alias("comp_" + col))
+    docs = (accepted.join(nodes.withColumnRenamed("node", "ordinal"), "ordinal")
+            .join(leaders, "ordinal", "left")
+            .select(F.col("comp"), F.lit("doc").alias("kind"), F.col("ordinal").alias("a"),
+                    F.coalesce(F.col("leader"), F.col("ordinal")).alias("leader"),
+                    "id", "title", "source", "date", "words", "tokens", "content", "bytes",
+                    "span_start", "span_end", "identity_words", "text"))
+    candidates = (found.join(comp_of("a"), "a").join(comp_of("b"), "b")
+                  .where(F.col("comp_a") == F.col("comp_b"))
+                  .select(F.col("comp_a").alias("comp"), F.lit("candidate").alias("kind"),
+                          "a", "b"))
+    found_items = items.join(comp_of("a"), "a").select(
+        F.col("comp_a").alias("comp"), F.lit("item").alias("kind"), "a", "b", "item")
+    rows = (docs.unionByName(candidates, allowMissingColumns=True)
+            .unionByName(found_items, allowMissingColumns=True)
+            .select(*[c.split()[0] for c in _COMPONENT_ROWS.split(", ")]))
+
+    def cluster(batches):
+        import pyarrow as pa
+        from reprint import _native as native
+        batches = list(batches)
+        if batches:
+            table = native.spark_cluster_components(
+                pa.Table.from_batches(batches), recurring_keys, recurring_counts, **params)
+            yield from table.to_batches()
+
+    clustered = (rows.repartition("comp")
+                 .mapInArrow(cluster, "comp long, kind string, a long, b long, state binary")
+                 .persist())
+
+    step("number the clusters; count the outlet templates")
+    firsts = clustered.where(F.col("kind") == "cluster").select("comp", "a", "b")
+    numbered = firsts.orderBy("b").rdd.zipWithIndex().map(
+        lambda pair: (pair[0][0], pair[0][1], pair[1]))
+    cluster_ids = spark.createDataFrame(numbered, "comp long, a long, b long")
+    parts = [clustered.where(F.col("kind") == "state").select("comp", "kind", "a", "b", "state"),
+             cluster_ids.select("comp", F.lit("cluster").alias("kind"), "a", "b")]
+    if settings["templates"]:
+        # Each cluster counts once, as one group; a document in none counts on its own.
+        groups = clustered.where(F.col("kind") == "clustered").select(
+            F.col("a").alias("ordinal"), F.col("b").alias("group"))
+        templates = (entries.join(groups, "ordinal", "left")
+                     .select("key", F.coalesce(F.col("group"), -1 - F.col("ordinal"))
+                             .alias("group"))
+                     .groupBy("key").agg(F.countDistinct("group").alias("groups"))
+                     .where(F.col("groups") >= max(settings["template_min_docs"], 2)))
+        asked = clustered.where(F.col("kind") == "line").select("comp", F.col("a").alias("key"))
+        parts.append(asked.join(templates, "key").select(
+            "comp", F.lit("template").alias("kind"), F.col("key").alias("a"),
+            F.col("groups").alias("b")))
+    rows = parts[0]
+    for part in parts[1:]:
+        rows = rows.unionByName(part, allowMissingColumns=True)
+
+    def conclude(batches):
+        import pyarrow as pa
+        from reprint import _native as native
+        batches = list(batches)
+        if batches:
+            table = native.spark_conclude_components(pa.Table.from_batches(batches), **params)
+            yield from table.to_batches()
+
+    step("conclude each component")
+    concluded = (rows.repartition("comp")
+                 .mapInArrow(conclude, "kind string, a long, b long, line string").persist())
+    related = concluded.where(F.col("kind") == "doc").select(
+        F.col("a").alias("ordinal"), F.from_json("line", _DOC_LINE).alias("doc")).select(
+        "ordinal", "doc.*")
+    pairs = (concluded.where(F.col("kind") == "pair")
+             .select("a", "b", F.from_json("line", _PAIR_LINE).alias("pair"))
+             .orderBy("a", "b").select("pair.*")
+             .withColumn("passages", F.coalesce("passages", F.array().cast(_PASSAGES))))
+    clusters = (concluded.where(F.col("kind") == "cluster")
+                .select(F.from_json("line", _CLUSTER_LINE).alias("c")).select("c.*"))
+
+    step("assemble the results")
+    outcome = (analyzed.select("ordinal", "id", "rejected")
+               .join(related.drop("id"), "ordinal", "left")
+               .join(repeated, "ordinal", "left")
+               .select("ordinal", "id",
+                       F.coalesce(F.col("status"),
+                                  F.when(F.col("rejected").isNotNull()
+                                         | F.col("reason").isNotNull(), F.lit("rejected"))
+                                  .otherwise(F.lit("unique"))).alias("status"),
+                       "cluster", "duplicate_of", "similarity", "reason"))
+    docs = _docs_frame(spark, analyzed, outcome, pairs, clusters)
+    return Dedup(docs, pairs)
+
+
+def _components(edges):
+    """The connected components of the undirected graph ``edges`` (``a``, ``b``): a row per
+    node in some edge, ``node`` and ``comp`` (the smallest node of its component). Large-star
+    and small-star steps alternate until every node points at its component's smallest node
+    (Kiveris et al., 2014); each round's edges are checkpointed to keep the plan short."""
+    from pyspark.sql import functions as F
+
+    def both_ways(e):
+        return e.select(F.col("u"), F.col("v")).unionByName(
+            e.select(F.col("v").alias("u"), F.col("u").alias("v")))
+
+    def large_star(e):
+        # Each node's larger neighbours are linked to the smallest of its neighbourhood.
+        n = both_ways(e)
+        least = n.groupBy("u").agg(F.least(F.min("v"), F.col("u")).alias("m"))
+        return (n.join(least, "u").where(F.col("v") > F.col("u"))
+                .select(F.col("v").alias("u"), F.col("m").alias("v")).distinct())
+
+    def small_star(e):
+        # Each node and its smaller neighbours are linked to the smallest of them.
+        n = both_ways(e).where(F.col("v") < F.col("u"))
+        least = n.groupBy("u").agg(F.min("v").alias("m"))
+        linked = n.join(least, "u").select(F.col("v").alias("u"), F.col("m").alias("v"))
+        return (linked.unionByName(least.select("u", F.col("m").alias("v")))
+                .where(F.col("u") != F.col("v")).distinct())
+
+    e = (edges.select(F.greatest("a", "b").alias("u"), F.least("a", "b").alias("v"))
+         .where(F.col("u") != F.col("v")).distinct().localCheckpoint())
+    for _ in range(_MAX_COMPONENT_ROUNDS):
+        e = small_star(large_star(e)).localCheckpoint()
+        # Done when every edge points at a root: no edge's target has a smaller neighbour
+        # of its own, and no node points at two.
+        targets = e.select(F.col("v").alias("u")).distinct()
+        if (e.join(targets, "u").isEmpty()
+                and e.groupBy("u").count().where(F.col("count") > 1).isEmpty()):
+            break
+    else:
+        raise _native.ReprintError(
+            f"reprint.spark: the connected components did not settle in "
+            f"{_MAX_COMPONENT_ROUNDS} rounds")
+    roots = e.select(F.col("v").alias("node"), F.col("v").alias("comp")).distinct()
+    return e.select(F.col("u").alias("node"), F.col("v").alias("comp")).unionByName(roots)
 
 
 class _Steps:
@@ -162,12 +431,12 @@ class _Steps:
 
 
 def _docs_frame(spark, analyzed, docs, pairs, clusters):
-    """One row per record, in input order: the driver's outcome, the reason an executor
-    rejected it, and the reasons behind its relations."""
+    """One row per record, in input order: the outcome (``docs``: ``ordinal``, ``id``,
+    ``status``, ``cluster``, ``duplicate_of``, ``similarity``, ``reason``), the reason an
+    executor rejected it, and the reasons behind its relations (from the ``pairs`` and
+    ``clusters`` DataFrames)."""
     from pyspark.sql import functions as F
 
-    pairs = spark.createDataFrame(pairs)
-    clusters = spark.createDataFrame(clusters)
     originals = clusters.select(
         F.col("representative").alias("id"),
         F.format_string("original of cluster %d: %s", "cluster", "reason").alias("why"))
@@ -180,7 +449,7 @@ def _docs_frame(spark, analyzed, docs, pairs, clusters):
     rejected = analyzed.where(F.col("rejected").isNotNull()).select(
         "ordinal", F.col("rejected").alias("rejected_here"))
     accepted_reasons = reasons.withColumn("accepted", F.lit(True))
-    out = (spark.createDataFrame(docs)
+    out = (docs
            .join(rejected, "ordinal", "left")
            .withColumn("accepted", F.col("status") != "rejected")
            .join(accepted_reasons, ["id", "accepted"], "left")
