@@ -136,3 +136,15 @@ def test_bad_parameters_raise_the_clis_message(spark):
     df = spark.createDataFrame([("a", "text")], "id string, text string")
     with pytest.raises(ValueError, match=r"--threshold: must be in \(0, 1\], got 1.5"):
         reprint.spark.dedup(df, threshold=1.5)
+    with pytest.raises(ValueError, match=r'components: must be "auto", "driver" or'):
+        reprint.spark.dedup(df, components="executors")
+
+
+def test_a_frame_of_only_bad_rows_raises_the_clis_error(spark):
+    import reprint
+    import reprint.spark
+
+    df = spark.createDataFrame([("a", ""), ("b", "too short")], "id string, text string")
+    with pytest.raises(reprint.ReprintError,
+                       match=r"no document read: all 2 records were rejected; the first: empty"):
+        reprint.spark.dedup(df)

@@ -5,8 +5,9 @@ The work is the engine's own operations around reprint's Rust stages:
 1. every row is numbered in input order (``zipWithIndex``) and analysed on the executors
    (``mapInArrow``): parsed as the CLI parses a JSONL record, its main text judged, shingled,
    sketched into LSH band keys and winnowed fingerprints;
-2. the driver collects each record's outcome and text identity (not its text or keys) to
-   reject repeated ids and group identical texts behind a leader, as a scan does;
+2. repeated ids are rejected and identical texts grouped behind a leader, as a scan does: by
+   the driver from each record's collected outcome and identity (not its text or keys), or,
+   distributed, by window functions;
 3. lines found in at least ``template_min_docs`` documents are counted with ``explode`` and
    ``groupBy``;
 4. candidate pairs come from ``explode`` and ``groupBy`` on (band, key), buckets of more than
@@ -14,14 +15,15 @@ The work is the engine's own operations around reprint's Rust stages:
    fingerprints shared often enough;
 5. each candidate pair is joined with its two texts and verified on the executors
    (``mapInArrow``): exact Jaccard, passages and relation;
-6. the driver clusters the copy pairs with the scan's own code (no chaining: a member must be
-   linked to its cluster's original directly), verifies the few links and inherited pairs that
-   needs on the executors again, counts outlet templates and orients every pair.
-
-Step 6 runs on the driver at every size: it holds every record's outcome and identity and
-every verified pair with its passages (about 2.2 KB a record measured for the whole driver
-process); BENCHMARKS.md ("Beyond one machine") gives the measured sizes and where this
-stops scaling.
+6. the corpus-wide step: clusters of copies without chaining (a member must be linked to its
+   cluster's original directly), the few links and inherited pairs that needs, outlet
+   templates, directions. With ``components="driver"`` the driver runs the scan's own code
+   on every verified pair (about 2.2 KB a record measured for the whole driver process); with
+   ``"distributed"`` the connected components of the related documents are found by label
+   propagation in DataFrames and the same code runs on each component on an executor, so
+   nothing on the driver grows with the corpus. ``"auto"`` picks the driver up to
+   ``driver_max_records`` records. BENCHMARKS.md ("Beyond one machine") gives the measured
+   costs of both.
 """
 
 from collections import namedtuple
@@ -75,8 +77,9 @@ def dedup(df, id_col="id", text_col="text", date_col=None, title_col=None, sourc
     texts, outlet templates, directions): ``"driver"`` collects every record's outcome and
     every verified pair on the driver; ``"distributed"`` finds the connected components of
     the related documents with DataFrame operations and relates each on an executor, so that
-    nothing on the driver grows with the corpus; ``"auto"`` (the default) takes the driver
-    up to ``driver_max_records`` records. Both give the same result.
+    nothing on the driver grows with the corpus (its two DataFrames come back computed and
+    persisted); ``"auto"`` (the default) takes the driver up to ``driver_max_records``
+    records. Both give the same result.
     """
     from pyspark.sql import functions as F
 
@@ -100,6 +103,7 @@ def dedup(df, id_col="id", text_col="text", date_col=None, title_col=None, sourc
             f'components: must be "auto", "driver" or "distributed", got {components!r}')
     analyzed = indexed.mapInArrow(analyze, _ANALYSIS_SCHEMA).persist()
     try:
+        _Steps(spark)("analyse the records")
         _something_read(analyzed)
         if components == "auto":
             components = "driver" if analyzed.count() <= driver_max_records else "distributed"
@@ -243,7 +247,7 @@ def _dedup_distributed(spark, analyzed, settings, params):
         for batch in batches:
             yield native.spark_duplicate_ids(batch)
 
-    repeated = repeated.mapInArrow(name_repeats, "ordinal long, reason string").persist()
+    repeated = _computed(repeated.mapInArrow(name_repeats, "ordinal long, reason string"))
     accepted = readable.join(repeated.select("ordinal"), "ordinal", "left_anti")
 
     # A group of identical texts is compared through its leader: the member a cluster would
@@ -258,14 +262,14 @@ def _dedup_distributed(spark, analyzed, settings, params):
     if settings["star_above"] is None:
         # Every pair asked for (`all_pairs`): identical texts are compared like any others.
         leaders = accepted.select("ordinal", F.col("ordinal").alias("leader"))
-    followers = leaders.where(F.col("ordinal") != F.col("leader")).persist()
+    followers = _computed(leaders.where(F.col("ordinal") != F.col("leader")))
 
     step("count the recurring lines")
     recurring_keys, recurring_counts, entries = _recurring_lines(spark, accepted, settings)
 
     step("find the candidate pairs")
     compared = accepted.join(followers.select("ordinal"), "ordinal", "left_anti")
-    found = _candidates(compared, settings).select("a", "b").distinct().persist()
+    found = _computed(_candidates(compared, settings).select("a", "b").distinct())
 
     step("verify the candidate pairs")
     texts = accepted.select("ordinal", "text", "title")
@@ -277,14 +281,14 @@ def _dedup_distributed(spark, analyzed, settings, params):
 
     side = lambda s: texts.select(F.col("ordinal").alias(s), F.col("text").alias("text_" + s),
                                   F.col("title").alias("title_" + s))
-    items = (found.join(side("a"), "a").join(side("b"), "b")
-             .select("a", "b", "text_a", "title_a", "text_b", "title_b")
-             .mapInArrow(verify_items, "a long, b long, item binary").persist())
+    items = _computed(found.join(side("a"), "a").join(side("b"), "b")
+                      .select("a", "b", "text_a", "title_a", "text_b", "title_b")
+                      .mapInArrow(verify_items, "a long, b long, item binary"))
 
     step("find the connected components")
     edges = items.where(F.col("b").isNotNull()).select("a", "b").unionByName(
         followers.select(F.col("ordinal").alias("a"), F.col("leader").alias("b")))
-    nodes = _components(edges)
+    nodes = _computed(_components(edges))
 
     step("cluster each component")
     comp_of = lambda col: nodes.select(F.col("node").alias(col), F.col("comp").alias("comp_" + col))
@@ -313,9 +317,8 @@ def _dedup_distributed(spark, analyzed, settings, params):
                 pa.Table.from_batches(batches), recurring_keys, recurring_counts, **params)
             yield from table.to_batches()
 
-    clustered = (rows.repartition("comp")
-                 .mapInArrow(cluster, "comp long, kind string, a long, b long, state binary")
-                 .persist())
+    clustered = _computed(rows.repartition("comp").mapInArrow(
+        cluster, "comp long, kind string, a long, b long, state binary"))
 
     step("number the clusters; count the outlet templates")
     firsts = clustered.where(F.col("kind") == "cluster").select("comp", "a", "b")
@@ -350,8 +353,8 @@ def _dedup_distributed(spark, analyzed, settings, params):
             yield from table.to_batches()
 
     step("conclude each component")
-    concluded = (rows.repartition("comp")
-                 .mapInArrow(conclude, "kind string, a long, b long, line string").persist())
+    concluded = _computed(rows.repartition("comp").mapInArrow(
+        conclude, "kind string, a long, b long, line string"))
     related = concluded.where(F.col("kind") == "doc").select(
         F.col("a").alias("ordinal"), F.from_json("line", _DOC_LINE).alias("doc")).select(
         "ordinal", "doc.*")
@@ -372,8 +375,20 @@ def _dedup_distributed(spark, analyzed, settings, params):
                                          | F.col("reason").isNotNull(), F.lit("rejected"))
                                   .otherwise(F.lit("unique"))).alias("status"),
                        "cluster", "duplicate_of", "similarity", "reason"))
-    docs = _docs_frame(spark, analyzed, outcome, pairs, clusters)
-    return Dedup(docs, pairs)
+    # Computed and kept before what they were computed from is let go.
+    result = Dedup(_computed(_docs_frame(spark, analyzed, outcome, pairs, clusters)),
+                   _computed(pairs))
+    for frame in [repeated, followers, found, items, nodes, clustered, concluded]:
+        frame.unpersist()
+    return result
+
+
+def _computed(frame):
+    """``frame`` kept and computed now: later steps read it more than once, and each step's
+    Spark jobs carry that step's name."""
+    frame = frame.persist()
+    frame.count()
+    return frame
 
 
 def _components(edges):
