@@ -230,6 +230,83 @@ fn recurring_of(keys: Vec<i64>, counts: Vec<u32>) -> TemplateLines {
     TemplateLines::from_counts(keys.into_iter().map(|k| k as u64).zip(counts))
 }
 
+/// `spark_band_pairs(table, **params)`: from band entries (`band`, `key`, `ordinal`) holding
+/// every entry of each bucket in them, the candidate pairs (`a`, `b`) the buckets make.
+#[pyfunction]
+#[pyo3(signature = (table, **kwargs))]
+pub fn spark_band_pairs<'py>(
+    py: Python<'py>,
+    table: pyo3_arrow::PyTable,
+    kwargs: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let params = spark_params(kwargs)?;
+    let (batches, _) = table.into_inner();
+    let mut entries: Vec<(u32, u32, u32)> = Vec::new();
+    for batch in &batches {
+        let band = column::<Int64Array>(batch, "band")?;
+        let key = column::<Int64Array>(batch, "key")?;
+        let ordinal = column::<Int64Array>(batch, "ordinal")?;
+        entries.extend((0..batch.num_rows()).map(|row| {
+            (
+                band.value(row) as u32,
+                key.value(row) as u32,
+                ordinal.value(row) as u32,
+            )
+        }));
+    }
+    let pairs = py.detach(|| sharded::band_pairs(&entries, &params));
+    let (a, b): (Vec<i64>, Vec<i64>) = pairs
+        .into_iter()
+        .map(|(a, b)| (i64::from(a), i64::from(b)))
+        .unzip();
+    let columns: Vec<(&str, ArrayRef)> = vec![
+        ("a", Arc::new(Int64Array::from(a))),
+        ("b", Arc::new(Int64Array::from(b))),
+    ];
+    table_of(py, named_batch(columns).map_err(engine_error)?)
+}
+
+/// `spark_fingerprint_pairs(table, **params)`: from postings (`fingerprint`, `ordinal`) holding
+/// every posting of each fingerprint in them, the document pairs (`a`, `b`) sharing
+/// fingerprints and how many they share there (`shared`).
+#[pyfunction]
+#[pyo3(signature = (table, **kwargs))]
+pub fn spark_fingerprint_pairs<'py>(
+    py: Python<'py>,
+    table: pyo3_arrow::PyTable,
+    kwargs: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let params = spark_params(kwargs)?;
+    let (batches, _) = table.into_inner();
+    let mut postings: Vec<(u32, u32)> = Vec::new();
+    for batch in &batches {
+        let fingerprint = column::<Int64Array>(batch, "fingerprint")?;
+        let ordinal = column::<Int64Array>(batch, "ordinal")?;
+        postings.extend(
+            fingerprint
+                .values()
+                .iter()
+                .zip(ordinal.values())
+                .map(|(&f, &o)| (f as u32, o as u32)),
+        );
+    }
+    let pairs = py.detach(|| sharded::fingerprint_pair_counts(&postings, &params));
+    let mut a = Int64Builder::with_capacity(pairs.len());
+    let mut b = Int64Builder::with_capacity(pairs.len());
+    let mut shared = Int64Builder::with_capacity(pairs.len());
+    for (x, y, n) in pairs {
+        a.append_value(i64::from(x));
+        b.append_value(i64::from(y));
+        shared.append_value(i64::from(n));
+    }
+    let columns: Vec<(&str, ArrayRef)> = vec![
+        ("a", Arc::new(a.finish())),
+        ("b", Arc::new(b.finish())),
+        ("shared", Arc::new(shared.finish())),
+    ];
+    table_of(py, named_batch(columns).map_err(engine_error)?)
+}
+
 /// `spark_duplicate_ids(batch)`: for rows (`ordinal`, `id`, `first`: the ordinal of the
 /// record that used the id first), the reason a scan gives for rejecting each (`ordinal`,
 /// `reason`).

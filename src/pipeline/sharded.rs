@@ -22,6 +22,8 @@ use super::main_text::MainTextJudge;
 use super::templates::{Examples, KeyedLines, LineEntry};
 use super::verify_pass::{OpenDoc, Verified, keyed_lines_of, relate_pair};
 use super::*;
+use crate::candidates::lsh::{BandKey, band_candidates, merge_candidates};
+use crate::candidates::winnow::{Posting, posting, posting_pairs};
 use crate::ingest::RawRecord;
 use crate::relate::direction::Direction;
 use crate::text::shingle::Shingler;
@@ -66,6 +68,54 @@ pub fn analyze(records: Vec<RawRecord>, params: &ScanParams) -> Vec<SketchedDoc>
 /// document, as a scan pairs them (`None` when every pair is asked for).
 pub fn star_buckets_above(params: &ScanParams) -> Option<usize> {
     (!params.all_pairs).then_some(STAR_BUCKETS_ABOVE)
+}
+
+/// The candidate pairs of the band buckets among `entries` (band, band key, document: every
+/// entry of each bucket in them), paired as a scan pairs them (a bucket of more than
+/// [`star_buckets_above`] documents as a star around its first); sorted, without repeats.
+pub fn band_pairs(entries: &[(u32, u32, u32)], params: &ScanParams) -> Vec<(u32, u32)> {
+    let mut entries = entries.to_vec();
+    entries.sort_unstable_by_key(|&(band, _, _)| band);
+    let per_band: Vec<Vec<CandidatePair>> = entries
+        .chunk_by(|x, y| x.0 == y.0)
+        .map(|band| {
+            let mut keyed: Vec<(BandKey, u32)> = band
+                .iter()
+                .map(|&(_, key, doc)| (BandKey(key), doc))
+                .collect();
+            band_candidates(&mut keyed, star_buckets_above(params))
+        })
+        .collect();
+    merge_candidates(per_band)
+        .into_iter()
+        .map(|p| (p.a, p.b))
+        .collect()
+}
+
+/// The document pairs sharing fingerprints among `postings` (fingerprint, document: every
+/// posting of each fingerprint in them), each with how many they share: what one part of the
+/// fingerprint space contributes, the engine adding a pair's counts over parts and keeping
+/// those that reach the passage index's minimum. Fingerprints held by more documents than the
+/// index's cap are skipped, as a scan skips them; empty without the passage index.
+pub fn fingerprint_pair_counts(
+    postings: &[(u32, u32)],
+    params: &ScanParams,
+) -> Vec<(u32, u32, u32)> {
+    let Some(winnow) = &params.winnow else {
+        return Vec::new();
+    };
+    let mut packed: Vec<Posting> = postings
+        .iter()
+        .map(|&(fingerprint, doc)| posting(fingerprint, doc))
+        .collect();
+    packed.sort_unstable();
+    packed.dedup();
+    let mut pairs = posting_pairs(&packed, winnow);
+    pairs.sort_unstable();
+    pairs
+        .chunk_by(|x, y| x == y)
+        .map(|run| ((run[0] >> 32) as u32, run[0] as u32, run.len() as u32))
+        .collect()
 }
 
 /// What verifying one part of the candidate pairs found, to be sent to the driver: the pairs
@@ -755,12 +805,61 @@ impl ShardedScan {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     fn text(words: std::ops::Range<usize>) -> String {
         words
             .map(|i| format!("word{}", (i * 7919) % 1009))
             .collect::<Vec<_>>()
             .join(" ")
+    }
+
+    /// An engine sends each band bucket (or each fingerprint's postings) to one part; the parts'
+    /// pairs together must be the whole's, a large bucket still a star.
+    #[test]
+    fn pairs_made_in_parts_by_bucket_are_the_wholes() {
+        let params = ScanOptions::default().params().unwrap();
+        let mut entries: Vec<(u32, u32, u32)> = Vec::new();
+        for doc in 0..200u32 {
+            entries.push((0, doc % 7, doc));
+            entries.push((1, doc % 3, doc));
+            // One bucket of 70 documents: a star around its first.
+            entries.push((2, u32::from(doc < 70), doc));
+        }
+        let whole = band_pairs(&entries, &params);
+        let (even, odd): (Vec<_>, Vec<_>) = entries.iter().partition(|e| (e.0 + e.1) % 2 == 0);
+        let mut parts = band_pairs(&even, &params);
+        parts.extend(band_pairs(&odd, &params));
+        parts.sort_unstable();
+        parts.dedup();
+        assert_eq!(parts, whole);
+        let in_star = whole.iter().filter(|&&(a, b)| a == 0 && b < 70).count();
+        assert_eq!(in_star, 69);
+        // A bucket of 29 is paired in full; 100 and 103 meet only in buckets of 67 and 130,
+        // stars around 1 and 70.
+        assert!(whole.contains(&(8, 15)));
+        assert!(!whole.contains(&(100, 103)));
+
+        let postings: Vec<(u32, u32)> = (0..300u32)
+            .flat_map(|doc| (0..5).map(move |k| ((doc / 4) * 10 + k, doc)))
+            .collect();
+        let counts = |postings: &[(u32, u32)]| {
+            let mut total: BTreeMap<(u32, u32), u32> = BTreeMap::new();
+            for (a, b, n) in fingerprint_pair_counts(postings, &params) {
+                *total.entry((a, b)).or_default() += n;
+            }
+            total
+        };
+        let whole = counts(&postings);
+        let (low, high): (Vec<_>, Vec<_>) = postings.iter().partition(|p| p.0 % 3 == 0);
+        let mut parts = counts(&low);
+        for (pair, n) in counts(&high) {
+            *parts.entry(pair).or_default() += n;
+        }
+        assert_eq!(parts, whole);
+        // Four documents share five fingerprints in each group, pairwise.
+        assert_eq!(whole.get(&(0, 3)), Some(&5));
+        assert_eq!(whole.len(), 75 * 6);
     }
 
     /// A verified part reaches the driver through JSON: every figure must come back bit for

@@ -10,9 +10,10 @@ The work is the engine's own operations around reprint's Rust stages:
    distributed, by window functions;
 3. lines found in at least ``template_min_docs`` documents are counted with ``explode`` and
    ``groupBy``;
-4. candidate pairs come from ``explode`` and ``groupBy`` on (band, key), buckets of more than
-   64 documents paired as a star around their first, as the scan pairs them, and from
-   fingerprints shared often enough;
+4. candidate pairs: band keys and fingerprints are sent to partitions by bucket
+   (``repartition``) and paired there by the scan's own code (``mapInArrow``), buckets of more
+   than 64 documents as a star around their first; fingerprint pairs are counted in each
+   partition and added over partitions (``groupBy``);
 5. each candidate pair is joined with its two texts and verified on the executors
    (``mapInArrow``): exact Jaccard, passages and relation;
 6. the corpus-wide step: clusters of copies without chaining (a member must be linked to its
@@ -133,7 +134,7 @@ def _dedup_analyzed(spark, analyzed, settings, params):
     step("find the candidate pairs")
     compared = accepted.join(F.broadcast(_ordinals(spark, driver.followers())), "ordinal",
                              "left_anti")
-    found = _candidates(compared, settings).toArrow()
+    found = _candidates(compared, settings, params).toArrow()
     lsh = pa.compute.equal(found.column("lsh"), True)
     counts = (pa.compute.sum(lsh).as_py() or 0, found.num_rows - (pa.compute.sum(lsh).as_py() or 0))
 
@@ -193,13 +194,13 @@ def _recurring_lines(spark, accepted, settings):
             entries)
 
 
-def _candidates(compared, settings):
+def _candidates(compared, settings, params):
     """The candidate pairs (``a``, ``b``) among the ``compared`` documents, ``lsh`` saying
     which index found each (a pair found by both appears twice)."""
     from pyspark.sql import functions as F
 
-    found = _band_pairs(compared, settings["star_above"]).withColumn("lsh", F.lit(True))
-    from_winnow = _fingerprint_pairs(compared, settings)
+    found = _band_pairs(compared, params).withColumn("lsh", F.lit(True))
+    from_winnow = _fingerprint_pairs(compared, settings, params)
     if from_winnow is not None:
         found = found.unionByName(from_winnow.withColumn("lsh", F.lit(False)))
     return found
@@ -269,7 +270,7 @@ def _dedup_distributed(spark, analyzed, settings, params):
 
     step("find the candidate pairs")
     compared = accepted.join(followers.select("ordinal"), "ordinal", "left_anti")
-    found = _computed(_candidates(compared, settings).select("a", "b").distinct())
+    found = _computed(_candidates(compared, settings, params).select("a", "b").distinct())
 
     step("verify the candidate pairs")
     texts = accepted.select("ordinal", "text", "title")
@@ -493,54 +494,47 @@ def _ordinals(spark, ordinals):
     return spark.createDataFrame([(o,) for o in ordinals], "ordinal long")
 
 
-def _band_pairs(compared, star_above):
-    """Every two documents sharing a band key; a bucket of more than ``star_above`` documents
-    paired with its first document only. One shuffle groups each bucket's documents (sorted);
-    its pairs are made in place by Spark's array functions."""
+def _band_pairs(compared, params):
+    """Every two documents sharing a band key, a bucket of more than 64 documents paired with
+    its first document only, as the scan pairs them: the (band, key, document) entries are sent
+    to partitions by bucket, and Rust pairs each partition's buckets."""
     from pyspark.sql import functions as F
 
-    buckets = (compared.select("ordinal", F.posexplode("band_keys").alias("band", "key"))
-               .groupBy("band", "key").agg(F.array_sort(F.collect_list("ordinal")).alias("docs"))
-               .where(F.size("docs") >= 2))
-    if star_above is None:
-        pairs = _all_pairs(F.col("docs"))
-    else:
-        pairs = F.when(F.size("docs") > star_above, _star_pairs(F.col("docs"))).otherwise(
-            _all_pairs(F.col("docs")))
-    return buckets.select(F.explode(pairs).alias("pair")).select("pair.a", "pair.b").distinct()
+    def pair_buckets(batches):
+        import pyarrow as pa
+        from reprint import _native as native
+        batches = list(batches)
+        if batches:
+            table = native.spark_band_pairs(pa.Table.from_batches(batches), **params)
+            yield from table.to_batches()
+
+    entries = compared.select("ordinal", F.posexplode("band_keys").alias("band", "key")).select(
+        F.col("band").cast("long"), "key", "ordinal")
+    return (entries.repartition("band", "key").mapInArrow(pair_buckets, "a long, b long")
+            .distinct())
 
 
-def _all_pairs(docs):
-    """Every (a, b) with a before b in the sorted array ``docs``."""
-    from pyspark.sql import functions as F
-
-    return F.flatten(F.transform(
-        F.sequence(F.lit(1), F.size(docs) - 1),
-        lambda i: F.transform(F.slice(docs, i + 1, F.size(docs) - i),
-                              lambda b: F.struct(F.element_at(docs, i).alias("a"),
-                                                 b.alias("b")))))
-
-
-def _star_pairs(docs):
-    """The first document of the sorted array ``docs`` with each of the others."""
-    from pyspark.sql import functions as F
-
-    return F.transform(F.slice(docs, 2, F.size(docs) - 1),
-                       lambda b: F.struct(F.element_at(docs, 1).alias("a"), b.alias("b")))
-
-
-def _fingerprint_pairs(compared, settings):
+def _fingerprint_pairs(compared, settings, params):
     """Documents sharing at least ``winnow_min_shared`` fingerprints, fingerprints held by more
-    than ``winnow_max_postings`` documents left out; ``None`` when the passage index is off."""
+    than ``winnow_max_postings`` documents left out; ``None`` when the passage index is off.
+    The postings are sent to partitions by fingerprint; in each, Rust pairs the holders of
+    every fingerprint and counts each pair's shared fingerprints before anything leaves the
+    partition (as the scan pairs them), and a pair's counts are added over partitions."""
     from pyspark.sql import functions as F
 
     if settings["winnow_min_shared"] is None:
         return None
-    holders = (compared.select("ordinal", F.explode("fingerprints").alias("fingerprint"))
-               .groupBy("fingerprint")
-               .agg(F.array_sort(F.collect_list("ordinal")).alias("docs"))
-               .where((F.size("docs") >= 2)
-                      & (F.size("docs") <= settings["winnow_max_postings"])))
-    return (holders.select(F.explode(_all_pairs(F.col("docs"))).alias("pair"))
-            .groupBy("pair.a", "pair.b").count()
-            .where(F.col("count") >= settings["winnow_min_shared"]).select("a", "b"))
+
+    def count_pairs(batches):
+        import pyarrow as pa
+        from reprint import _native as native
+        batches = list(batches)
+        if batches:
+            table = native.spark_fingerprint_pairs(pa.Table.from_batches(batches), **params)
+            yield from table.to_batches()
+
+    postings = compared.select(F.explode("fingerprints").alias("fingerprint"), "ordinal")
+    return (postings.repartition("fingerprint")
+            .mapInArrow(count_pairs, "a long, b long, shared long")
+            .groupBy("a", "b").agg(F.sum("shared").alias("shared"))
+            .where(F.col("shared") >= settings["winnow_min_shared"]).select("a", "b"))
