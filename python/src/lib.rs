@@ -599,7 +599,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(spark::spark_settings, m)?)?;
     m.add_function(wrap_pyfunction!(spark::spark_analyze, m)?)?;
     m.add_function(wrap_pyfunction!(spark::spark_verify, m)?)?;
-    m.add_function(wrap_pyfunction!(spark::spark_verify_items, m)?)?;
     m.add_function(wrap_pyfunction!(spark::spark_duplicate_ids, m)?)?;
     m.add_function(wrap_pyfunction!(spark::spark_fingerprint_pairs, m)?)?;
     m.add_function(wrap_pyfunction!(spark::spark_band_pairs, m)?)?;

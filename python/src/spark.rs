@@ -381,16 +381,19 @@ fn text_to_relate<'a>(
     }
 }
 
-/// `spark_verify(batch, recurring_keys, recurring_counts, **params)`: the candidate pairs of a
-/// batch (`a`, `b`, `text_a`, `title_a`, `text_b`, `title_b`) verified as the scan verifies
-/// them; one row, `part`, holding what was found, for the driver.
+/// `spark_verify(batch, recurring_keys, recurring_counts, by_item=False, **params)`: the
+/// candidate pairs of a batch (`a`, `b`, `text_a`, `title_a`, `text_b`, `title_b`) verified as
+/// the scan verifies them. One row, `part`, holding what was found, for the driver; or, with
+/// `by_item`, one row per finding (`a`, `b`: the documents it is about, `b` null for one
+/// document; `item`), so that the engine can send each to its connected component.
 #[pyfunction]
-#[pyo3(signature = (batch, recurring_keys, recurring_counts, **kwargs))]
+#[pyo3(signature = (batch, recurring_keys, recurring_counts, by_item=false, **kwargs))]
 pub fn spark_verify<'py>(
     py: Python<'py>,
     batch: pyo3_arrow::PyRecordBatch,
     recurring_keys: Vec<i64>,
     recurring_counts: Vec<u32>,
+    by_item: bool,
     kwargs: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let params = spark_params(kwargs)?;
@@ -401,32 +404,12 @@ pub fn spark_verify<'py>(
         recurring_counts,
         &params,
     )?;
-    let part = serde_json::to_vec(&part).map_err(engine_error)?;
-    let array: ArrayRef = Arc::new(BinaryArray::from_vec(vec![part.as_slice()]));
-    let out = named_batch(vec![("part", array)]).map_err(engine_error)?;
-    pyo3_arrow::PyRecordBatch::new(out).into_pyarrow(py)
-}
-
-/// `spark_verify_items(batch, recurring_keys, recurring_counts, **params)`: as `spark_verify`,
-/// but one row per finding (`a`, `b`: the documents it is about, `b` null for one document;
-/// `item`), so that the engine can send each to its connected component.
-#[pyfunction]
-#[pyo3(signature = (batch, recurring_keys, recurring_counts, **kwargs))]
-pub fn spark_verify_items<'py>(
-    py: Python<'py>,
-    batch: pyo3_arrow::PyRecordBatch,
-    recurring_keys: Vec<i64>,
-    recurring_counts: Vec<u32>,
-    kwargs: Option<&Bound<'py, PyDict>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let params = spark_params(kwargs)?;
-    let part = verify_batch(
-        py,
-        &batch.into_inner(),
-        recurring_keys,
-        recurring_counts,
-        &params,
-    )?;
+    if !by_item {
+        let part = serde_json::to_vec(&part).map_err(engine_error)?;
+        let array: ArrayRef = Arc::new(BinaryArray::from_vec(vec![part.as_slice()]));
+        let out = named_batch(vec![("part", array)]).map_err(engine_error)?;
+        return pyo3_arrow::PyRecordBatch::new(out).into_pyarrow(py);
+    }
     let mut a = Int64Builder::new();
     let mut b = Int64Builder::new();
     let mut items = BinaryBuilder::new();
@@ -496,18 +479,7 @@ pub fn spark_cluster_components<'py>(
         let titles = column::<StringArray>(batch, "title")?;
         let docs = DocColumns::of(batch)?;
         for (row, item) in items.iter().enumerate() {
-            let component =
-                components
-                    .entry(comp.value(row))
-                    .or_insert_with(|| sharded::Component {
-                        ordinals: Vec::new(),
-                        docs: Vec::new(),
-                        identities: Vec::new(),
-                        texts: Vec::new(),
-                        leaders: Vec::new(),
-                        candidates: Vec::new(),
-                        verified: Vec::new(),
-                    });
+            let component = components.entry(comp.value(row)).or_default();
             match kind.value(row) {
                 "doc" => {
                     let ordinal = a.value(row) as u32;

@@ -521,16 +521,7 @@ fn scan_in_pool(
         },
     };
     let mut verify = |pairs| relate_streaming(corpus, params, &sources, pairs, progress);
-    let first = verify(candidates.clone())?;
-    let linked = verify_and_cluster(
-        &docs,
-        &identities,
-        &exact,
-        candidates,
-        first,
-        &mut verify,
-        params,
-    )?;
+    let linked = verify_then_cluster(&docs, &identities, &exact, candidates, &mut verify, params)?;
     drop(sources);
     progress.stage("relating", 0);
     let (pairs, clusters, templates, verified) =
@@ -566,6 +557,20 @@ fn scan_in_pool(
 struct Linked {
     verified: Verified,
     clusters: Vec<Cluster>,
+}
+
+/// Verifies `candidates` through `verify`, then goes on as [`verify_and_cluster`]: how a
+/// scan, and an engine's driver, run the tail after the candidates.
+fn verify_then_cluster(
+    docs: &[DocOutcome],
+    identities: &[TextIdentity],
+    exact: &ExactGroups,
+    candidates: Vec<CandidatePair>,
+    verify: &mut dyn FnMut(Vec<CandidatePair>) -> Result<Verified>,
+    params: &ScanParams,
+) -> Result<Linked> {
+    let first = verify(candidates.clone())?;
+    verify_and_cluster(docs, identities, exact, candidates, first, verify, params)
 }
 
 /// From the verified `candidates` (`verified`), verifies through `verify` (the scan reads the

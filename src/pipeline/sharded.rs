@@ -324,6 +324,7 @@ impl Member {
 /// identical texts), every one accepted, as an engine hands it to a worker. Inside, documents
 /// are numbered from 0 in corpus order, so that what a scan decides by input order is decided
 /// alike; `ordinals` gives their corpus numbers.
+#[derive(Default)]
 pub struct Component<'a> {
     /// Corpus numbers, in any order.
     pub ordinals: Vec<u32>,
@@ -764,13 +765,11 @@ impl ShardedScan {
                 false => gather(verify(pairs)?, documents),
             }
         };
-        let first = verify_parts(candidates.clone())?;
-        let linked = verify_and_cluster(
+        let linked = verify_then_cluster(
             &docs,
             &identities,
             &exact,
             candidates,
-            first,
             &mut verify_parts,
             &params,
         )?;

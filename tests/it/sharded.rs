@@ -285,15 +285,7 @@ fn by_component(analysed: &Analysed, scan: &ShardedScan, params: &ScanParams) ->
         let Some(c) = comp[doc as usize] else {
             continue;
         };
-        let component = components.entry(c).or_insert_with(|| Component {
-            ordinals: Vec::new(),
-            docs: Vec::new(),
-            identities: Vec::new(),
-            texts: Vec::new(),
-            leaders: Vec::new(),
-            candidates: Vec::new(),
-            verified: Vec::new(),
-        });
+        let component = components.entry(c).or_default();
         component.ordinals.push(doc);
         component.docs.push(scan.docs()[doc as usize].clone());
         component

@@ -278,7 +278,8 @@ def _dedup_distributed(spark, analyzed, settings, params):
     def verify_items(batches):
         from reprint import _native as native
         for batch in batches:
-            yield native.spark_verify_items(batch, recurring_keys, recurring_counts, **params)
+            yield native.spark_verify(batch, recurring_keys, recurring_counts, by_item=True,
+                                     **params)
 
     side = lambda s: texts.select(F.col("ordinal").alias(s), F.col("text").alias("text_" + s),
                                   F.col("title").alias("title_" + s))
